@@ -1,0 +1,183 @@
+"""Engines and migrations from a URL; SQLite gets WAL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.util.exc import CommandError
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+
+from timeline.config import redact_url
+from timeline.errors import ConfigError, SchemaOutOfDate
+
+BUSY_TIMEOUT_MS = 60_000
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder: the repo's `migrations/` in a checkout, the wheel's copy when installed."""
+    checkout = _PACKAGE.parent / "migrations"
+    if (checkout / "env.py").is_file():
+        return checkout
+    return _PACKAGE / "_migrations"
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic Config for `url` that needs no alembic.ini on disk."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    # '%' would be read as interpolation by configparser.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    """True when the URL or engine is SQLite."""
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def open_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An Engine for `url`; raises ConfigError for an unknown driver or a missing read-only file."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database URL {redact_url(url)!r} is malformed: {exc}") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _open_sqlite(url, read_only=read_only)
+        engine = create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise ConfigError(
+            f"database {redact_url(url)}: no driver ({exc}); for PostgreSQL install timeline[postgres]"
+        ) from exc
+    if read_only:
+
+        @event.listens_for(engine, "begin")
+        def _read_only(conn: Connection) -> None:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
+
+
+def _open_sqlite(url: str, *, read_only: bool) -> Engine:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if read_only:
+        if database in ("", ":memory:") or not Path(database).is_file():
+            raise ConfigError(f"database {database or ':memory:'}: no such file; run `timeline init` first")
+        uri = Path(database).resolve().as_uri() + "?mode=ro"
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+    else:
+        if database not in ("", ":memory:"):
+            folder = Path(database).parent
+            if not folder.is_dir():
+                raise ConfigError(f"database {database}: folder {folder} does not exist")
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN so that writers take the lock up front
+        # (BEGIN IMMEDIATE): a deferred transaction that upgrades to a writer fails at once with
+        # "database is locked" instead of waiting out the busy timeout.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        else:
+            cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate the database to `revision`; returns (revision before, revision after)."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.begin() as conn:
+            before = MigrationContext.configure(conn).get_current_revision()
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            after = MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise ConfigError(f"database {redact_url(str(engine.url))}: {exc.orig}") from exc
+    return before, after
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    """Migrate the database down to `revision` (tests and recovery)."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def head_revision() -> str | None:
+    """The newest migration this code ships."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None when it was never migrated)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise SchemaOutOfDate unless the database is at this code's head revision."""
+    where = redact_url(engine.url.render_as_string(hide_password=False))
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise ConfigError(f"database {where}: cannot open: {exc.orig}") from exc
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"database {where}: {exc}") from exc
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaOutOfDate(f"database {where} has no timeline schema; run `timeline init`")
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        known = script.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise SchemaOutOfDate(
+            f"database {where} is at revision {current}, newer than this timeline ({head}); upgrade timeline"
+        )
+    raise SchemaOutOfDate(f"database {where} is at revision {current}, behind {head}; run `timeline init`")
+
+
+@contextmanager
+def connect_checked(url: str, *, read_only: bool = False) -> Iterator[Engine]:
+    """An engine whose schema is known to be current; disposed on exit."""
+    engine = open_engine(url, read_only=read_only)
+    try:
+        check_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()

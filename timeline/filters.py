@@ -1,0 +1,93 @@
+"""--from/--to/--type/--actor/--place/--text → a parameterised WHERE over v_timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from timeline.errors import ConfigError
+from timeline.records import EVENT_TYPES
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters every listing, report and export takes; all optional."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    types: tuple[str, ...] = ()
+    actor: str | None = None
+    place: str | None = None
+    text: str | None = None
+
+    def describe(self) -> str:
+        """A human-readable line of the active filters ("all events" when none)."""
+        parts = []
+        if self.date_from:
+            parts.append(f"from {self.date_from.isoformat()}")
+        if self.date_to:
+            parts.append(f"to {self.date_to.isoformat()}")
+        if self.types:
+            parts.append("type " + ", ".join(self.types))
+        if self.actor:
+            parts.append(f"actor “{self.actor}”")
+        if self.place:
+            parts.append(f"place “{self.place}”")
+        if self.text:
+            parts.append(f"text “{self.text}”")
+        return "; ".join(parts) if parts else "all events"
+
+
+def make_filters(
+    date_from: date | None = None,
+    date_to: date | None = None,
+    types: tuple[str, ...] | list[str] = (),
+    actor: str | None = None,
+    place: str | None = None,
+    text: str | None = None,
+) -> Filters:
+    """Validated Filters; raises ConfigError for an unknown type or a reversed period."""
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise ConfigError(f"--type {', '.join(unknown)}: unknown; choose from {', '.join(EVENT_TYPES)}")
+    if date_from and date_to and date_from > date_to:
+        raise ConfigError(f"--from {date_from} is after --to {date_to}")
+    return Filters(date_from, date_to, tuple(types), actor or None, place or None, text or None)
+
+
+def where_clause(filters: Filters, alias: str = "t") -> tuple[str, dict[str, Any]]:
+    """SQL condition over v_timeline rows aliased `alias`, and its bound parameters.
+
+    Article text and filter values are always bound, never interpolated; an event overlaps
+    the period when it starts on or before --to and ends on or after --from. Undated events
+    are kept unless a period is given.
+    """
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.date_from:
+        conditions.append(f"{alias}.date_end >= :f_from")
+        params["f_from"] = filters.date_from
+    if filters.date_to:
+        conditions.append(f"{alias}.date_start <= :f_to")
+        params["f_to"] = filters.date_to
+    if filters.types:
+        names = []
+        for index, event_type in enumerate(filters.types):
+            names.append(f":f_type{index}")
+            params[f"f_type{index}"] = event_type
+        conditions.append(f"{alias}.event_type IN ({', '.join(names)})")
+    if filters.actor:
+        conditions.append(
+            f"{alias}.event_id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            " WHERE lower(a.name) LIKE :f_actor OR a.id IN"
+            " (SELECT actor_id FROM actor_aliases WHERE lower(alias) LIKE :f_actor))"
+        )
+        params["f_actor"] = f"%{filters.actor.lower()}%"
+    if filters.place:
+        conditions.append(f"(lower({alias}.place) LIKE :f_place OR lower({alias}.country) LIKE :f_place)")
+        params["f_place"] = f"%{filters.place.lower()}%"
+    if filters.text:
+        conditions.append(f"(lower({alias}.title) LIKE :f_text OR lower({alias}.summary) LIKE :f_text)")
+        params["f_text"] = f"%{filters.text.lower()}%"
+    return (" AND ".join(conditions) if conditions else "1 = 1"), params

@@ -1,0 +1,19 @@
+-- Events in chronological order; undated last. {where} is a bound-parameter condition from filters.py.
+SELECT
+    t.event_id,
+    t.date_start,
+    t.date_end,
+    t.date_precision,
+    t.date_approximate,
+    t.event_type,
+    t.title,
+    t.summary,
+    t.place,
+    t.country,
+    t.actors,
+    t.source_count,
+    t.first_published,
+    t.first_source
+FROM v_timeline t
+WHERE {where}
+ORDER BY CASE WHEN t.date_start IS NULL THEN 1 ELSE 0 END, t.date_start, t.date_end, t.event_id

@@ -1,0 +1,356 @@
+"""Time normalisation (issue 3): forms, ranges, relative dates, non-dates and properties of find_time_mentions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.extract.timex import find_time_mentions
+from timeline.records import PRECISIONS, TimeMention
+
+FRI = date(2021, 10, 29)  # publication date of seeds 001 and 002, a Friday
+
+
+def the_mention(text: str, reference: date | None, surface: str | None = None) -> TimeMention:
+    """The one mention in `text` (or the one whose text contains `surface`)."""
+    mentions = find_time_mentions(text, reference)
+    if surface is not None:
+        mentions = [m for m in mentions if surface in m.text]
+    assert len(mentions) == 1, mentions
+    return mentions[0]
+
+
+# (text, reference, value, precision): every form issue 3 lists.
+EXPLICIT = [
+    ("26 October 2021", FRI, "2021-10-26", "day"),
+    ("October 26, 2021", FRI, "2021-10-26", "day"),
+    ("Oct. 26", FRI, "2021-10-26", "day"),
+    ("26th Oct", FRI, "2021-10-26", "day"),
+    ("10th Aug, 2021", FRI, "2021-08-10", "day"),
+    ("2021-10-26", FRI, "2021-10-26", "day"),
+    ("26/10/2021", FRI, "2021-10-26", "day"),
+    ("10/26/2021", FRI, "2021-10-26", "day"),
+    ("Monday, Oct. 25", FRI, "2021-10-25", "day"),
+    ("It happened in August.", FRI, "2021-08", "month"),
+    ("in August 2019", FRI, "2019-08", "month"),
+    ("It was founded in 2017.", FRI, "2017", "year"),
+    ("the 1990s", FRI, "199", "decade"),
+    ("the '80s", FRI, "198", "decade"),
+    ("mid-2021", FRI, "2021", "year"),
+    ("in early December", date(2022, 1, 15), "2021-12", "month"),
+    ("late last year", FRI, "2020", "year"),
+    ("by the end of the year", FRI, "2021", "year"),
+    ("in the third quarter", FRI, "2021-Q3", "quarter"),
+    ("Q3 2021", FRI, "2021-Q3", "quarter"),
+    ("the fourth quarter of 2020", FRI, "2020-Q4", "quarter"),
+    ("in summer 2021", FRI, "2021-SU", "season"),
+    ("last winter", date(2021, 4, 2), "2020-WI", "season"),
+    ("the 20th century", FRI, "19", "century"),
+    ("fiscal 2020", FRI, "2020", "year"),
+    ("in the first half of 2021", FRI, "2021-H1", "year"),
+    ("nineteen ninety-six", FRI, "1996", "year"),
+    ("The deal will close at midnight Friday.", date(2021, 10, 27), "2021-10-29T24:00", "day"),
+    ("the current fiscal year", FRI, "2021", "year"),
+    ("on Christmas Day", date(2021, 12, 27), "2021-12-25", "day"),
+    ("the week of March 6, 2000", FRI, "2000-W10", "week"),
+    ("in the first week of October", FRI, "2021-W40", "week"),
+    ("the late 19th century", FRI, "18", "century"),
+]
+
+RANGES = [
+    ("October 26-27", FRI, "2021-10-26/2021-10-27", "day"),
+    ("26 and 27 October", FRI, "2021-10-26/2021-10-27", "day"),
+    ("on October 26 and 27", FRI, "2021-10-26/2021-10-27", "day"),
+    ("September 25-26, 2000", FRI, "2000-09-25/2000-09-26", "day"),
+    ("from March to May 2021", FRI, "2021-03/2021-05", "month"),
+    ("between 2001 and 2009", FRI, "2001/2009", "year"),
+    ("Oct. 30 - Nov. 2, 2020", FRI, "2020-10-30/2020-11-02", "day"),
+    ("between October 1 and October 5", FRI, "2021-10-01/2021-10-05", "day"),
+    ("from 26 to 28 October", FRI, "2021-10-26/2021-10-28", "day"),
+]
+
+RELATIVE = [
+    ("They met on Thursday.", FRI, "2021-10-28", "day"),
+    ("They met on Friday.", FRI, "2021-10-29", "day"),
+    ("They will meet on Thursday.", FRI, "2021-11-04", "day"),
+    ("next Thursday", FRI, "2021-11-04", "day"),
+    ("last Friday", FRI, "2021-10-22", "day"),
+    ("yesterday", FRI, "2021-10-28", "day"),
+    ("tomorrow", FRI, "2021-10-30", "day"),
+    ("today", FRI, "2021-10-29", "day"),
+    ("last week", FRI, "2021-W42", "week"),
+    ("this week", FRI, "2021-W43", "week"),
+    ("last month", FRI, "2021-09", "month"),
+    ("this year", FRI, "2021", "year"),
+    ("next year", FRI, "2022", "year"),
+    ("earlier this month", FRI, "2021-10", "month"),
+    ("three days ago", FRI, "2021-10-26", "day"),
+    ("two weeks ago", FRI, "2021-W41", "week"),
+    ("a year ago", FRI, "2020", "year"),
+    ("last November", FRI, "2020-11", "month"),
+    ("the weekend", date(2021, 11, 1), "2021-W43-WE", "day"),
+    ("last weekend", date(2021, 10, 27), "2021-W42-WE", "day"),
+    ("this weekend", date(2021, 10, 27), "2021-W43-WE", "day"),
+    ("They will rest over the weekend.", date(2021, 10, 27), "2021-W43-WE", "day"),
+    ("The talks were held on August 15.", FRI, "2021-08-15", "day"),
+    ("The vote will be held on January 3.", date(2021, 12, 20), "2022-01-03", "day"),
+]
+
+# Weekdays and month-days across month and year boundaries.
+BOUNDARIES = [
+    ("on Thursday", date(2021, 11, 1), "2021-10-28", "day"),
+    ("on Friday", date(2022, 1, 3), "2021-12-31", "day"),
+    ("on Wednesday", date(2021, 3, 1), "2021-02-24", "day"),
+    ("last Sunday", date(2021, 3, 1), "2021-02-28", "day"),
+    ("They will meet on Monday.", date(2021, 12, 30), "2022-01-03", "day"),
+    ("next Tuesday", date(2021, 12, 29), "2022-01-04", "day"),
+    ("The summit opened on December 30.", date(2022, 1, 5), "2021-12-30", "day"),
+    ("on Thursday", date(2020, 3, 2), "2020-02-27", "day"),
+    ("last week", date(2021, 1, 6), "2020-W53", "week"),
+    ("last month", date(2021, 1, 6), "2020-12", "month"),
+]
+
+VAGUE = [
+    ("now", FRI, "PRESENT_REF", "day"),
+    ("currently", FRI, "PRESENT_REF", "day"),
+    ("recently", FRI, "PAST_REF", "month"),
+    ("a few weeks ago", FRI, "PAST_REF", "week"),
+    ("in recent weeks", FRI, "PAST_REF", "week"),
+    ("in the past", FRI, "PAST_REF", None),
+    ("in the future", FRI, "FUTURE_REF", None),
+]
+
+DURATIONS_AND_SETS = [
+    ("a two-day meeting", FRI, "P2D", None),
+    ("for a month", FRI, "P1M", None),
+    ("for several years", FRI, "PXY", None),
+    ("the past two months", FRI, "P2M", None),
+    ("five hours", FRI, "PT5H", None),
+    ("every week", FRI, "P1W", None),
+    ("daily", FRI, "P1D", None),
+    ("each Thursday", FRI, "XXXX-WXX-4", None),
+    ("every weekend", FRI, "P1WE", None),
+    ("twice a year", FRI, "P1Y", None),
+]
+
+TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS
+
+
+@pytest.mark.parametrize("text, reference, value, precision", TABLE, ids=[f"{c[0]}@{c[1]}" for c in TABLE])
+def test_expression_normalises_to_timex_value(text: str, reference: date, value: str, precision: str | None) -> None:
+    mention = the_mention(text, reference)
+    assert mention.value == value
+    assert mention.precision == precision
+    assert text[mention.start:mention.end] == mention.text
+    if precision is not None:
+        assert mention.date_start is not None and mention.date_end is not None
+
+
+SPANS = [
+    ("October 26-27", FRI, date(2021, 10, 26), date(2021, 10, 27)),
+    ("between 2001 and 2009", FRI, date(2001, 1, 1), date(2009, 12, 31)),
+    ("from March to May 2021", FRI, date(2021, 3, 1), date(2021, 5, 31)),
+    ("last week", FRI, date(2021, 10, 18), date(2021, 10, 24)),
+    ("in the third quarter", FRI, date(2021, 7, 1), date(2021, 9, 30)),
+    ("in summer 2021", FRI, date(2021, 6, 1), date(2021, 8, 31)),
+    ("last winter", date(2021, 4, 2), date(2020, 12, 1), date(2021, 2, 28)),
+    ("the 1990s", FRI, date(1990, 1, 1), date(1999, 12, 31)),
+    ("in early December", date(2022, 1, 15), date(2021, 12, 1), date(2021, 12, 10)),
+    ("Feb. 29", date(2024, 3, 10), date(2024, 2, 29), date(2024, 2, 29)),
+    ("in the first week of October", FRI, date(2021, 10, 1), date(2021, 10, 7)),
+    ("in recent weeks", FRI, date(2021, 9, 27), FRI),
+    ("later this year", FRI, FRI, date(2021, 12, 31)),
+    ("earlier this month", FRI, date(2021, 10, 1), FRI),
+]
+
+
+@pytest.mark.parametrize("text, reference, first, last", SPANS, ids=[c[0] for c in SPANS])
+def test_date_span_is_inclusive_days_covered(text: str, reference: date, first: date, last: date) -> None:
+    mention = the_mention(text, reference)
+    assert (mention.date_start, mention.date_end) == (first, last)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a few weeks ago", "recently", "early December", "late last year", "mid-2021", "in the early 1990s", "the end of the year"],
+)
+def test_vague_expressions_are_approximate(text: str) -> None:
+    mentions = find_time_mentions(text, FRI)
+    assert mentions and all(m.approximate for m in mentions)
+
+
+def test_exact_dates_are_not_approximate() -> None:
+    assert not the_mention("on 26 October 2021", FRI).approximate
+    assert not the_mention("on Thursday", FRI).approximate
+
+
+def test_mention_text_includes_its_preposition_as_in_the_design_example() -> None:
+    text = "The EAM utilized his meeting with Blinken on Thursday to highlight concerns."
+    mention = the_mention(text, date(2022, 8, 5))
+    assert mention.text == "on Thursday"
+    assert (mention.start, mention.end) == (text.index("on Thursday"), text.index(" to highlight"))
+    assert mention.type == "DATE" and mention.reference == date(2022, 8, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministers will meet on Thursday.",
+        "Talks are scheduled for next Thursday.",
+        "The offer expires Nov. 6.",
+        "The deal takes effect on Monday.",
+    ],
+)
+def test_clause_about_the_future_is_flagged_and_resolved_forward(text: str) -> None:
+    mention = find_time_mentions(text, FRI)[-1]
+    assert mention.future
+    assert mention.date_start is not None and mention.date_start > FRI
+
+
+def test_past_clause_is_not_future() -> None:
+    mention = the_mention("The ministers met on Thursday.", FRI)
+    assert not mention.future and mention.date_start == date(2021, 10, 28)
+
+
+NO_REFERENCE = [
+    ("on October 26", "XXXX-10-26"),
+    ("on Thursday", "XXXX-WXX-4"),
+    ("in August", "XXXX-08"),
+    ("the third quarter", "XXXX-Q3"),
+    ("October 26-27", "XXXX-10-26/XXXX-10-27"),
+]
+
+
+@pytest.mark.parametrize("text, value", NO_REFERENCE, ids=[c[0] for c in NO_REFERENCE])
+def test_without_reference_relative_dates_stay_unresolved(text: str, value: str) -> None:
+    mention = the_mention(text, None)
+    assert mention.value == value
+    assert mention.date_start is None and mention.date_end is None and mention.precision is None
+    assert mention.reason and mention.reference is None
+
+
+@pytest.mark.parametrize("text", ["yesterday", "last week", "three days ago", "next month"])
+def test_without_reference_day_words_keep_a_reason_and_no_value(text: str) -> None:
+    mention = the_mention(text, None)
+    assert mention.value is None and mention.date_start is None
+    assert "reference" in (mention.reason or "")
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("26 October 2021", "2021-10-26"), ("in 2017", "2017"), ("the 1990s", "199"), ("between 2001 and 2009", "2001/2009")],
+)
+def test_without_reference_explicit_dates_still_resolve(text: str, value: str) -> None:
+    mention = the_mention(text, None)
+    assert mention.value == value and mention.date_start is not None
+    assert mention.reference is None
+
+
+NOT_DATES = [
+    "citing UN Security Council Resolution 2593 on Afghanistan",
+    "groups proscribed by the UN Security Council's 1267 sanctions committee",
+    "The US has pledged USD144 million in humanitarian aid",
+    "The 18th meeting of the joint working group",
+    "the perpetrators of the 26/11 Mumbai attack",
+    "The militant groups may also use Afghan territory",
+    "Thousands march through the capital",
+    "See page 1995 of the report or call 202-647-2021.",
+    "Call +1 202 647 2021 for details.",
+    "He scored 2000 points and 1500 troops arrived.",
+    "External Affairs Minister greeted Tajikistan on its 30th Independence.",
+    "The Daily Guardian has learnt",
+    "a 45-year-old man and three-quarters of the vote",
+    "Jan Kavan of the Czech Republic",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DATES)
+def test_numbers_and_words_that_are_not_dates_stay_what_they_are(text: str) -> None:
+    assert find_time_mentions(text, FRI) == []
+
+
+def test_clock_time_alone_is_not_a_date() -> None:
+    mention = the_mention("The briefing started at 14:30 local time.", FRI)
+    assert mention.type == "TIME"
+    assert mention.date_start is None and mention.value == "XXXX-XX-XXT14:30"
+
+
+def test_clock_time_next_to_a_date_takes_that_date() -> None:
+    mention = the_mention("10th Aug, 2021. 02:16 pm", None, "pm")
+    assert mention.value == "2021-08-10T14:16" and mention.date_start == date(2021, 8, 10)
+
+
+def test_ambiguous_numeric_date_is_kept_with_a_reason() -> None:
+    mention = the_mention("signed on 03/04/2021", FRI)
+    assert mention.value is None and mention.reason == "ambiguous day/month order"
+
+
+def test_long_tail_goes_to_dateparser() -> None:
+    mention = the_mention("The vote is 2 weeks from now.", FRI)
+    assert mention.value == "2021-W45" and mention.precision == "week"
+    assert mention.date_start == date(2021, 11, 8)
+
+
+def test_same_expression_gives_the_same_answer_twice() -> None:
+    text = "On Thursday they met; on Thursday they talked."
+    first, second = find_time_mentions(text, FRI)
+    assert (first.value, first.date_start) == (second.value, second.date_start) == ("2021-10-28", date(2021, 10, 28))
+    assert find_time_mentions(text, FRI) == [first, second]
+
+
+def test_mentions_are_sorted_and_do_not_overlap() -> None:
+    text = "On Monday, Oct. 25, and again on Thursday, the talks (held in 2021) ran for two days last week."
+    mentions = find_time_mentions(text, FRI)
+    assert [m.value for m in mentions] == ["2021-10-25", "2021-10-28", "2021", "P2D", "2021-W42"]
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+
+
+# Property tests: any string, any reference.
+_PIECES = [
+    "on", "in", "Thursday", "October", "Oct.", "26", "27", "2021", "-", "and", "last", "next", "week", "year",
+    "the", "1990s", "ago", "a", "few", "two-day", "will", "meet", "Q3", "early", "mid-", "late", "quarter",
+    "summer", "/", "10/26/2021", "2021-10-26", "26/11", "Resolution", "2593", "p.m.", "2:16", "May", "may",
+    "between", "from", "to", "every", "now", "yesterday", "(", ")", ",", ".", "29", "Feb.", "31", "9999", "0",
+]
+_texts = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(_PIECES), max_size=25).map(" ".join),
+)
+_references = st.one_of(st.none(), st.dates(min_value=date(1001, 1, 1), max_value=date(9990, 12, 31)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts, reference=_references)
+def test_any_string_gives_well_formed_mentions(text: str, reference: date | None) -> None:
+    mentions = find_time_mentions(text, reference)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+    for m in mentions:
+        assert text[m.start:m.end] == m.text and m.text
+        assert m.type in ("DATE", "TIME", "DURATION", "SET")
+        assert (m.date_start is None) == (m.date_end is None)
+        if m.date_start is not None and m.date_end is not None:
+            assert m.date_start <= m.date_end
+        assert m.precision is None or m.precision in PRECISIONS
+        assert m.value is not None or m.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)), reference=_references)
+def test_any_written_out_date_resolves_to_itself(day: date, reference: date | None) -> None:
+    text = f"It was signed on {day.day} {day.strftime('%B')} {day.year}."
+    mention = the_mention(text, reference)
+    assert mention.value == day.isoformat() and mention.date_start == mention.date_end == day
+
+
+@settings(max_examples=200, deadline=None)
+@given(reference=st.dates(min_value=date(1900, 1, 8), max_value=date(2099, 12, 24)), weekday=st.integers(0, 6))
+def test_a_past_weekday_is_the_latest_one_on_or_before_the_reference(reference: date, weekday: int) -> None:
+    name = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday]
+    past = the_mention(f"They met on {name}.", reference).date_start
+    future = the_mention(f"They will meet on {name}.", reference).date_start
+    assert past is not None and future is not None
+    assert past.weekday() == weekday == future.weekday()
+    assert 0 <= (reference - past).days < 7 and 0 <= (future - reference).days < 7

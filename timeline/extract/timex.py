@@ -1,0 +1,233 @@
+"""Time expressions → TIMEX value, span, precision (the only module that imports dateparser)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from functools import lru_cache
+from string import ascii_lowercase
+from typing import Callable, Iterator
+
+from timeline.records import TimeMention
+
+from . import timex_calendar as cal
+from . import timex_patterns as pat
+from .timex_forms import EXPLICIT_HANDLERS, Context, Norm, day_norm, month_norm, unresolved, week_norm, year_norm
+from .timex_relative import RELATIVE_HANDLERS, apply_modifier
+
+__all__ = ["find_time_mentions"]
+
+# Forms whose value depends on more than the matched text, the reference and the future flag
+# (document quarter in focus, words around the match).
+_UNCACHED = frozenset({"quarter", "ago", "year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
+_CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
+_CACHE_LIMIT = 100_000
+_EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
+_ARTICLE_BEFORE_HYPHEN = re.compile(r"(?:(?:on|in|during)\s+)?(?:a|an|the)\s+(?=[\w-]+-\w+$)", re.I)
+_GAP_BEFORE_CLOCK = re.compile(r"[\s,.;]*(?:at\s+)?", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _parse_with_dateparser(expression: str, reference: date, future: bool) -> Norm:
+    """The long tail: dateparser, called only for the few phrases the scanner routes here."""
+    import dateparser.date  # Imported here: it is slow to load and rarely needed.
+
+    settings = {
+        "RELATIVE_BASE": datetime(reference.year, reference.month, reference.day),
+        "PREFER_DATES_FROM": "future" if future else "past",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    try:
+        data = dateparser.date.DateDataParser(languages=["en"], settings=settings).get_date_data(expression)
+    except Exception as exc:  # noqa: BLE001 - an unparseable date is data, not an error (STYLE.md)
+        return Norm("DATE", None, None, None, False, f"dateparser failed: {type(exc).__name__}")
+    if data is None or data.date_obj is None:
+        return Norm("DATE", None, None, None, False, "not understood")
+    found = data.date_obj.date()
+    period = data.period  # day, week, month, year, or time (a day with a clock time)
+    if period == "week":
+        return week_norm(found)
+    if period == "month":
+        return month_norm(found.year, found.month)
+    if period == "year":
+        return year_norm(found.year)
+    return day_norm(found)
+
+
+def _h_tail(m: re.Match[str], ctx: Context) -> Norm | None:
+    if ctx.reference is None:
+        return unresolved(None)
+    text = " ".join(m.group("tail").split())
+    text = re.sub(r"\bfortnight\b", "2 weeks", text, flags=re.I)
+    return _parse_with_dateparser(text.lower(), ctx.reference, ctx.future)
+
+
+_HANDLERS = {**EXPLICIT_HANDLERS, **RELATIVE_HANDLERS, "tail": _h_tail}
+
+
+def _is_future_clause(text: str, start: int) -> bool:
+    """Whether the clause before `start` speaks of the future ("will meet", "by", "effective")."""
+    window = text[max(0, start - 80):start]
+    if pat.PAST_PLAN.search(window[-50:]):
+        return False
+    if pat.DEADLINE_CUE.search(window[-40:]):
+        return True
+    last_break = pat.LAST_CLAUSE_BREAK.match(window)
+    return pat.FUTURE_CUE.search(window, last_break.end() if last_break else 0) is not None
+
+
+def _normalise(form: str, m: re.Match[str], ctx: Context) -> Norm | None:
+    """Run the form's handler, once per (expression, reference, future) for context-free forms."""
+    handler = _HANDLERS[form]
+    if form in _UNCACHED:
+        return handler(m, ctx)
+    key = (form, m.group().lower(), ctx.reference, ctx.future)
+    if key in _CACHE:
+        return _CACHE[key]
+    norm = handler(m, ctx)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = norm
+    return norm
+
+
+_GAP = " \t\n'’-"
+
+
+def _lead_word_starts(low: str, here: int, floor: int) -> list[int]:
+    """Starts of the run of lead words ("on", "the", "last", "two", ...) right before `here`."""
+    starts: list[int] = []
+    window_start = max(floor, here - 70)
+    end = here
+    while len(starts) < 6:
+        segment = low[window_start:end]
+        stripped = segment.rstrip(_GAP)
+        if not 1 <= len(segment) - len(stripped) <= 3:
+            break
+        before_word = stripped.rstrip(ascii_lowercase)
+        if stripped[len(before_word):] not in pat.LEAD_WORDS or (before_word and before_word[-1].isdigit()):
+            break
+        end = window_start + len(before_word)
+        starts.append(end)
+    starts.reverse()
+    return starts
+
+
+def _scan(text: str, normalise: Callable[[re.Match[str]], Norm | None]) -> Iterator[tuple[re.Match[str], Norm]]:
+    """Matches of the scanner pattern that `normalise` accepts, tried only around trigger words.
+
+    Running the big alternation at every character costs ~1 µs per character; anchoring it on the
+    few trigger tokens (months, units, digits, ...) and on the lead words just before them ("at least
+    the past 18 months") keeps the common path at a few µs per expression (issue 3: speed).
+    """
+    low = text.lower()
+    match = pat.PATTERN.match
+    digit_skip = pat.DIGIT_SKIP.match
+    done = 0  # end of the last accepted match: nothing may overlap it
+    for trigger in pat.TRIGGER_RE.finditer(low):
+        here = trigger.start()
+        if here < done or (low[here].isdigit() and digit_skip(low, here)):
+            continue
+        starts = _lead_word_starts(low, here, done) if here and low[here - 1] in _GAP else []
+        if here > done and text[here - 1] in "('’":
+            starts.append(here - 1)  # "(2021)", "the '90s"
+        starts.append(here)
+        for start in starts:
+            m = match(text, start)
+            if m is None or m.end() <= here:
+                continue
+            norm = normalise(m)
+            if norm is not None:
+                # A rejected match ("a quarter of the vote") leaves the later starts and triggers free.
+                yield m, norm
+                done = m.end()
+                break
+
+
+def _anchor_clock(mentions: list[TimeMention], text: str) -> None:
+    """A clock time right after a dated day ("10th Aug, 2021. 02:16 pm") takes that day."""
+    for i in range(1, len(mentions)):
+        mention, before = mentions[i], mentions[i - 1]
+        value = mention.value or ""
+        if not value.startswith("XXXX-XX-XXT") or before.date_start is None or before.date_start != before.date_end:
+            continue
+        if not _GAP_BEFORE_CLOCK.fullmatch(text[before.end:mention.start]):
+            continue
+        day = before.date_start
+        mentions[i] = replace(
+            mention, value=cal.day_value(day) + value[10:], date_start=day, date_end=day,
+            precision="day", reason=None, reference=before.reference,
+        )
+
+
+def _extent(form: str, m: re.Match[str], norm: Norm, text: str) -> tuple[int, int]:
+    """Character span of the mention: the preposition belongs to dates, not to durations or sets."""
+    start, end = m.span()
+    if m.group("prep") and norm.type in ("DURATION", "SET"):
+        start = m.start("mod") if m.group("mod") else m.start(form)
+    if form in ("duration", "quarter"):
+        # TimeML leaves the article out of an adjectival "a two-day meeting", "a third-quarter loss".
+        article = _ARTICLE_BEFORE_HYPHEN.match(text, start, end)
+        if article:
+            start = article.end()
+    if form == "year":
+        # "(2021)" after a resolution number: the mention is the year inside the brackets.
+        inner = m.group(form)
+        if not m.group("prep") and not m.group("mod"):
+            start = m.start(form) + len(inner) - len(inner.lstrip("( "))
+        end = m.end(form) - (len(inner) - len(inner.rstrip(") ")))
+    return start, end
+
+
+def _is_relative(form: str, m: re.Match[str]) -> bool:
+    """Whether the reference date took part in the value (a missing year, "last week", ...)."""
+    if form in _EXPLICIT_FORMS:
+        return False
+    if form in ("range_md", "range_dm", "mdy", "dmy", "month_year", "range_month", "quarter", "half", "week_of"):
+        return pat.YEAR_RE.search(m.group(form)) is None
+    return True
+
+
+def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
+    """Every time expression in `text`, normalised against `reference` (publication date or None).
+
+    Returns the mentions sorted by start offset; an empty list when there are none. Never raises on
+    any string: what cannot be normalised is kept with `value=None` and a `reason`.
+    """
+    mentions: list[TimeMention] = []
+    ctx = Context(text, reference)
+
+    def normalise(m: re.Match[str]) -> Norm | None:
+        ctx.future = _is_future_clause(text, m.start())
+        try:
+            return _normalise(m.lastgroup or "", m, ctx)
+        except (ValueError, KeyError, OverflowError, AttributeError, IndexError):
+            # A shape the handler does not model (year 0, a day past the calendar's end): not a time
+            # expression after all.
+            return None
+
+    for m, norm in _scan(text, normalise):
+        form = m.lastgroup or ""
+        if m.group("mod"):
+            norm = apply_modifier(norm, m.group("mod"), reference)
+        start, end = _extent(form, m, norm, text)
+        uses_reference = reference is not None and (norm.value is None or (norm.span is not None and _is_relative(form, m)))
+        mentions.append(
+            TimeMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=norm.type,
+                value=norm.value,
+                date_start=norm.span[0] if norm.span else None,
+                date_end=norm.span[1] if norm.span else None,
+                precision=norm.precision,
+                approximate=norm.approximate,
+                reference=reference if uses_reference else None,
+                future=ctx.future and norm.type in ("DATE", "TIME"),
+                reason=norm.reason,
+            )
+        )
+    _anchor_clock(mentions, text)
+    return mentions

@@ -1,0 +1,513 @@
+"""Explicit time expressions (dates, ranges, quarters, years, clock times) → TIMEX3 value, day span, precision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Callable
+
+from . import timex_calendar as cal
+from . import timex_patterns as pat
+
+
+@dataclass(frozen=True)
+class Norm:
+    """What a handler makes of one matched expression, before offsets are attached."""
+
+    type: str
+    value: str | None
+    span: cal.Span | None = None
+    precision: str | None = None
+    approximate: bool = False
+    reason: str | None = None
+
+
+@dataclass
+class Context:
+    """What a handler may look at besides its match: the text, the reference, the clause's tense."""
+
+    text: str
+    reference: date | None
+    future: bool = False
+    # The quarter the document is talking about ("third-quarter profit"): WSJ-style
+    # "a year ago" and "the latest period" refer to it (TempEval annotation practice).
+    quarter: tuple[int, int] | None = None
+
+
+_NO_REFERENCE = "no reference date to resolve a relative expression"
+TOD_CODES = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
+
+
+def day_norm(d: date, approximate: bool = False) -> Norm:
+    """One day: `2021-10-26`."""
+    return Norm("DATE", cal.day_value(d), (d, d), "day", approximate)
+
+
+def month_norm(year: int, month: int) -> Norm:
+    """One month: `2021-10`."""
+    return Norm("DATE", f"{year:04d}-{month:02d}", cal.month_span(year, month), "month")
+
+
+def year_norm(year: int) -> Norm:
+    """One year: `2021`."""
+    return Norm("DATE", f"{year:04d}", cal.year_span(year), "year")
+
+
+def week_norm(d: date) -> Norm:
+    """The ISO week holding `d`: `2021-W43`, Monday to Sunday."""
+    return Norm("DATE", cal.week_value(d), cal.week_span(d), "week")
+
+
+def quarter_norm(year: int, quarter: int) -> Norm:
+    """One calendar quarter: `2021-Q3`."""
+    return Norm("DATE", f"{year:04d}-Q{quarter}", cal.quarter_span(year, quarter), "quarter")
+
+
+def unresolved(value: str | None, type_: str = "DATE", reason: str = _NO_REFERENCE) -> Norm:
+    """A value without a day span (`XXXX-10-26`, or None), and why."""
+    return Norm(type_, value, None, None, False, reason)
+
+
+def weekend_norm(saturday: date) -> Norm:
+    """A weekend, Saturday and Sunday: `2021-W43-WE`."""
+    return Norm("DATE", cal.week_value(saturday) + "-WE", (saturday, saturday + timedelta(days=1)), "day")
+
+
+def _with_year(month: int, day: int, year: int | None, ctx: Context) -> date | str | None:
+    """A full date, or the `XXXX-MM-DD` value when no year can be found, or None when invalid."""
+    if year is None:
+        if ctx.reference is None:
+            return f"XXXX-{month:02d}-{day:02d}" if cal.is_valid_day(2000, month, day) else None
+        year = cal.closest_year(ctx.reference, month, day, ctx.future)
+    if not cal.is_valid_day(year, month, day):
+        return None
+    return date(year, month, day)
+
+
+def explicit_year(text: str) -> int | None:
+    """The four-digit year written in `text`, or None."""
+    found = pat.YEAR_RE.search(text)
+    return int(found.group()) if found else None
+
+
+def _year_word(text: str, ctx: Context) -> int | None:
+    """"this year" / "last year" / "next year" inside a matched expression, against the reference."""
+    low = text.lower()
+    for word, shift in (("this year", 0), ("last year", -1), ("next year", 1)):
+        if word in low:
+            return None if ctx.reference is None else ctx.reference.year + shift
+    return None
+
+
+def _has_year_word(text: str) -> bool:
+    low = text.lower()
+    return "this year" in low or "last year" in low or "next year" in low
+
+
+# ---------------------------------------------------------------- handlers (one per form)
+
+
+def _h_range_days(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group(m.lastgroup or "")
+    months = [cal.month_number(x.group()) for x in pat.MONTH_RE.finditer(body)]
+    stripped = pat.MONTH_RE.sub(" ", pat.YEAR_RE.sub(" ", body))
+    days = [int(x.group(1)) for x in pat.DAY_RE.finditer(stripped)]
+    if len(days) != 2 or not months:
+        return None
+    m1, m2 = months[0], months[-1]
+    year = explicit_year(body)
+    first = _with_year(m1, days[0], year, ctx)
+    if first is None:
+        return None
+    if isinstance(first, str):
+        return unresolved(f"{first}/XXXX-{m2:02d}-{days[1]:02d}")
+    end_year = first.year + (1 if m2 < m1 else 0)
+    if not cal.is_valid_day(end_year, m2, days[1]):
+        return None
+    last = date(end_year, m2, days[1])
+    if last <= first or (last - first).days > 62:
+        return None
+    value = f"{cal.day_value(first)}/{cal.day_value(last)}"
+    return Norm("DATE", value, (first, last), "day", " or " in body.lower())
+
+
+def _h_range_month(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("range_month")
+    months = [cal.month_number(x.group()) for x in pat.MONTH_RE.finditer(body)]
+    years = [int(y) for y in pat.YEAR_RE.findall(body)]
+    if len(months) != 2:
+        return None
+    m1, m2 = months
+    if years:
+        end_year = years[-1]
+        start_year = years[0] if len(years) == 2 else end_year - (1 if m1 > m2 else 0)
+    elif ctx.reference is not None:
+        end_year = cal.closest_month_year(ctx.reference, m2, ctx.future)
+        start_year = end_year - (1 if m1 > m2 else 0)
+    else:
+        return unresolved(f"XXXX-{m1:02d}/XXXX-{m2:02d}")
+    if (start_year, m1) >= (end_year, m2):
+        return None
+    span = (cal.month_span(start_year, m1)[0], cal.month_span(end_year, m2)[1])
+    return Norm("DATE", f"{start_year:04d}-{m1:02d}/{end_year:04d}-{m2:02d}", span, "month")
+
+
+def _h_range_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    years = [int(y) for y in pat.YEAR_RE.findall(m.group("range_year"))]
+    if len(years) != 2 or not years[0] < years[1] <= years[0] + 200:
+        return None
+    span = (cal.year_span(years[0])[0], cal.year_span(years[1])[1])
+    return Norm("DATE", f"{years[0]:04d}/{years[1]:04d}", span, "year")
+
+
+def _h_iso(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("iso")
+    y, mo, d = int(body[0:4]), int(body[5:7]), int(body[8:10])
+    if not cal.is_valid_day(y, mo, d):
+        return None
+    day = date(y, mo, d)
+    if "T" in body:
+        return Norm("TIME", body, (day, day), "day")
+    return day_norm(day)
+
+
+def _h_numeric(m: re.Match[str], ctx: Context) -> Norm | None:
+    a, b, y = re.split(r"[/.-]", m.group("numeric"))
+    first, second, year = int(a), int(b), int(y)
+    if len(y) == 2:
+        pivot = (ctx.reference.year % 100 + 1) if ctx.reference else 30
+        year += 2000 if year <= pivot else 1900
+    if first > 12 and second <= 12:
+        day, month = first, second
+    elif second > 12 and first <= 12:
+        month, day = first, second
+    elif first == second and first <= 12:
+        day = month = first
+    elif first <= 12 and second <= 12:
+        # Day and month can both be read either way: keep the mention, say why it has no value.
+        return Norm("DATE", None, None, None, False, "ambiguous day/month order")
+    else:
+        return None
+    if not cal.is_valid_day(year, month, day):
+        return None
+    return day_norm(date(year, month, day))
+
+
+def _h_month_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group(m.lastgroup or "")
+    month = cal.month_number(pat.MONTH_RE.search(body).group())  # type: ignore[union-attr]
+    stripped = pat.MONTH_RE.sub(" ", pat.YEAR_RE.sub(" ", body))
+    days = pat.DAY_RE.findall(stripped)
+    if len(days) != 1:
+        return None
+    year = explicit_year(body) or _year_word(body, ctx)
+    if year is None and _has_year_word(body):
+        return unresolved(f"XXXX-{month:02d}-{int(days[0]):02d}")
+    weekday = pat.WEEKDAY_RE.match(body)
+    if year is None and weekday and ctx.reference is not None:
+        # "Monday, Oct. 26": the nearest year in which that day is a Monday settles the year.
+        wanted = cal.weekday_number(weekday.group())
+        fits = [y for y in range(ctx.reference.year - 1, ctx.reference.year + 2)
+                if cal.is_valid_day(y, month, int(days[0])) and date(y, month, int(days[0])).weekday() == wanted]
+        if fits:
+            year = min(fits, key=lambda y: abs((date(y, month, int(days[0])) - ctx.reference).days))  # type: ignore[operator]
+    found = _with_year(month, int(days[0]), year, ctx)
+    if found is None:
+        return None
+    if isinstance(found, str):
+        return unresolved(found)
+    return day_norm(found)
+
+
+_WEEK_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+
+
+def _h_week_of(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the week of March 6" is that day's ISO week; "the first week of October" is days 1-7."""
+    body = m.group("week_of")
+    month_word = pat.MONTH_RE.search(body)
+    if month_word is None:
+        return None
+    month = cal.month_number(month_word.group())
+    after_month = pat.YEAR_RE.sub(" ", body[month_word.end():])
+    days = pat.DAY_RE.findall(after_month)
+    year = explicit_year(body)
+    if days:
+        found = _with_year(month, int(days[0]), year, ctx)
+        return week_norm(found) if isinstance(found, date) else None
+    if year is None:
+        if ctx.reference is None:
+            return unresolved(None)
+        year = cal.closest_month_year(ctx.reference, month, ctx.future)
+    ordinal = re.match(r"(?:the\s+)?(\w+)\s+week", body.lower())
+    last = cal.last_day(year, month)
+    if ordinal and ordinal.group(1) in ("last", "final"):
+        first_day = last - 6
+    elif ordinal and ordinal.group(1) in _WEEK_ORDINALS:
+        first_day = 1 + 7 * _WEEK_ORDINALS[ordinal.group(1)]
+    else:
+        return None
+    start = date(year, month, first_day)
+    end = start + timedelta(days=6)
+    return Norm("DATE", cal.week_value(start + timedelta(days=3)), (start, end), "week", True)
+
+
+def _h_month_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("month_year")
+    month = cal.month_number(pat.MONTH_RE.search(body).group())  # type: ignore[union-attr]
+    year = explicit_year(body) or _year_word(body, ctx)
+    if year is None:
+        return unresolved(f"XXXX-{month:02d}")
+    return month_norm(year, month)
+
+
+def _h_month(m: re.Match[str], ctx: Context) -> Norm | None:
+    month = cal.month_number(m.group("month"))
+    if ctx.reference is None:
+        return unresolved(f"XXXX-{month:02d}")
+    return month_norm(cal.closest_month_year(ctx.reference, month, ctx.future), month)
+
+
+def _clock_parts(body: str) -> tuple[int, int] | None:
+    found = pat.CLOCK_RE.search(body)
+    if found is None:
+        return None
+    if found.group(6):
+        return (0, 0) if found.group(6).lower() == "midnight" else (12, 0)
+    if found.group(3):
+        hour, minute = int(found.group(1)), int(found.group(2) or 0)
+        if hour == 0 or hour > 12:
+            return None
+        pm = found.group(3).lower().startswith("p")
+        return (hour % 12 + (12 if pm else 0), minute)
+    return int(found.group(4)), int(found.group(5))
+
+
+def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("clock")
+    if body.lower() == "noon" and ctx.text[max(0, m.start("clock") - 5):m.start("clock")].lower() == "high ":
+        return None  # "High Noon"
+    parts = _clock_parts(body)
+    if parts is None:
+        return None
+    clock = f"T{parts[0]:02d}:{parts[1]:02d}"
+    if "midnight" in body.lower() and (pat.WEEKDAY_RE.search(body) or pat.MONTH_RE.search(body)):
+        clock = "T24:00"  # "midnight Friday" is the end of Friday, as TimeML writes it
+    anchor: date | None = None
+    low = body.lower()
+    weekday = pat.WEEKDAY_RE.search(body)
+    month = pat.MONTH_RE.search(body)
+    if month is not None:
+        days = pat.DAY_RE.findall(body[month.end():])
+        found = _with_year(cal.month_number(month.group()), int(days[0]), None, ctx) if days else None
+        anchor = found if isinstance(found, date) else None
+    elif ctx.reference is not None:
+        if weekday is not None:
+            anchor = cal.weekday_date(ctx.reference, cal.weekday_number(weekday.group()), "future" if ctx.future else "past")
+        elif "yesterday" in low:
+            anchor = ctx.reference - timedelta(days=1)
+        elif "tomorrow" in low:
+            anchor = ctx.reference + timedelta(days=1)
+        elif "today" in low:
+            anchor = ctx.reference
+    if anchor is None:
+        # A clock time alone is not a date (issue 3): no day span unless a date sits next to it.
+        return Norm("TIME", "XXXX-XX-XX" + clock, None, None, False, "clock time without a date")
+    return Norm("TIME", cal.day_value(anchor) + clock, (anchor, anchor), "day")
+
+
+_QUARTER_DETERMINER = re.compile(
+    r"\b(?:the|this|last|next|latest|current|year[\s-]ago|year[\s-]earlier|previous|prior|past|same|comparable)\b|\d{4}"
+)
+_QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
+
+
+def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("quarter")
+    low = body.lower()
+    qn = re.search(r"\bq([1-4])\b|\b([1-4])q\b", low)
+    number = int(qn.group(1) or qn.group(2)) if qn else None
+    for word, n in _QUARTER_ORDINALS.items():
+        if re.search(rf"\b{word}\b", low):
+            number = n
+    year = explicit_year(body) or _year_word(body, ctx)
+    ref = ctx.reference
+    year_ago = re.search(r"year[\s-](?:ago|earlier)", low) is not None
+    if number is not None:
+        if year is None:
+            if ref is None:
+                return unresolved(f"XXXX-Q{number}")
+            # Quarters are reported after they start: the latest one with this number that has begun
+            # ("expects a fourth-quarter loss" in October is this year's).
+            start = cal.quarter_span(ref.year, number)[0]
+            year = ref.year if start <= ref else ref.year - 1
+            if re.search(r"\bnext\b", low):
+                year += 1
+        if year_ago:
+            return quarter_norm(year - 1, number)
+        if ref is None or cal.quarter_span(year, number)[0] <= ref:
+            # A quarter already under way is what the report is about; a forecast ("losses through the
+            # third quarter of 1990") is not.
+            ctx.quarter = (year, number)
+        return quarter_norm(year, number)
+    if not _QUARTER_DETERMINER.search(low):
+        return None  # "a quarter of the vote" is a fraction
+    if year is not None and (ctx.quarter or ctx.reference):
+        # "the 1988 period": the quarter under discussion, in the year named.
+        number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]
+        return quarter_norm(year, number)
+    if ref is None:
+        return unresolved(None)
+    current = (ref.year, cal.quarter_of(ref))
+    focus = ctx.quarter or cal.shift_quarter(*current, -1)
+    if year_ago:
+        return quarter_norm(*cal.shift_quarter(*focus, -4))
+    if re.search(r"\bnext\b", low):
+        return quarter_norm(*cal.shift_quarter(*current, 1))
+    if re.search(r"\b(?:last|latest|previous|prior|past)\b", low):
+        return quarter_norm(*cal.shift_quarter(*current, -1))  # the latest one reported: just ended
+    if re.search(r"\bcurrent\b", low):
+        return quarter_norm(*current)
+    return quarter_norm(*focus)
+
+
+def _h_half(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("half")
+    year = explicit_year(body) or _year_word(body, ctx)
+    if year is None:
+        if ctx.reference is None:
+            return None
+        year = ctx.reference.year
+    half = 1 if re.search(r"first|1st", body, re.I) else 2  # "second", "latter", "last" half
+    start = date(year, 1 if half == 1 else 7, 1)
+    end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+    return Norm("DATE", f"{year:04d}-H{half}", (start, end), "year")
+
+
+def _h_decade(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("decade")
+    word = re.search(r"(twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies", body, re.I)
+    digits = re.search(r"(\d+)0['’]?s", body)
+    if word:
+        lead = str(["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"].index(word.group(1).lower()) + 2)
+    elif digits is None:
+        return None
+    else:
+        lead = digits.group(1)
+    if len(lead) == 1:
+        # "the '90s": the latest such decade that has begun by (or is about to begin after) the reference.
+        # Without a reference the 20th-century reading ("the '90s" = 1990s) is the likely one.
+        base = ctx.reference.year if ctx.reference else 2019
+        century = base // 100 * 100
+        start = century + int(lead) * 10
+        if start > base + 10:
+            start -= 100
+    else:
+        start = int(lead) * 10
+    norm = Norm("DATE", f"{start // 10:03d}", (date(start, 1, 1), date(start + 9, 12, 31)), "decade")
+    part = re.search(r"\b(early|mid|late)\b", body, re.I)
+    if part:
+        norm = replace(norm, span=cal.part_of_span(norm.span, part.group(1).lower()), approximate=True)  # type: ignore[arg-type]
+    return norm
+
+
+_ORDINAL_NUMBER = re.compile(r"(\d{1,2})(?:st|nd|rd|th)")
+
+
+def _h_century(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("century").lower()
+    found = _ORDINAL_NUMBER.search(body)
+    if found:
+        number = int(found.group(1))
+    else:
+        word = re.search(r"([a-z]+(?:-first)?)[\s-]+century", body)
+        number = cal.ORDINAL_WORDS.get(word.group(1), 0) if word else 0
+    if not 1 <= number <= 21:
+        return None
+    first_year = (number - 1) * 100
+    return Norm("DATE", f"{number - 1:02d}", (date(max(first_year, 1), 1, 1), date(first_year + 99, 12, 31)), "century")
+
+
+def _h_year_words(m: re.Match[str], ctx: Context) -> Norm | None:
+    words = re.sub(r"^the\s+year\s+|\band\b", " ", m.group("year_words").lower()).replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        rest = cal.parse_number(" ".join(words[2:])) if words[2:] else 0
+        return None if rest is None else year_norm(2000 + rest)
+    century = cal.parse_number(words[0])
+    rest = cal.parse_number(" ".join(w for w in words[1:] if w != "hundred"))
+    if century is None or rest is None:
+        return None
+    return year_norm(century * 100 + rest)
+
+
+def _h_fiscal_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    digits = re.search(r"(\d{4}|\d{2})\b", m.group("fiscal_year"))
+    if digits is None:
+        return None
+    year = int(digits.group(1))
+    if year < 100:
+        year += 2000 if year <= 50 else 1900
+    return year_norm(year)
+
+
+# Words after which a lone month name is a month ("since May", "in early March", "each June").
+_MONTH_CUE_BEFORE = re.compile(
+    r"\b(?:since|until|till|by|from|through|before|after|of|to|and|or|last|this|next|early|late|mid|end|that"
+    r"|each|every|in|on|during)\s+$"
+)
+
+
+def _h_month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
+    word = m.group("month")
+    start = m.start("month")
+    before = ctx.text[max(0, start - 24):start].lower()
+    context_ok = bool(m.group("prep") or m.group("mod") or _MONTH_CUE_BEFORE.search(before))
+    if word.rstrip(".").lower() in ("may", "march") and not context_ok:
+        return None  # the modal "may", the verb "march"
+    if not word.endswith(".") and len(word) <= 4 and word.lower() not in ("may", "june", "july"):
+        return None  # a bare abbreviation without its full stop ("Jan Kavan") is a name
+    following = ctx.text[m.end("month"):m.end("month") + 20]
+    if re.match(r"\s+[A-Z][a-z]", following) and not context_ok:
+        return None  # "April Glaspie", "June Carter"
+    return _h_month(m, ctx)
+
+
+# Words after which a four-digit number reads as a year ("since 1999", "between 2001").
+_YEAR_CUE_BEFORE = re.compile(
+    r"\b(?:since|until|till|by|from|through|before|after|of|between|and|to|early|late|mid|year|fiscal|summer"
+    r"|spring|winter|autumn|fall|in)\s+$",
+    re.I,
+)
+
+
+def _h_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("year")
+    year = int(pat.YEAR_RE.search(body).group())  # type: ignore[union-attr]
+    start = m.start("year")
+    before = ctx.text[max(0, start - 16):start]
+    after = ctx.text[m.end("year"):m.end("year") + 20]
+    in_parens = body.startswith("(")
+    if pat.NOT_YEAR_BEFORE.search(before) or pat.NOT_YEAR_AFTER.match(after):
+        return None
+    if not in_parens and pat.NUMBER_BEFORE.search(before):
+        return None
+    cued = bool(m.group("prep") or m.group("mod") or in_parens or _YEAR_CUE_BEFORE.search(before))
+    lowest = 1000 if cued else 1600
+    if not lowest <= year <= 2099:
+        return None
+    if ctx.reference is not None and not cued and year > ctx.reference.year + 30:
+        return None  # a far-future bare number is more likely a count than a year
+    return year_norm(year)
+
+
+Handler = Callable[[re.Match[str], Context], "Norm | None"]
+
+# Handlers of the explicit forms of timex_patterns.PATTERN, by group name.
+EXPLICIT_HANDLERS: dict[str, Handler] = {
+    "range_md": _h_range_days, "range_dm": _h_range_days, "range_month": _h_range_month,
+    "range_year": _h_range_year, "iso": _h_iso, "numeric": _h_numeric, "mdy": _h_month_day,
+    "dmy": _h_month_day, "month_year": _h_month_year, "week_of": _h_week_of, "clock": _h_clock, "quarter": _h_quarter,
+    "half": _h_half, "decade": _h_decade, "century": _h_century, "year_words": _h_year_words,
+    "fiscal_year": _h_fiscal_year, "month": _h_month_alone, "year": _h_year,
+}

@@ -1,0 +1,211 @@
+"""The precompiled scanner pattern for time expressions: one regex, one named group per form."""
+
+from __future__ import annotations
+
+import re
+
+
+def _cased(*names: str) -> str:
+    """Capitalised and upper-case spellings only: "May" is a month, "may" is a modal."""
+    forms: list[str] = []
+    for name in names:
+        forms += [name.capitalize(), name.upper()]
+    return "|".join(forms)
+
+
+_FULL_MONTHS = _cased(
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)
+_ABBR_MONTHS = _cased("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec")
+MON = rf"(?-i:(?:{_FULL_MONTHS})\b|(?:{_ABBR_MONTHS})(?:\.|\b))"
+WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+YEAR = r"(?<![\d,.$])(?:1[0-9]{3}|20[0-9]{2})(?![\d%]|,\d|\.\d)"
+DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d|:\d|%|\.\d)"
+NUMW = (
+    r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|"
+    r"a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"hundred|few|several|some|many|dozens\s+of|hundreds\s+of|numerous)"
+)
+UNIT = (
+    r"(?:seconds|minutes?|hours?|days?|nights?|weekends?|weeks?|fortnights?|months?|"
+    r"quarters?|years?|decades?|centuries|century|summers?|winters?)"
+)
+TOD = r"(?:morning|afternoon|evening|night)"
+ORD_Q = (
+    r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|latest|last|current|this|next|that|"
+    r"year[\s-]ago|year[\s-]earlier|previous|prior|past|same|comparable|fiscal)"
+)
+TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|IST|PKT|AFT|local\s+time)\)?)"
+AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
+MODIFIER = (
+    r"(?:(?:the\s+)?(?:early|late|mid|earlier|later)(?:\s+in)?(?:\s+|-)(?:the\s+)?"
+    r"|(?:the\s+)?(?:beginning|start|middle|end|close|turn)\s+of\s+(?:the\s+)?)"
+)
+
+_FORMS: list[tuple[str, str]] = [
+    # Ranges first: at the same start position the first alternative that matches wins.
+    ("range_md", rf"(?:(?:from|between)\s+)?(?:{WD},?\s+)?{MON}\s*{DAY}\s*(?:-|–|—|to|and|through|until|or)\s*(?:{MON}\s*)?{DAY}(?:,?\s+{YEAR})?"),
+    ("range_dm", rf"(?:(?:from|between)\s+)?(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s*(?:-|–|—|to|and|through|until|or)\s*(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
+    ("range_month", rf"(?:from|between)\s+{MON}(?:\s+{YEAR})?\s+(?:to|and|until|through|-|–)\s+{MON}(?:,?\s+{YEAR})?"),
+    ("range_year", rf"(?:from|between)\s+{YEAR}\s+(?:to|and|until|through|-|–)\s+{YEAR}|(?<![\d-]){YEAR}\s*[-–]\s*{YEAR}"),
+    ("week_of", rf"(?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?week\s+of\s+(?:{MON}\s*{DAY}(?:,?\s+{YEAR})?|{MON}(?:,?\s+{YEAR})?)"),
+    ("iso", r"(?<![\d-])(?:1[0-9]{3}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:T[0-2][0-9]:[0-5][0-9])?(?![\d-])"),
+    ("numeric", r"(?<![\d/.-])\d{1,2}(?P<nsep>[/.-])\d{1,2}(?P=nsep)(?:\d{4}|\d{2})(?![\d/.-]|-\d)"),
+    ("mdy", rf"(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
+    ("dmy", rf"(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
+    ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year)"),
+    ("clock", rf"(?:(?:about|around|approximately)\s+)?"
+              rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday)"
+              rf"{TZ}?(?:,?\s+(?:on\s+)?(?:{WD}|today|yesterday|tomorrow)\b|,?\s+{MON}\s*{DAY})?"),
+    ("quarter", rf"(?:(?:the|a|an)\s+)?(?:(?:this|last|next)\s+year['’]s\s+)?(?:{ORD_Q}[\s-]+)?(?:fiscal[\s-]+)?"
+                rf"(?:{ORD_Q}[\s-]+)?quarter(?!ly|s|-to-)(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|fiscal\s+{YEAR}))?"
+                rf"|(?:the\s+)?{YEAR}\s+(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+)?(?:quarter|period)\b"
+                rf"|\b(?:Q[1-4]|[1-4]Q)(?:\s+{YEAR}|\s+of\s+{YEAR})?\b|{YEAR}\s+Q[1-4]\b"),
+    ("half", rf"(?:the\s+)?(?:first|second|1st|2nd|latter|last)\s+half(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|the\s+year))?"),
+    ("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?<=the )(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<!\d)(?:1[0-9]{2}0|20[0-9]0)['’]?s\b|['’](?:[0-9]0)s\b|(?<=the )[0-9]0s\b)"),
+    ("century", r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century"),
+    ("ago", rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than)\s+)?{NUMW}\s+(?:(?:or\s+so|more)\s+)?{UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later|back)\b"),
+    ("year_ago", r"(?:the\s+)?latest\s+period|(?:the\s+)?year[\s-](?:ago|earlier)(?:\s+(?:period|quarter|third\s+quarter|fourth\s+quarter|second\s+quarter|first\s+quarter|nine\s+months|six\s+months|months))?|(?:the\s+)?(?:same|comparable|corresponding)\s+(?:period|quarter)\s+(?:a|last)\s+year"),
+    ("tail", rf"{NUMW}\s+{UNIT}\s+(?:from\s+now|from\s+today|hence)|(?:the\s+)?(?:week|month|year)\s+(?:after\s+next|before\s+last)|(?:the\s+)?{DAY}\s+of\s+(?:next|last|this)\s+month|(?:a\s+)?fortnight\s+ago"),
+    # Spoken-style years in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
+    ("year_words", r"(?:the\s+year\s+)?(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+                   r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
+    ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
+                 rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
+                 rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
+                 rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
+    ("plural_unit", rf"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
+                    r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
+    ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween)\b"),
+    ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"),
+    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}|{WD})\b"),
+    ("weekday", rf"(?:(?:last|next|this|coming|past|previous)\s+)?{WD}(?:\s+{TOD})?\b"),
+    ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
+    ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
+    ("month", MON),
+    ("year", rf"(?:\(\s*)?{YEAR}(?:\s*\))?"),
+    ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|for\s+the\s+time\s+being|"
+            r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
+            r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
+            r"(?:in\s+)?(?:the\s+)?days\s+to\s+come|in\s+the\s+coming\s+(?:days|weeks|months|years)|current\b|"
+            r"at\s+a\s+later\s+date|a\s+later\s+date|(?:in\s+)?the\s+(?:near|short|long)\s+term"),
+]
+
+# The leading preposition is part of the mention, as DESIGN.md's `timeline dates` example shows.
+PREPOSITION = r"(?P<prep>\b(?:on|in|during)\s+)?"
+PATTERN = re.compile(
+    rf"(?<![\w,.$£€/:-]){PREPOSITION}(?P<mod>{MODIFIER})?(?:"
+    + "|".join(f"(?P<{name}>{body})" for name, body in _FORMS)
+    + r")",
+    re.IGNORECASE,
+)
+
+# Pieces the handlers re-read inside a matched form.
+MONTH_RE = re.compile(MON, re.IGNORECASE)
+WEEKDAY_RE = re.compile(WD, re.IGNORECASE)
+YEAR_RE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
+DAY_RE = re.compile(r"(?<![\d])(0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d)")
+NUM_UNIT_RE = re.compile(rf"({NUMW})(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal)\s+)?({UNIT})", re.IGNORECASE)
+TOD_RE = re.compile(TOD, re.IGNORECASE)
+CLOCK_RE = re.compile(rf"(?:([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?\s*({AMPM})|([01]?[0-9]|2[0-3]):([0-5][0-9])|(noon|midday|midnight))", re.IGNORECASE)
+
+# A clause about the future: "will meet on Thursday", "is due to visit on Friday", "payable Nov. 25".
+FUTURE_CUE = re.compile(
+    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned|to\s+be\s+held)|(?:is|are)\s+to\s+\w+"
+    r"|scheduled|slated|planned|plans?\s+to|planning\s+to|upcoming|expects?\s+to|expected\s+to|hopes?\s+to|intends?\s+to"
+    r"|payable|of\s+record|to\s+be\s+held|will\s+be)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+# "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
+PAST_PLAN = re.compile(r"\b(?:had|previously)\b", re.IGNORECASE)
+# Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
+# relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
+LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;,!?\n]|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
+DEADLINE_CUE = re.compile(
+    r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
+    r"extended(?:\s+until|\s+to)?|delayed(?:\s+until|\s+to)?|deadline\s+(?:of|is)|record\s+date\s+is|takes\s+effect|"
+    r"starting|beginning|resumes?|reconvenes?)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+# Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000".
+NOT_YEAR_BEFORE = re.compile(
+    r"(?:resolutions?|no\.?|nos\.?|number|numbers|page|pages|pp?\.|room|flight|route|highway|code|article|articles|section|"
+    r"chapter|rule|model|version|v\.|bill|item|unit|usd|us\$|rs\.?|inr|eur|gbp|#|\$|€|£|¥|dow|index|fund|"
+    r"committee|paragraph|para\.?|box|suite|apartment|street|st\.|avenue|ave\.|road|tel\.?|phone|fax|ext\.?|at|of\s+about)\s*$",
+    re.IGNORECASE,
+)
+# The tail of a longer number: "+1 202 647 2021".
+NUMBER_BEFORE = re.compile(r"\d[\s-]*$")
+NOT_YEAR_AFTER = re.compile(
+    r"\s*(?:%|percent|per\s+cent|million|billion|trillion|thousand|people|persons|troops|soldiers|men|women|children|"
+    r"workers|employees|jobs|members|shares|units|tonnes|tons|barrels|votes|cases|deaths|dead|killed|points|feet|ft|"
+    r"meters|metres|miles|kilometres|kilometers|km|kg|pounds|dollars|rupees|euros|sanctions|hours|calories|cars|"
+    r"homes|houses|acres|students|refugees|fighters|militants|civilians|families|residents|patients|doctors|"
+    r"police|officers|vehicles|aircraft|planes|rounds|words|pages|copies|stores|outlets|beds|seats|hrs|GMT|IST)\b",
+    re.IGNORECASE,
+)
+
+# The scanner only tries PATTERN around these tokens: every form contains a digit or one of them.
+TOKEN_RE = re.compile(r"[A-Za-z]+|\d+")
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred"
+)
+TRIGGER_WORDS = frozenset((
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "mondays tuesdays wednesdays thursdays fridays saturdays sundays "
+    "seconds minute minutes hour hours day days night nights week weeks weekend weekends fortnight "
+    "fortnights month months quarter quarters year years decade decades century centuries "
+    "spring summer summers fall autumn winter winters "
+    "today yesterday tomorrow tonight morning afternoon evening noon midnight midday "
+    "now currently current present presently nowadays recently lately past future moment being "
+    "daily weekly monthly yearly nightly biweekly "
+    "christmas easter thanksgiving halloween later q fy period term half "
+    "nineteen eighteen thousand twenties thirties forties fifties sixties seventies eighties nineties"
+).split())
+# Words that may come before a trigger inside one expression ("at least the past 18 months").
+LEAD_WORDS = frozenset((
+    "on in during the a an early late mid earlier later beginning start middle end close turn of "
+    "last this next past previous coming current following same about around approximately nearly "
+    "almost roughly some more less than at least up to over another all each every per other full "
+    "fiscal calendar straight consecutive additional long whole entire first second third fourth "
+    "final latest from between and or so few several many couple dozen dozens hundreds "
+    "right these time for recent ensuing near shortly that q fy year ago earlier prior comparable "
+    "corresponding new once twice monday tuesday wednesday thursday friday saturday sunday "
+    + _NUMBER_WORDS
+).split())
+
+
+def _trie(words: frozenset[str]) -> str:
+    """A regex alternation shaped as a prefix tree: one character test per step, not one per word."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+# Runs on the lower-cased text, with the token boundaries of TOKEN_RE.
+TRIGGER_RE = re.compile(r"(?<!\d)\d+|(?<![a-z])(?:" + _trie(TRIGGER_WORDS) + r")(?![a-z])")
+# Digits that cannot take part in a time expression: amounts, decimals, percentages, the
+# minutes of a clock time or the middle of "26/10/2021" (whose first number is tried instead).
+DIGIT_SKIP = re.compile(r"(?<=[$£€.,:/])\d|\d+(?=%|\.\d|,\d\d\d|\s*(?:percent|million|billion|cents|shares|people)\b)")

@@ -1,0 +1,488 @@
+"""Relative and vague time expressions, durations and sets → TIMEX3 value, day span, precision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+from . import timex_calendar as cal
+from . import timex_patterns as pat
+from .timex_forms import (
+    TOD_CODES,
+    Context,
+    Handler,
+    Norm,
+    day_norm,
+    explicit_year,
+    month_norm,
+    quarter_norm,
+    unresolved,
+    week_norm,
+    weekend_norm,
+    year_norm,
+)
+
+_PART = {
+    "early": "early", "beginning": "early", "start": "early",
+    "mid": "mid", "middle": "mid", "late": "late", "end": "late", "close": "late",
+}
+_UNIT_PRECISIONS = ("day", "week", "month", "quarter", "year", "decade", "century")
+_VAGUE = {"few", "a few", "several", "some", "many", "numerous", "dozens of", "hundreds of"}
+_APPROX_WORDS = re.compile(
+    r"\b(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than|over|at\s+least|up\s+to|or\s+so)\b", re.I
+)
+_CAPITALISED_WORD_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+
+
+def _count_and_unit(body: str) -> tuple[int | None, str, bool] | None:
+    """(count or None when vague, unit without plural s, vague?) from "two days", "a few weeks"."""
+    found = pat.NUM_UNIT_RE.search(body)
+    if found is None:
+        return None
+    word = " ".join(found.group(1).lower().split())
+    unit = found.group(2).lower()
+    unit = "century" if unit == "centuries" else unit.rstrip("s")
+    if word in _VAGUE:
+        return None, unit, True
+    if "1/2" in word:
+        return None, unit, False
+    number = cal.parse_number(word) if not re.match(r"\d+\.\d", word) else None
+    return number, unit, False
+
+
+def _shift_by_unit(reference: date, count: int, unit: str, ctx: Context, word: str) -> Norm | None:
+    if unit in ("day", "night"):
+        return day_norm(reference - timedelta(days=count))
+    if unit in ("week", "fortnight"):
+        return week_norm(reference - timedelta(days=7 * count * (2 if unit == "fortnight" else 1)))
+    if unit == "weekend":
+        return week_norm(reference - timedelta(days=7 * count))
+    if unit == "month":
+        target = cal.add_months(reference, -count)
+        return month_norm(target.year, target.month)
+    if unit == "quarter":
+        return quarter_norm(*cal.shift_quarter(reference.year, cal.quarter_of(reference), -count))
+    if unit == "year":
+        if count == 1 and ctx.quarter is not None and word in ("ago", "earlier"):
+            # Earnings reports: "from $5 million a year ago" compares the quarter under discussion.
+            return quarter_norm(*cal.shift_quarter(*ctx.quarter, -4))
+        return year_norm(reference.year - count)
+    if unit == "decade":
+        return replace(year_norm(reference.year - 10 * count), approximate=True)
+    if unit == "century":
+        return replace(year_norm(reference.year - 100 * count), approximate=True)
+    if unit in ("hour", "minute", "second"):
+        return day_norm(reference, approximate=True)
+    return None
+
+
+def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("ago")
+    parsed = _count_and_unit(body)
+    if parsed is None:
+        return None
+    count, unit, vague = parsed
+    word = body.lower().split()[-1]
+    if word == "later" or (word == "earlier" and unit not in ("year", "month", "quarter", "decade", "century")):
+        # "three days later", "a day earlier" count from an event in the story, not from the
+        # publication date; "a year earlier" in a report compares with the same period last year.
+        return Norm("DATE", None, None, None, True, "relative to another event in the text")
+    if ctx.reference is None:
+        return unresolved(None)
+    ref = ctx.reference
+    if vague or count is None:
+        # "a few weeks ago": some time 1-4 units back; TimeML has no value finer than PAST_REF.
+        nearest = _shift_by_unit(ref, 1, unit, replace(ctx, quarter=None), word)
+        farthest = _shift_by_unit(ref, 4, unit, replace(ctx, quarter=None), word)
+        if nearest is None or farthest is None or nearest.span is None or farthest.span is None:
+            return None
+        return Norm("DATE", "PAST_REF", (farthest.span[0], nearest.span[1]), unit if unit in _UNIT_PRECISIONS else None, True)
+    norm = _shift_by_unit(ref, count, unit, ctx, word)
+    if norm is None:
+        return None
+    return replace(norm, approximate=norm.approximate or bool(_APPROX_WORDS.search(body)))
+
+
+def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("year_ago").lower()
+    if "latest" in body:
+        if ctx.reference is None:
+            return unresolved(None)
+        return quarter_norm(*(ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)))
+    if "months" in body:
+        number = 9 if "nine" in body else 6 if "six" in body else None
+        return Norm("DURATION", f"P{number}M" if number else "PXM")
+    if ctx.reference is None:
+        return unresolved(None)
+    if "quarter" in body or "period" in body or ctx.quarter is not None:
+        # "year-earlier net" in a quarterly report compares with the same quarter a year before.
+        focus = ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)
+        return quarter_norm(*cal.shift_quarter(*focus, -4))
+    return year_norm(ctx.reference.year - 1)
+
+
+_UNIT_CODES = {
+    "second": ("T", "S"), "minute": ("T", "M"), "hour": ("T", "H"), "day": ("", "D"), "night": ("", "D"),
+    "week": ("", "W"), "weekend": ("", "WE"), "month": ("", "M"), "quarter": ("", "Q"), "year": ("", "Y"),
+    "summer": ("", "SU"), "winter": ("", "WI"),
+}
+
+
+def _duration_value(count: int | None, unit: str) -> str:
+    """TIMEX3 duration for a count of units: P2D, PT5H, P10Y for a decade, PXW when vague."""
+    if unit == "fortnight":
+        return f"P{2 * count}W" if count is not None else "PXW"
+    if unit == "decade":
+        return f"P{10 * count}Y" if count is not None else "PXDE"
+    if unit == "century":
+        return f"P{100 * count}Y" if count is not None else "PXCE"
+    time_part, code = _UNIT_CODES[unit]
+    return f"P{time_part}{'X' if count is None else count}{code}"
+
+
+def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("duration")
+    low = body.lower()
+    if low.startswith(("more than a", "less than a")):
+        unit = low.split()[-1]
+        return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
+    found = pat.NUM_UNIT_RE.search(body)
+    parsed = _count_and_unit(body)
+    if parsed is None or found is None:
+        return None
+    count, unit, vague = parsed
+    if found.group(1)[0].isdigit() and found.group(2)[0].isupper():
+        return None  # "60 Minutes", a title
+    if count is not None and count >= 1000:
+        return None  # "the 1988 quarter" is a year, not 1988 quarters
+    word = " ".join(found.group(1).lower().split())
+    if low.endswith("-old") or re.match(r"\s+old\b", ctx.text[m.end("duration"):m.end("duration") + 5]):
+        return None  # an age ("a 6-year-old", "52 years old"), not a period of time
+    if re.search(r"\w-quarters?$", low):
+        return None  # "three-quarters" is a fraction
+    if unit == "quarter" and word in ("a", "an", "one"):
+        return None  # "a quarter of the country"
+    if word in ("a", "an") and unit in ("day", "week", "month", "year"):
+        before = ctx.text[max(0, m.start("duration") - 30):m.start("duration")]
+        if re.search(r"(?:\d[\d,.]*\s*(?:%|percent|million|billion|[a-z]+)?|times|twice|once|up\s+to\s+\S+)\s*$", before, re.I):
+            return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "$5 a year", "twice a week"
+    value: str
+    if "1/2" in word:
+        whole = int(word.split()[0])
+        if unit == "hour":
+            value = f"PT{whole}H30M"
+        elif unit == "year":
+            value = f"P{whole}Y6M"
+        else:
+            value = _duration_value(whole, unit)
+    elif re.match(r"\d+\.\d+$", word):
+        value = f"P{'T' if unit in ('hour', 'minute', 'second') else ''}{word}{_UNIT_CODES.get(unit, ('', 'Y'))[1]}"
+    else:
+        value = _duration_value(count, unit)
+    return Norm("DURATION", value, approximate=vague or bool(_APPROX_WORDS.search(body)))
+
+
+def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("plural_unit")
+    low = body.lower()
+    before = ctx.text[max(0, m.start("plural_unit") - 12):m.start("plural_unit")].lower()
+    qualified = re.match(r"(?:recent|coming|past|last|next|previous|several|many|ensuing|following|the)\b", low)
+    if not qualified and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
+        return None
+    unit_word = re.search(r"(minutes|hours|days|weeks|months|years|decades|centuries)", low)
+    if unit_word is None:
+        return None
+    unit = unit_word.group(1)
+    if "to come" in low or low.endswith("ahead"):
+        return Norm("DATE", "FUTURE_REF", None, None, True)
+    if "recent" in low and ctx.reference is not None:
+        # "in recent weeks": some time in the last few of them, up to the reference.
+        name = {"centuries": "century"}.get(unit, unit[:-1])
+        farthest = _shift_by_unit(ctx.reference, 4, name, replace(ctx, quarter=None), "ago")
+        if farthest is not None and farthest.span is not None:
+            precision = name if name in _UNIT_PRECISIONS else "day"
+            return Norm("DATE", "PAST_REF", (farthest.span[0], ctx.reference), precision, True)
+    name = "century" if unit == "centuries" else unit[:-1]
+    if name == "decade":
+        return Norm("DURATION", "PXDE", approximate=True)
+    if name == "century":
+        return Norm("DURATION", "PXCE", approximate=True)
+    return Norm("DURATION", _duration_value(None, name), approximate=True)
+
+
+_SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+              "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y"}
+
+
+def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("set")
+    low = body.lower()
+    if body[0].isupper() and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
+        return None  # "The Daily Guardian", "Weekly Standard": a name
+    if low in _SET_WORDS:
+        return Norm("SET", _SET_WORDS[low])
+    weekday = pat.WEEKDAY_RE.search(low)
+    tod = pat.TOD_RE.search(low)
+    suffix = TOD_CODES[tod.group().lower()] if tod else ""
+    if weekday:
+        return Norm("SET", f"XXXX-WXX-{cal.weekday_number(weekday.group()) + 1}{suffix}")
+    if low.startswith("per ") and not re.search(r"\b(?:day|week|month|year|hour|minute)\b", low):
+        return None
+    unit = re.search(r"(second|minute|hour|day|night|weekend|week|fortnight|month|quarter|year|decade|century)", low)
+    if unit is None:
+        return Norm("SET", f"XXXX-XX-XX{suffix}") if suffix else None
+    count = 2 if "other" in low else 1
+    return Norm("SET", _duration_value(count, unit.group(1)))
+
+
+def _season_year(reference: date, code: str, direction: str) -> int:
+    """Year of the season occurrence: latest started ('past'), 'last' ended, 'next' not started, 'this'."""
+    candidates = [reference.year - 2, reference.year - 1, reference.year, reference.year + 1]
+    spans = {y: cal.season_span(y, code) for y in candidates}
+    if direction == "last":
+        return max(y for y in candidates if spans[y][1] < reference)
+    if direction == "next":
+        return min(y for y in candidates if spans[y][0] > reference)
+    if direction == "future":
+        return min(y for y in candidates if spans[y][1] >= reference)
+    return max(y for y in candidates if spans[y][0] <= reference)
+
+
+def _h_season(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("season")
+    low = body.lower()
+    name = re.search(r"spring|summer|fall|autumn|winter", low).group()  # type: ignore[union-attr]
+    code = cal.SEASONS[name]
+    year = explicit_year(body)
+    has_det = low != name
+    after = ctx.text[m.end("season"):m.end("season") + 4].lower()
+    before = ctx.text[max(0, m.start("season") - 2):m.start("season")]
+    if year is None and after.startswith(" of") and not re.match(r" of\s+\d", ctx.text[m.end("season"):m.end("season") + 6]):
+        return None  # "the fall of Kabul"
+    if not has_det and year is None and not (m.group("prep") or m.group("mod")):
+        return None
+    preceding = ctx.text[max(0, m.start("season") - 20):m.start("season")]
+    if body[0].isupper() and _CAPITALISED_WORD_BEFORE.search(preceding) and before != ". ":
+        return None  # "Arab Spring"
+    if year is None:
+        if ctx.reference is None:
+            return unresolved(f"XXXX-{code}")
+        if re.search(r"\blast\b|\bpast\b", low):
+            direction = "last"
+        elif re.search(r"\bnext\b|\bcoming\b", low):
+            direction = "next"
+        elif "this" in low:
+            # "this summer" is the reference year's, whether it is over or still to come.
+            year = ctx.reference.year - (1 if code == "WI" and ctx.reference.month <= 2 else 0)
+            return Norm("DATE", f"{year:04d}-{code}", cal.season_span(year, code), "season")
+        else:
+            direction = "future" if ctx.future else "past"
+        year = _season_year(ctx.reference, code, direction)
+    return Norm("DATE", f"{year:04d}-{code}", cal.season_span(year, code), "season")
+
+
+def _h_holiday(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("holiday")
+    low = body.lower()
+    name = re.sub(r"^(?:last|this|next)\s+", "", low)
+    if ctx.reference is None:
+        return unresolved(None)
+    ref = ctx.reference
+    direction = "last" if low.startswith("last") else "next" if low.startswith("next") else ("future" if ctx.future else "past")
+    days = {y: cal.holiday_date(name, y) for y in (ref.year - 1, ref.year, ref.year + 1)}
+    near = [y for y, d in days.items() if abs((d - ref).days) <= 10]
+    if near and direction in ("past", "future"):
+        year = near[0]  # Easter week, Christmas: the one happening around the reference date
+    elif direction == "last":
+        year = max(y for y, d in days.items() if d < ref)
+    elif direction == "next":
+        year = min(y for y, d in days.items() if d > ref)
+    elif direction == "future":
+        year = min(y for y, d in days.items() if d >= ref)
+    else:
+        year = max(y for y, d in days.items() if d <= ref)
+    if name.endswith("week"):
+        return week_norm(days[year])
+    return day_norm(days[year])
+
+
+def _with_time_of_day(norm: Norm, body: str) -> Norm:
+    tod = pat.TOD_RE.search(body)
+    if tod is None or norm.value is None:
+        return norm
+    return replace(norm, type="TIME", value=norm.value + TOD_CODES[tod.group().lower()])
+
+
+def _h_dayword(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("dayword")
+    low = body.lower()
+    if ctx.reference is None:
+        return unresolved(None)
+    ref = ctx.reference
+    if "before yesterday" in low:
+        day = ref - timedelta(days=2)
+    elif "after tomorrow" in low:
+        day = ref + timedelta(days=2)
+    elif low.startswith(("yesterday", "last night")):
+        day = ref - timedelta(days=1)
+    elif low.startswith("tomorrow"):
+        day = ref + timedelta(days=1)
+    else:
+        day = ref
+    norm = day_norm(day)
+    if low.startswith(("tonight", "last night")):
+        return replace(norm, type="TIME", value=norm.value + "TNI")  # type: ignore[operator]
+    return _with_time_of_day(norm, body)
+
+
+def _weekday_direction(det: str | None, ctx: Context) -> str:
+    if det in ("last", "past", "previous"):
+        return "last"
+    if det == "next":
+        return "next"
+    if det == "coming":
+        return "future"
+    return "future" if ctx.future else "past"
+
+
+def _h_relative(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("relative")
+    low = " ".join(body.lower().split())
+    words = low.split()
+    has_the = words[0] == "the"
+    if has_the:
+        words = words[1:]
+    det, unit = words[0], words[-1]
+    if det in ("same", "following"):
+        return Norm("DATE", None, None, None, False, "refers to another date in the text")
+    ref = ctx.reference
+    weekday = pat.WEEKDAY_RE.fullmatch(unit)
+    month = pat.MONTH_RE.fullmatch(body.split()[-1])
+    if ref is None:
+        if weekday:
+            return unresolved(f"XXXX-WXX-{cal.weekday_number(unit) + 1}")
+        if month:
+            return unresolved(f"XXXX-{cal.month_number(body.split()[-1]):02d}")
+        return unresolved(None)
+    back = det in ("last", "past", "previous")
+    ahead = det in ("next", "coming", "following")
+    if weekday:
+        return day_norm(cal.weekday_date(ref, cal.weekday_number(unit), _weekday_direction(det, ctx)))
+    if month:
+        number = cal.month_number(body.split()[-1])
+        if back:
+            year = ref.year if number < ref.month else ref.year - 1
+        elif ahead:
+            year = ref.year if number > ref.month else ref.year + 1
+        else:
+            year = ref.year
+        return month_norm(year, number)
+    shift = -1 if back else 1 if ahead else 0
+    if unit == "week":
+        # "the past week" / "the last week" is the seven days up to the reference (TimeBank practice).
+        if has_the and back:
+            shift = 0
+        return week_norm(ref + timedelta(days=7 * shift))
+    if unit == "weekend":
+        return weekend_norm(cal.weekend_saturday(ref, "last" if back else "next" if ahead else "this"))
+    if unit == "month":
+        target = cal.add_months(ref, shift)
+        return month_norm(target.year, target.month)
+    if unit == "year":
+        return year_norm(ref.year + shift)
+    if unit == "decade":
+        start = ref.year // 10 * 10 + 10 * shift
+        return Norm("DATE", f"{start // 10:03d}", (date(start, 1, 1), date(start + 9, 12, 31)), "decade")
+    if unit == "century":
+        number = ref.year // 100 + shift
+        return Norm("DATE", f"{number:02d}", (date(max(number * 100, 1), 1, 1), date(number * 100 + 99, 12, 31)), "century")
+    return None
+
+
+def _h_weekday(m: re.Match[str], ctx: Context) -> Norm | None:
+    body = m.group("weekday")
+    low = body.lower()
+    det = low.split()[0] if not pat.WEEKDAY_RE.match(low) else None
+    number = cal.weekday_number(pat.WEEKDAY_RE.search(low).group())  # type: ignore[union-attr]
+    if ctx.reference is None:
+        return unresolved(f"XXXX-WXX-{number + 1}")
+    # "Friday night" keeps the plain day value: TimeBank gives the part of day (`…TNI`) to about half
+    # of such phrases and often leaves "night" outside the TIMEX3; the day is what a timeline needs.
+    return day_norm(cal.weekday_date(ctx.reference, number, _weekday_direction(det, ctx)))
+
+
+def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
+    low = m.group("bare_unit").lower()
+    ref = ctx.reference
+    if "weekend" in low:
+        if not low.startswith("the"):
+            return None
+        if ref is None:
+            return unresolved(None)
+        return weekend_norm(cal.weekend_saturday(ref, "future" if ctx.future else "past"))
+    is_year_end = "end" in low
+    whole_year = low.startswith("the") and low.endswith("year") and not m.group("mod")
+    if not (m.group("mod") or is_year_end or whole_year):
+        return None
+    if ref is None:
+        return unresolved(None)
+    if "year" in low:
+        norm = year_norm(ref.year)
+    elif "month" in low:
+        norm = month_norm(ref.year, ref.month)
+    elif "week" in low:
+        norm = week_norm(ref)
+    elif "decade" in low:
+        start = ref.year // 10 * 10
+        norm = Norm("DATE", f"{start // 10:03d}", (date(start, 1, 1), date(start + 9, 12, 31)), "decade")
+    else:
+        return None
+    if is_year_end:
+        return replace(norm, span=cal.part_of_span(norm.span, "late"), approximate=True)  # type: ignore[arg-type]
+    return norm
+
+
+_FUTURE_WORDS = re.compile(r"(?:future|soon|shortly|to come|coming|later date|term)\b")
+_PRESENT_WORDS = re.compile(
+    r"(?:right )?now|currently|at present|presently|nowadays|these days|at the moment|for the time being"
+    r"|the present|current"
+)
+
+
+def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
+    low = " ".join(m.group("ref").lower().split())
+    ref = ctx.reference
+    if _FUTURE_WORDS.search(low):
+        return Norm("DATE", "FUTURE_REF", None, None, True)
+    if _PRESENT_WORDS.match(low):
+        span = (ref, ref) if ref else None
+        return Norm("DATE", "PRESENT_REF", span, "day" if ref else None, True)
+    if ("recent" in low or "lately" in low) and ref is not None:
+        # "recently": within about the last month (approximate, DESIGN: date_approximate).
+        return Norm("DATE", "PAST_REF", (ref - timedelta(days=30), ref), "month", True)
+    return Norm("DATE", "PAST_REF", None, None, True)
+
+
+def apply_modifier(norm: Norm, modifier: str, reference: date | None) -> Norm:
+    """early/mid/late narrow the span to a third; earlier/later cut it at the reference."""
+    if norm.span is None or norm.type not in ("DATE", "TIME"):
+        return replace(norm, approximate=True)
+    word = re.match(r"(?:the\s+)?([a-z]+)", modifier.lower())
+    key = word.group(1) if word else ""
+    start, end = norm.span
+    if key == "earlier" and reference is not None:
+        return replace(norm, span=(start, max(start, min(end, reference))), approximate=True)
+    if key == "later" and reference is not None:
+        return replace(norm, span=(min(end, max(start, reference)), end), approximate=True)
+    if key in _PART and norm.precision != "day":
+        return replace(norm, span=cal.part_of_span(norm.span, _PART[key]), approximate=True)
+    return replace(norm, approximate=True)
+
+
+# Handlers of the relative forms of timex_patterns.PATTERN, by group name.
+RELATIVE_HANDLERS: dict[str, Handler] = {
+    "ago": _h_ago, "year_ago": _h_year_ago, "duration": _h_duration, "plural_unit": _h_plural_unit,
+    "set": _h_set, "season": _h_season, "holiday": _h_holiday, "dayword": _h_dayword,
+    "relative": _h_relative, "weekday": _h_weekday, "bare_unit": _h_bare_unit, "ref": _h_ref,
+}

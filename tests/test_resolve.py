@@ -1,0 +1,132 @@
+"""Merging: a candidate is a stored event reported again only when type, dates, actors and place agree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timeline.records import ActorRef, EventCandidate, PlaceRef
+from timeline.resolve import StoredEvent, find_match
+
+WASHINGTON = PlaceRef("Washington", "United States", "US", "city")
+HYDERABAD = PlaceRef("Hyderabad", "India", "IN", "city")
+UNITED_STATES = PlaceRef("United States", "United States", "US", "country")
+
+
+def candidate(
+    event_type: str = "meeting",
+    start: date | None = date(2021, 10, 26),
+    end: date | None = date(2021, 10, 27),
+    actors: tuple[str, ...] = ("India", "United States"),
+    place: PlaceRef | None = None,
+) -> EventCandidate:
+    return EventCandidate(
+        event_type=event_type,
+        title="t",
+        summary="s",
+        sentence="s",
+        char_start=0,
+        char_end=1,
+        date_start=start,
+        date_end=end,
+        place=place,
+        actors=tuple(ActorRef(name, "country") for name in actors),
+    )
+
+
+def stored(
+    event_id: int = 7,
+    event_type: str = "meeting",
+    start: date | None = date(2021, 10, 26),
+    end: date | None = date(2021, 10, 27),
+    actors: tuple[str, ...] = ("India", "United States"),
+    place: str | None = "Washington",
+    country_code: str | None = "US",
+    curated: bool = False,
+) -> StoredEvent:
+    return StoredEvent(event_id, event_type, start, end, place, country_code, frozenset(actors), curated)
+
+
+def test_the_same_meeting_from_another_article_merges_with_a_reason() -> None:
+    match = find_match(candidate(), [stored()])
+    assert match == (
+        7,
+        "same type meeting, dates overlap 2021-10-26..2021-10-27, shared actors India, United States",
+    )
+
+
+def test_the_reason_names_the_place_when_both_have_one() -> None:
+    match = find_match(candidate(place=WASHINGTON), [stored()])
+    assert match is not None and match[1].endswith(", place Washington")
+
+
+def test_overlapping_dates_are_enough() -> None:
+    match = find_match(candidate(start=date(2021, 10, 27), end=date(2021, 10, 28)), [stored()])
+    assert match is not None and "dates overlap 2021-10-27," in match[1]
+
+
+@pytest.mark.parametrize(
+    "event, why",
+    [
+        (stored(event_type="statement"), "another type"),
+        (stored(start=date(2021, 10, 28), end=date(2021, 10, 28)), "dates apart"),
+        (stored(actors=("Russia", "India")), "one shared actor of two"),
+        (stored(actors=("Russia", "China")), "no shared actor"),
+        (stored(start=None, end=None), "stored undated"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_different_events_do_not_merge(event: StoredEvent, why: str) -> None:
+    assert find_match(candidate(), [event]) is None, why
+
+
+def test_two_different_cities_are_different_events() -> None:
+    assert find_match(candidate(place=HYDERABAD), [stored(place="Washington", country_code="US")]) is None
+    assert find_match(candidate(place=HYDERABAD), [stored(place="Mumbai", country_code="IN")]) is None
+
+
+def test_a_country_and_a_city_in_it_are_compatible() -> None:
+    assert find_match(candidate(place=UNITED_STATES), [stored(place="Washington", country_code="US")]) is not None
+    assert find_match(candidate(place=WASHINGTON), [stored(place="United States", country_code="US")]) is not None
+
+
+def test_an_undated_candidate_merges_only_with_an_undated_event() -> None:
+    undated = candidate(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))
+    assert find_match(undated, [stored(event_type="attack", actors=("Lashkar-e-Taiba",))]) is None
+    match = find_match(undated, [stored(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))])
+    assert match is not None and "both undated" in match[1]
+
+
+def test_a_single_named_actor_is_enough_when_one_side_names_only_one() -> None:
+    assert find_match(candidate(actors=("United States",)), [stored()]) is not None
+
+
+def test_without_actors_a_compatible_place_on_both_sides_is_needed() -> None:
+    day = date(2008, 11, 26)
+    nameless = candidate(event_type="attack", start=day, end=day, actors=(), place=HYDERABAD)
+    same = stored(event_type="attack", start=day, end=day, actors=("Lashkar-e-Taiba",), place="Hyderabad", country_code="IN")
+    country = stored(event_type="attack", start=day, end=day, actors=("Lashkar-e-Taiba",), place="India", country_code="IN")
+    match = find_match(nameless, [same])
+    assert match is not None and "no actors named on one side" in match[1]
+    assert find_match(nameless, [country]) is not None
+    assert find_match(candidate(event_type="attack", start=day, end=day, actors=()), [same]) is None
+    undated = candidate(event_type="attack", start=None, end=None, actors=(), place=HYDERABAD)
+    assert find_match(undated, [stored(event_type="attack", start=None, end=None, actors=(), place="Hyderabad")]) is None
+
+
+def test_the_best_of_several_matches_wins_and_ties_go_to_the_oldest() -> None:
+    weaker = stored(event_id=3, actors=("India", "United States"), start=date(2021, 10, 25), end=date(2021, 10, 27))
+    exact = stored(event_id=9, actors=("India", "United States"))
+    assert find_match(candidate(), [weaker, exact]) is not None
+    assert find_match(candidate(), [weaker, exact])[0] == 9  # type: ignore[index]
+    assert find_match(candidate(), [stored(event_id=12), stored(event_id=4)])[0] == 4  # type: ignore[index]
+
+
+def test_a_curated_event_is_matched_and_the_reason_says_it_stays_as_corrected() -> None:
+    match = find_match(candidate(), [stored(curated=True)])
+    assert match is not None and "curated" in match[1]
+
+
+def test_nothing_stored_means_a_new_event() -> None:
+    assert find_match(candidate(), []) is None

@@ -1,0 +1,169 @@
+"""Trigger words in context: event types, negated/hypothetical/planned uses, CAMEO codes, titles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.extract import extract
+from timeline.extract.triggers import assess, cameo_code, get_matcher, write_title
+from timeline.lexicon import load_lexicon
+from timeline.records import Document, EventCandidate
+
+LEXICON = load_lexicon()
+
+
+def events(text: str, published: date | None = date(2021, 10, 29)) -> list[EventCandidate]:
+    return extract(Document(text=text, uri="test", sha256="0", published=published))
+
+
+def types(text: str) -> list[str]:
+    return [c.event_type for c in events(text)]
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        ("Jaishankar held talks with Blinken in Phnom Penh on Thursday.", "meeting"),
+        ("The 18th meeting of the US-India counterterrorism joint working group was held in Washington.", "meeting"),
+        ("India and Russia agreed on Wednesday at a two-day summit to deepen cooperation.", "meeting"),
+        ("Kirby said on Tuesday that the US was mindful of the safe havens.", "statement"),
+        ("India and the US said in a joint statement released on Thursday that they would cooperate.", "statement"),
+        ("Pentagon Press Secretary John Kirby spoke at a press briefing on Tuesday.", "statement"),
+        ("The UN Security Council adopted a resolution on Afghanistan on August 30.", "resolution"),
+        ("Both sides cited UN Security Council Resolution 2593 (2021).", "resolution"),
+        ("A US drone strike in Kabul killed the al-Qaeda chief on July 31.", "strike"),
+        ("The killing of Ayman al-Zawahiri in Kabul was confirmed on Monday.", "strike"),
+        ("They called for the perpetrators of the 26/11 Mumbai attack to be brought to justice.", "attack"),
+        ("The takeover of the country by the Taliban on August 15 changed everything.", "takeover"),
+        ("The Taliban took over Kabul on August 15.", "takeover"),
+        ("The groups were proscribed by the UN Security Council's 1267 sanctions committee.", "designation"),
+        ("The US imposed sanctions on the Haqqani network on Monday.", "sanction"),
+        ("Blinken visited New Delhi on Wednesday.", "visit"),
+        ("The US has pledged humanitarian aid to the Afghan people on Monday.", "aid"),
+        ("India and Russia signed an agreement on Wednesday.", "agreement"),
+    ],
+)
+def test_a_trigger_in_context_gives_its_event_type(text: str, event_type: str) -> None:
+    assert event_type in types(text)
+
+
+@pytest.mark.parametrize(
+    "text, event_type",
+    [
+        ("He said he was not aware of discussions between the US and India.", "meeting"),
+        ("Afghan soil must never be used to threaten or attack any country.", "attack"),
+        ("Militant groups may use Afghan territory to plan terror attacks.", "attack"),
+        ("The NRF denied the capture of the province.", "takeover"),
+        ("If the Taliban took over Kabul, the embassy would close.", "takeover"),
+        ("Sources said India was worried about the Taliban.", "statement"),
+        ("“The US should keep its focus on LeT,” sources said.", "statement"),
+        ("US officials are in talks with Pakistan over safe havens.", "meeting"),
+        ("The groups were listed by the 1267 sanctions committee of the UN.", "sanction"),
+    ],
+    ids=["not-aware", "never-attack", "plural-generic", "denied", "if", "sources-said", "sources-quote", "in-talks", "committee"],
+)
+def test_negated_hypothetical_and_generic_uses_report_no_event(text: str, event_type: str) -> None:
+    assert event_type not in types(text)
+
+
+def test_planned_events_are_kept_with_a_planned_status() -> None:
+    found = events("India and the US will hold talks in Washington next month.")
+    meetings = [c for c in found if c.event_type == "meeting"]
+    assert meetings and all(c.status == "planned" for c in meetings)
+
+
+def test_past_events_have_past_status() -> None:
+    found = events("India and the US held talks in Washington on Tuesday.")
+    assert [c.status for c in found if c.event_type == "meeting"] == ["past"]
+
+
+def test_every_event_type_has_a_cameo_root_code() -> None:
+    expected = {"meeting": "04", "statement": "01", "strike": "19", "attack": "18", "aid": "07"}
+    for event_type, code in expected.items():
+        assert cameo_code(event_type, LEXICON) == code
+    assert cameo_code("other", LEXICON) is None
+
+
+def test_candidates_carry_type_cameo_and_trigger() -> None:
+    (meeting,) = [c for c in events("Jaishankar met Blinken in Phnom Penh on Thursday.") if c.event_type == "meeting"]
+    assert (meeting.cameo_code, meeting.trigger) == ("04", "met")
+
+
+def test_triggers_are_whole_words_only() -> None:
+    matcher = get_matcher(LEXICON)
+    assert [m.text for m in matcher.find("The metropolitan talkshow was a statementless affair.")] == []
+    assert [m.text for m in matcher.find("They met.")] == ["met"]
+
+
+def test_a_trigger_inside_a_blocker_phrase_is_ignored() -> None:
+    matcher = get_matcher(LEXICON)
+    found = matcher.find("the fourth session of the designations dialogue, according to the joint statement")
+    assert found == []
+
+
+def test_assess_reads_only_the_triggers_own_clause() -> None:
+    text = "Talks did not collapse, and the two sides met on Friday."
+    matcher = get_matcher(LEXICON)
+    met = next(m for m in matcher.find(text) if m.text == "met")
+    assert assess(text, 0, met, LEXICON) == "past"
+
+
+def test_titles_are_written_from_the_parts() -> None:
+    title = write_title("meeting", ["India", "United States"], [], "Washington", LEXICON, topic="counterterrorism")
+    assert title == "India and United States hold counterterrorism talks in Washington"
+    assert write_title("strike", [], ["Ayman al-Zawahiri"], "Kabul", LEXICON) == "Strike against Ayman al-Zawahiri in Kabul"
+    assert write_title("resolution", ["UN Security Council"], [], None, LEXICON, name="Resolution 2593") == (
+        "UN Security Council adopts Resolution 2593"
+    )
+
+
+def test_without_a_publication_date_nothing_is_dated_from_it() -> None:
+    found = events("Kirby said the Taliban were advancing. The two sides met on Thursday.", published=None)
+    statement = next(c for c in found if c.event_type == "statement")
+    assert statement.date_start is None and statement.date_reason is None
+    assert all(c.date_start is None for c in found)  # "on Thursday" cannot be resolved without a reference
+
+
+def test_a_reported_statement_takes_the_publication_date_marked_approximate() -> None:
+    (statement,) = [c for c in events("Kirby said the Taliban were advancing.") if c.event_type == "statement"]
+    assert (statement.date_start, statement.date_end) == (date(2021, 10, 29), date(2021, 10, 29))
+    assert statement.date_approximate and statement.date_reason and "publication" in statement.date_reason
+
+
+def test_a_range_stays_a_range() -> None:
+    (meeting,) = [c for c in events("The meeting was held in Washington during October 26-27.") if c.event_type == "meeting"]
+    assert (meeting.date_start, meeting.date_end, meeting.date_text) == (
+        date(2021, 10, 26), date(2021, 10, 27), "during October 26-27"
+    )
+
+
+def test_a_later_mention_of_a_dated_event_takes_its_date_with_the_reason() -> None:
+    text = "Jaishankar met Blinken on Thursday. The meeting was held in Phnom Penh."
+    meetings = [c for c in events(text, published=date(2022, 8, 5)) if c.event_type == "meeting"]
+    assert [(c.date_start, c.date_start) for c in meetings] == [(date(2022, 8, 4), date(2022, 8, 4))] * 2
+    assert meetings[1].date_reason is not None and "another sentence" in meetings[1].date_reason
+    assert all(c.place is not None and c.place.name == "Phnom Penh" for c in meetings)
+
+
+def test_boilerplate_lines_are_never_sources() -> None:
+    text = "Kirby said the Taliban were advancing.\nREAD: The US pledged humanitarian aid on Monday"
+    start = text.index("READ")
+    document = Document(text=text, uri="t", sha256="0", published=date(2021, 8, 10), boilerplate=((start, len(text)),))
+    found = extract(document)
+    assert [c.event_type for c in found] == ["statement"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("ab .,“”\n") + ["met ", "said ", "in Kabul ", "on Monday ", "India ", "the attack ", "he "]),
+        max_size=40,
+    ).map("".join)
+)
+def test_extract_never_fails_and_cites_real_sentences(text: str) -> None:
+    for candidate in extract(Document(text=text, uri="t", sha256="0", published=date(2021, 8, 10))):
+        assert text[candidate.char_start : candidate.char_end] == candidate.sentence

@@ -1,0 +1,677 @@
+"""extract(document) → list[EventCandidate]: typed, dated, placed and attributed events of one document."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_finder
+from timeline.extract.sentences import Sentence, split_sentences
+from timeline.extract.timex import find_time_mentions
+from timeline.extract.triggers import (
+    TriggerMatch,
+    assess,
+    cameo_code,
+    get_matcher,
+    resolution_number,
+    write_title,
+)
+from timeline.lexicon import Lexicon, load_lexicon
+from timeline.records import ActorRef, Document, EventCandidate, PlaceRef, TimeMention
+
+__all__ = ["extract"]
+
+_T = TypeVar("_T")
+
+PUBLISHED_REASON = "publication date of a reported statement that gives no date of its own"
+# Types whose actors after the trigger are what was hit, taken or listed, not participants.
+TARGETED_TYPES = frozenset({"strike", "attack", "takeover", "designation", "sanction"})
+# Types whose place is what the trigger names directly ("took over Kabul", "visited Delhi").
+_OBJECT_PREPOSITIONS = {"takeover": {"over", "captured"}, "visit": {"to", "visited"}}
+_EVENT_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside"})
+_GROUP_ANAPHORA = re.compile(
+    r"\b(?:[Bb]oth (?:sides|parties|countries|nations)|[Tt]he two (?:sides|countries|nations|leaders)|[Tt]hey|[Tt]he officials)\b"
+)
+_PRONOUN_BEFORE = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?$")
+_DEFINITE_BEFORE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+$")
+_ISSUED_AFTER = re.compile(r"\s+(?:issued|released|made|published)\s+after\s+")
+_BY_AGENT = re.compile(r"\bby\s+")
+_TOPIC = re.compile(r"\b(?:counter-?terrorism|anti-terrorism)\b", re.IGNORECASE)
+_RELATIVE_DURATION = re.compile(r"^P(?:\d+|X)[DW]$")
+_RELATIVE_LINK = re.compile(r"\s+(after|before)\s+(?:the\s+)?")
+_CLAUSE_BREAK = re.compile(r"[;:()“”\"—]|,\s")
+_NUMBERED_RESOLUTION = re.compile(r"[Rr]esolution\s+(\d{3,4})")
+_STATEMENT_NOUNS = frozenset({"joint statement", "statement", "press briefing", "press conference"})
+_NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction"})
+_GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
+_SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
+_CLAUSE_END = re.compile(r"[;:()]|,\s")
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5, "century": 6}
+
+
+@dataclass
+class _Draft:
+    """An event being assembled from one sentence; dates may come from other sentences later."""
+
+    event_type: str
+    trigger: TriggerMatch
+    sentence: Sentence
+    status: str
+    actors: list[ActorRef] = field(default_factory=list)
+    place: PlaceRef | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    precision: str | None = None
+    approximate: bool = False
+    value: str | None = None
+    date_text: str | None = None
+    reason: str | None = None
+    own_date: bool = False
+    number: str | None = None  # a resolution's number
+    relative: tuple[TimeMention, str] | None = None  # ("a few days", "after") the event of another trigger
+    anchor: _Draft | None = None
+    has_actor_before: bool = False  # a named actor precedes the trigger in its sentence
+    has_party_before: bool = False  # ... or "both sides", "they"
+    definite: bool = False  # "the meeting", "this attack": an event named before
+
+
+def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[EventCandidate]:
+    """The events a chronology would list from one document, one candidate per type and sentence.
+
+    Pure: no database, no clock (relative dates resolve against `document.published`, or stay
+    unresolved when it is None). Boilerplate lines are never sources. Returns [] when nothing is found.
+    """
+    lexicon = load_lexicon(lexicon_dirs)
+    finder = get_finder(tuple(Path(d).resolve() for d in lexicon_dirs))
+    text = document.text
+    triggers = get_matcher(lexicon).find(text)
+    if not triggers:
+        return []
+    sentences = [s for s in split_sentences(text) if not document.is_boilerplate(s.start, s.end)]
+    if not sentences:
+        return []
+    entities = finder.find(text)
+    mentions = [m for m in find_time_mentions(text, document.published) if m.type in ("DATE", "TIME", "DURATION")]
+    drafts = _drafts(text, sentences, triggers, mentions, entities, lexicon, finder.country_actor)
+    # A statement nobody can be said to have made ("sources said", "the resolution ... reiterated").
+    drafts = [d for d in drafts if d.event_type != "statement" or any(a.role == "speaker" for a in d.actors)]
+    _inherit_from_same_event(drafts)
+    _resolve_relative_dates(drafts)
+    if document.published is not None:
+        _date_statements_by_publication(text, drafts, document.published)
+    return [_candidate(draft, lexicon, document.published) for draft in drafts]
+
+
+# -- per sentence ---------------------------------------------------------------------------
+
+
+def _drafts(
+    text: str,
+    sentences: list[Sentence],
+    triggers: list[TriggerMatch],
+    mentions: list[TimeMention],
+    entities: Entities,
+    lexicon: Lexicon,
+    country_actor: Callable[[str], ActorRef | None],
+) -> list[_Draft]:
+    starts = [s.start for s in sentences]
+    by_sentence: dict[int, list[TriggerMatch]] = {}
+    for trigger in triggers:
+        index = bisect.bisect_right(starts, trigger.start) - 1
+        if index >= 0 and trigger.end <= sentences[index].end:
+            by_sentence.setdefault(index, []).append(trigger)
+    main_pair = _main_countries(entities.actors)
+    actor_starts = [m.start for m in entities.actors]
+    place_starts = [p.start for p in entities.places]
+    mention_starts = [m.start for m in mentions]
+    drafts: list[_Draft] = []
+    last_speaker: list[ActorMention] = []
+    for index, sentence_triggers in sorted(by_sentence.items()):
+        sentence = sentences[index]
+        actors = _within(entities.actors, actor_starts, sentence)
+        places = _within(entities.places, place_starts, sentence)
+        times = _within(mentions, mention_starts, sentence)
+        chosen: dict[str, tuple[TriggerMatch, str]] = {}
+        for trigger in sentence_triggers:
+            status = assess(text, sentence.start, trigger, lexicon)
+            if status is None:
+                continue
+            if trigger.event_type == "resolution" and "resolution" not in sentence.text.lower():
+                continue  # "adopted" names a resolution only next to the word
+            current = chosen.get(trigger.event_type)
+            if current is None or (_clause_mention(text, trigger, times) and not _clause_mention(text, current[0], times)):
+                chosen[trigger.event_type] = (trigger, status)
+        if not chosen:
+            continue
+        sentence_drafts = [
+            _Draft(event_type, trigger, sentence, status) for event_type, (trigger, status) in chosen.items()
+        ]
+        sentence_drafts.sort(key=lambda d: d.trigger.start)
+        for draft in sentence_drafts:
+            draft.definite = _DEFINITE_BEFORE.search(text, max(0, draft.trigger.start - 12), draft.trigger.start) is not None
+        reserved = _reserve_mentions(text, sentence_drafts, times)
+        for draft in sentence_drafts:
+            if draft.event_type == "resolution":
+                draft.number = resolution_number(draft.trigger.text) or _number_in(draft.sentence.text)
+            usable = [m for m in times if reserved.get(id(m), draft) is draft]
+            _date_from_sentence(text, draft, usable, times)
+        _assign_actors(text, sentence_drafts, actors, entities.actors, main_pair, country_actor, last_speaker)
+        _assign_places(text, sentence_drafts, places, entities.dateline)
+        drafts.extend(sentence_drafts)
+    return drafts
+
+
+def _within(items: Sequence[_T], starts: list[int], sentence: Sentence) -> list[_T]:
+    """The items (sorted by start, with `starts` their offsets) that begin inside the sentence."""
+    low = bisect.bisect_left(starts, sentence.start)
+    high = bisect.bisect_left(starts, sentence.end)
+    return list(items[low:high])
+
+
+def _clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -> TimeMention | None:
+    """The dated mention nearest the trigger with no clause break between them; None if none."""
+    best: tuple[int, TimeMention] | None = None
+    for mention in times:
+        if mention.date_start is None:
+            continue
+        if mention.end <= trigger.start:
+            low, high = mention.end, trigger.start
+        elif mention.start >= trigger.end:
+            low, high = trigger.end, mention.start
+        else:
+            continue
+        if _CLAUSE_BREAK.search(text, low, high) is None and (best is None or high - low < best[0]):
+            best = (high - low, mention)
+    return best[1] if best else None
+
+
+def _reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:
+    """Mentions that belong to one trigger of the sentence: its clause's date, a resolution's year."""
+    reserved: dict[int, _Draft] = {}
+    for draft in drafts:
+        if draft.event_type == "resolution" and resolution_number(draft.trigger.text):
+            # "Resolution 2593 (2021)": the year dates the resolution, not the meeting that cites it.
+            for mention in times:
+                if 0 <= mention.start - draft.trigger.end <= 3:
+                    reserved[id(mention)] = draft
+    owners = {id(d) for d in reserved.values()}
+    best: dict[int, tuple[int, _Draft]] = {}
+    for draft in drafts:
+        if id(draft) in owners:
+            continue
+        local = _clause_mention(text, draft.trigger, times)
+        if local is None or id(local) in reserved:
+            continue
+        distance = abs(local.start - draft.trigger.start)
+        if id(local) not in best or distance < best[id(local)][0]:
+            best[id(local)] = (distance, draft)
+    reserved.update({key: draft for key, (_, draft) in best.items()})
+    return reserved
+
+
+def _number_in(sentence: str) -> str | None:
+    found = _NUMBERED_RESOLUTION.search(sentence)
+    return found.group(1) if found else None
+
+
+def _date_from_sentence(
+    text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention]
+) -> None:
+    """The date of the mention governing the trigger: its own clause's first, else the nearest free one."""
+    trigger = draft.trigger
+    if draft.event_type == "resolution" and resolution_number(trigger.text):
+        # Only the year right after the number dates a cited resolution; a meeting's date does not.
+        times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]
+    # NOTE: a clause-local date is shared by every trigger of that clause ("agreed ... at a meeting on
+    # Wednesday"); only the sentence-wide fallback respects other triggers' reservations.
+    mention = _clause_mention(text, trigger, all_times)
+    if mention is None:
+        dated = [m for m in times if m.date_start is not None]
+        if dated:
+            mention = min(dated, key=lambda m: abs(m.start - trigger.start))
+    for duration in times:
+        if duration.type == "DURATION" and duration.value and _RELATIVE_DURATION.match(duration.value):
+            link = _RELATIVE_LINK.match(text, duration.end)
+            if link and 0 <= trigger.start - link.end() <= 40:
+                draft.relative = (duration, link.group(1))
+                return
+    if mention is None or mention.date_start is None:
+        return
+    draft.date_start, draft.date_end = mention.date_start, mention.date_end or mention.date_start
+    draft.precision = mention.precision
+    draft.approximate = mention.approximate
+    draft.value = mention.value
+    draft.date_text = mention.text
+    draft.own_date = True
+    if mention.future and draft.status == "past":
+        draft.status = "planned"
+
+
+def _main_countries(actors: Sequence[ActorMention]) -> list[str]:
+    counts = Counter(m.actor.name for m in actors if m.actor.kind == "country")
+    counts.update(m.country for m in actors if m.actor.kind == "person" and m.country)
+    return [name for name, count in counts.most_common(2) if count >= 2]
+
+
+def _assign_actors(
+    text: str,
+    drafts: list[_Draft],
+    actors: list[ActorMention],
+    all_actors: Sequence[ActorMention],
+    main_pair: list[str],
+    country_actor: Callable[[str], ActorRef | None],
+    last_speaker: list[ActorMention],
+) -> None:
+    """Give each draft of one sentence its actors with roles.
+
+    What a strike, attack, takeover or designation hits (after the trigger, in its clause) and who
+    spoke ("X said") belong to that draft only; "both sides" brings in the document's two main
+    countries; "he said" the last speaker.
+    """
+    claimed: dict[int, tuple[_Draft, str]] = {}
+    for draft in drafts:
+        if draft.event_type not in TARGETED_TYPES:
+            continue
+        stop = _clause_end(text, draft) if draft.event_type != "designation" else draft.sentence.end
+        by = _BY_AGENT.search(text, draft.trigger.end, _clause_end(text, draft))
+        agents = (by.end(), _clause_end(text, draft, by.end())) if by else (-1, -1)
+        for position, mention in enumerate(actors):
+            if draft.trigger.end <= mention.start < stop and position not in claimed:
+                agent = agents[0] <= mention.start < agents[1]
+                claimed[position] = (draft, "agent" if agent else "target")
+    for draft in drafts:
+        if draft.event_type == "resolution":
+            # "UN Security Council Resolution 2593": the council is the resolution's, not the meeting's.
+            for position, mention in enumerate(actors):
+                if 0 <= draft.trigger.start - mention.end <= 3:
+                    claimed[position] = (draft, "adopter")
+    excluded: dict[int, set[int]] = {}  # id(draft) → actor positions that are what a statement is about
+    for statement in drafts:
+        if statement.event_type != "statement" or statement.trigger.text.lower() in _STATEMENT_NOUNS:
+            continue
+        for draft in drafts:
+            if draft is not statement and draft.trigger.start < statement.trigger.start:
+                excluded[id(draft)] = {p for p, m in enumerate(actors) if m.start >= statement.trigger.end}
+    for draft in drafts:
+        if draft.event_type == "statement" and draft.trigger.text.lower() in _SAYING:
+            # The subject of "X said" speaks; X did not take part in the events of the sentence.
+            zone = _clause_start(text, draft)
+            for position, mention in enumerate(actors):
+                if zone <= mention.start < draft.trigger.start and position not in claimed:
+                    claimed[position] = (draft, "speaker")
+    for draft in drafts:
+        draft.has_actor_before = any(m.start < draft.trigger.start and m.actor.kind != "armed_group" for m in actors)
+        draft.has_party_before = (
+            draft.has_actor_before
+            or _GROUP_ANAPHORA.search(text, draft.sentence.start, draft.trigger.start) is not None
+        )
+    sentence = drafts[0].sentence
+    for draft in drafts:
+        refs: dict[str, ActorRef] = {}
+        skip = excluded.get(id(draft), set())
+        for position, mention in enumerate(actors):
+            owner = claimed.get(position)
+            if (owner is not None and owner[0] is not draft) or (owner is None and position in skip):
+                continue
+            role = owner[1] if owner is not None else _role(text, draft, mention)
+            if role is None:
+                continue
+            if role == "agent" and owner is None and any(
+                mention.end <= other.trigger.start and other.trigger.end <= draft.trigger.start
+                for other in drafts
+                if other is not draft
+            ):
+                continue  # "India condemned the takeover": India is the speaker, not who took over
+            _add(refs, _with_role(mention.actor, role))
+            if mention.country:
+                country = country_actor(mention.country)
+                if country is not None:
+                    _add(refs, _with_role(country, role))
+        if draft.event_type == "statement" and not any(r.role == "speaker" for r in refs.values()):
+            speaker = _pronoun_speaker(text, draft, all_actors, last_speaker)
+            if speaker is not None:
+                last_speaker.append(speaker)
+                _add(refs, _with_role(speaker.actor, "speaker"))
+                if speaker.country and (country := country_actor(speaker.country)) is not None:
+                    _add(refs, _with_role(country, "speaker"))
+        if main_pair and draft.event_type in _GROUP_TYPES and _GROUP_ANAPHORA.search(sentence.text):
+            # "Both sides", "they": the two countries the document is about.
+            role = "speaker" if draft.event_type == "statement" else "participant"
+            for name in main_pair:
+                country = country_actor(name)
+                if country is not None:
+                    _add(refs, _with_role(country, role))
+        draft.actors = list(refs.values())
+        if draft.event_type == "statement":
+            speakers = [m for m in actors if m.actor.kind == "person" and refs.get(m.actor.name, m.actor).role == "speaker"]
+            last_speaker.extend(speakers[-1:])
+
+
+def _with_role(actor: ActorRef, role: str) -> ActorRef:
+    if actor.role == role:
+        return actor
+    return ActorRef(actor.name, actor.kind, role, actor.aliases, actor.title)
+
+
+def _add(refs: dict[str, ActorRef], ref: ActorRef) -> None:
+    current = refs.get(ref.name)
+    if current is None or (current.role in ("subject", "participant") and ref.role not in ("subject", "participant")):
+        refs[ref.name] = ref
+
+
+def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
+    before = mention.start < draft.trigger.start
+    if draft.event_type == "statement":
+        if draft.trigger.text.lower() in _STATEMENT_NOUNS and mention.actor.kind != "armed_group":
+            # "India and the US ... in their joint statement": the parties named before it issued it;
+            # "A joint statement ... said both countries": with nobody named before, those after did.
+            return "speaker" if before or not draft.has_actor_before else "subject"
+        return "speaker" if before and mention.start >= _clause_start(text, draft) else "subject"
+    if draft.event_type == "resolution":
+        return "adopter" if mention.actor.name in ("UN Security Council", "United Nations") else "subject"
+    if draft.event_type in TARGETED_TYPES:
+        # Unclaimed actors of a strike or attack: only its subject right before it is the agent.
+        near = before and draft.trigger.start - mention.end <= 40 and mention.start >= _clause_start(text, draft)
+        return "agent" if near else None
+    if draft.event_type == "aid":
+        return "agent" if before else "target"
+    if draft.event_type == "agreement" and draft.has_party_before and not before:
+        return None  # "India and Russia decided to firewall ... Afghanistan": the parties come first
+    return "participant"
+
+
+def _clause_start(text: str, draft: _Draft) -> int:
+    start = draft.sentence.start
+    for found in _CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
+        start = found.end()
+    return start
+
+
+def _clause_end(text: str, draft: _Draft, start: int | None = None) -> int:
+    found = _CLAUSE_END.search(text, draft.trigger.end if start is None else start, draft.sentence.end)
+    return found.start() if found else draft.sentence.end
+
+
+def _pronoun_speaker(
+    text: str, draft: _Draft, all_actors: Sequence[ActorMention], last_speaker: list[ActorMention]
+) -> ActorMention | None:
+    """"he said": the person who spoke last, else the person named last before the sentence."""
+    if _PRONOUN_BEFORE.search(text, max(draft.sentence.start, draft.trigger.start - 30), draft.trigger.start) is None:
+        return None
+    if last_speaker:
+        return last_speaker[-1]
+    earlier = [m for m in all_actors if m.actor.kind == "person" and m.start < draft.sentence.start]
+    return earlier[-1] if earlier else None
+
+
+def _assign_places(
+    text: str, drafts: list[_Draft], places: list[PlaceMention], dateline: PlaceRef | None
+) -> None:
+    claimed: set[int] = set()
+    for draft in drafts:
+        if draft.event_type in TARGETED_TYPES:
+            stop = _clause_end(text, draft)
+            for position, place in enumerate(places):
+                if draft.trigger.end <= place.start < stop:
+                    claimed.add(position)
+    for draft in drafts:
+        if draft.event_type in _NO_PLACE_TYPES:
+            continue  # where a statement was made is rarely where the places it names are
+        allowed = _EVENT_PREPOSITIONS | _OBJECT_PREPOSITIONS.get(draft.event_type, set())
+        if draft.event_type in TARGETED_TYPES:
+            allowed = allowed | {"modifier"}  # "the Mumbai attack"
+        best: tuple[int, PlaceRef] | None = None
+        for position, place in enumerate(places):
+            if place.preposition not in allowed:
+                continue
+            if draft.event_type == "agreement" and place.place.kind == "country":
+                continue  # agreements are reached in a city; "events in Afghanistan" is their subject
+            if position in claimed and not (draft.event_type in TARGETED_TYPES and place.start >= draft.trigger.end):
+                continue
+            if place.start >= draft.trigger.end:
+                distance = place.start - draft.trigger.end
+                if distance > 130 or re.search(r"[;:]|,\s", text[draft.trigger.end : place.start]):
+                    continue
+            else:
+                distance = draft.trigger.start - place.end
+                if distance > 70:
+                    continue
+                distance += 20  # prefer a place after the trigger ("met ... in Washington")
+            # A city beats its country ("in Afghanistan" vs "in Kabul").
+            score = distance + (60 if place.place.kind == "country" else 0)
+            if best is None or score < best[0]:
+                best = (score, place.place)
+        here = text.find("here", draft.trigger.end, draft.sentence.end)
+        if dateline is not None and here >= 0 and _is_word(text, here, here + 4):
+            best = (0, dateline)
+        draft.place = best[1] if best else None
+
+
+def _is_word(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end >= len(text) or not text[end].isalnum())
+
+
+# -- across sentences -----------------------------------------------------------------------
+
+
+def _inherit_from_same_event(drafts: list[_Draft]) -> None:
+    """An undated mention of an event dated elsewhere in the document ("the meeting") takes that date."""
+    dated = [d for d in drafts if d.own_date]
+    for draft in drafts:
+        if draft.own_date or draft.relative is not None:
+            continue
+        anchor = _same_event(draft, dated)
+        if anchor is None:
+            continue
+        draft.anchor = anchor
+        _copy_date(draft, anchor, f"the same {draft.event_type} in another sentence")
+        if anchor.place is not None:
+            draft.place = anchor.place
+        if draft.number is None:
+            draft.number = anchor.number
+        if not draft.actors:
+            draft.actors = list(anchor.actors)
+    # The place of a group of mentions of one event is where any of them says it was.
+    for anchor in dated:
+        group = [anchor] + [d for d in drafts if d.anchor is anchor]
+        place = next((d.place for d in group if d.place is not None), None)
+        for member in group:
+            if member.place is None:
+                member.place = place
+    # "The resolution had demanded ...": the resolution named last.
+    for position, draft in enumerate(drafts):
+        if draft.event_type == "resolution" and draft.number is None and draft.date_start is None:
+            earlier = [d for d in drafts[:position] if d.event_type == "resolution" and d.number]
+            if earlier:
+                _copy_date(draft, earlier[-1], "the resolution named before it")
+                draft.number = earlier[-1].number
+                draft.actors = draft.actors or list(earlier[-1].actors)
+    # Several sentences about one resolution: the most precise date wins ("in August" over "(2021)").
+    for draft in drafts:
+        if draft.event_type != "resolution" or draft.number is None or draft.date_start is None:
+            continue
+        for other in drafts:
+            if (
+                other.event_type == "resolution"
+                and other.number == draft.number
+                and other.date_start is not None
+                and other.date_end is not None
+                and draft.date_end is not None
+                and _PRECISION_RANK.get(other.precision or "", 9) < _PRECISION_RANK.get(draft.precision or "", 9)
+                and draft.date_start <= other.date_start
+                and other.date_end <= draft.date_end
+            ):
+                _copy_date(draft, other, f"resolution {draft.number} in another sentence")
+
+
+def _copy_date(draft: _Draft, source: _Draft, why: str) -> None:
+    draft.date_start, draft.date_end = source.date_start, source.date_end
+    draft.precision, draft.approximate, draft.value = source.precision, source.approximate, source.value
+    draft.date_text = source.date_text
+    draft.reason = f"date of {why}: {source.date_text!r}" if source.date_text else f"date of {why}"
+
+
+def _same_event(draft: _Draft, dated: list[_Draft]) -> _Draft | None:
+    candidates = [d for d in dated if d.event_type == draft.event_type and d is not draft]
+    if draft.event_type == "statement":
+        # Many statements are made around one event: only "the joint statement" refers back to one.
+        if draft.trigger.text.lower() not in _STATEMENT_NOUNS:
+            return None
+        candidates = [d for d in candidates if d.trigger.text.lower() in _STATEMENT_NOUNS]
+    if draft.event_type == "resolution":
+        if draft.number is None:
+            earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+            return earlier[-1] if earlier else None
+        candidates = [d for d in candidates if d.number == draft.number]
+    elif draft.actors:
+        names = {a.name for a in draft.actors if a.kind != "armed_group"}
+        candidates = [d for d in candidates if names & {a.name for a in d.actors if a.kind != "armed_group"}]
+    elif draft.definite:
+        # "The meeting was held in Phnom Penh": the one dated just before.
+        earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+        return earlier[-1] if earlier else None
+    else:
+        return None
+    if not candidates:
+        return None
+    earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+    return earlier[-1] if earlier else candidates[0]
+
+
+def _resolve_relative_dates(drafts: list[_Draft]) -> None:
+    """"The meeting came a few days after the killing": the killing is dated from the meeting."""
+    for draft in drafts:
+        if draft.relative is None:
+            continue
+        duration, direction = draft.relative
+        anchor = next(
+            (d for d in drafts if d.sentence is draft.sentence and d is not draft and d.date_start is not None),
+            None,
+        )
+        if anchor is None or anchor.date_start is None or anchor.date_end is None:
+            continue
+        unit = 7 if duration.value and duration.value.endswith("W") else 1
+        count = duration.value[1:-1] if duration.value else "X"
+        low, high = (2, 7) if count == "X" else (int(count), int(count))
+        sign = -1 if direction == "after" else 1
+        edge = anchor.date_start if sign < 0 else anchor.date_end
+        first, second = edge + timedelta(days=sign * low * unit), edge + timedelta(days=sign * high * unit)
+        draft.date_start, draft.date_end = min(first, second), max(first, second)
+        draft.precision = "day" if low == high and unit == 1 else "week"
+        draft.approximate = count == "X" or anchor.approximate
+        draft.value = draft.date_start.isoformat() if draft.date_start == draft.date_end else None
+        draft.date_text = duration.text
+        draft.reason = f"{duration.text} {'before' if sign < 0 else 'after'} the {anchor.event_type} of {edge.isoformat()}"
+
+
+def _date_statements_by_publication(text: str, drafts: list[_Draft], published: date) -> None:
+    """A reported statement with no date of its own was made by publication (approximately).
+
+    One "issued after the meeting" was made between that meeting and publication.
+    """
+    undated = [d for d in drafts if d.event_type == "statement" and d.date_start is None and d.status == "past"]
+    for draft in undated:
+        after = _ISSUED_AFTER.match(text, draft.trigger.end)
+        if after is None:
+            continue
+        earlier = next(
+            (
+                d for d in drafts
+                if d.sentence is draft.sentence and 0 <= d.trigger.start - after.end() <= 12
+                and d.date_end is not None and d.date_end <= published
+            ),
+            None,
+        )
+        if earlier is not None and earlier.date_end is not None:
+            draft.date_start, draft.date_end = earlier.date_end, published
+            draft.precision = "day" if earlier.date_end == published else "week"
+            draft.approximate, draft.value = True, None
+            draft.reason = f"after the {earlier.event_type} of {earlier.date_end.isoformat()}, by publication"
+    # What "both sides urged" in a document about their joint statement: that statement's date.
+    joint = [
+        d for d in drafts
+        if d.event_type == "statement" and d.trigger.text.lower() in _STATEMENT_NOUNS and d.date_start is not None
+    ]
+    for draft in undated:
+        if draft.date_start is not None:
+            continue
+        speakers = {a.name for a in draft.actors if a.role == "speaker"}
+        source = next(
+            (j for j in joint if len(speakers) >= 2 and speakers <= {a.name for a in j.actors if a.role == "speaker"}),
+            None,
+        )
+        if source is not None:
+            _copy_date(draft, source, "the joint statement it reports")
+            continue
+        draft.date_start = draft.date_end = published
+        draft.precision, draft.approximate, draft.value = "day", True, published.isoformat()
+        draft.reason = PUBLISHED_REASON
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> EventCandidate:
+    leading = [a for a in draft.actors if a.role in ("participant", "speaker", "agent", "adopter")]
+    # People first ("Jaishankar and Blinken hold talks"); else, for a meeting, its countries and bodies.
+    subjects = [a.name for a in leading if a.kind == "person"]
+    if not subjects and draft.event_type == "meeting":
+        subjects = [a.name for a in draft.actors if a.kind in ("country", "organisation")]
+    subjects = subjects or [a.name for a in leading]
+    objects = [a.name for a in draft.actors if a.role == "target"]
+    topic = "counterterrorism" if draft.event_type == "meeting" and _TOPIC.search(draft.sentence.text) else None
+    name = f"Resolution {draft.number}" if draft.number else None
+    if draft.event_type == "statement" and draft.trigger.text.lower() in _STATEMENT_NOUNS:
+        name = " ".join(draft.trigger.text.lower().split())
+    title = write_title(
+        draft.event_type,
+        subjects[:4],
+        objects[:4],
+        draft.place.name if draft.place else None,
+        lexicon,
+        topic=topic,
+        name=name,
+    )
+    return EventCandidate(
+        event_type=draft.event_type,
+        title=title,
+        summary=" ".join(draft.sentence.text.split()),
+        sentence=draft.sentence.text,
+        char_start=draft.sentence.start,
+        char_end=draft.sentence.end,
+        cameo_code=cameo_code(draft.event_type, lexicon),
+        trigger=draft.trigger.text,
+        date_start=draft.date_start,
+        date_end=draft.date_end,
+        date_precision=draft.precision,
+        date_approximate=draft.approximate,
+        date_value=draft.value,
+        date_text=draft.date_text,
+        date_reason=draft.reason,
+        reference_date=published,
+        place=draft.place,
+        actors=tuple(sorted(draft.actors, key=lambda a: (a.role, a.name))),
+        confidence=_confidence(draft),
+        status=draft.status,
+    )
+
+
+def _confidence(draft: _Draft) -> float:
+    score = 0.4
+    if draft.own_date:
+        score += 0.2
+    elif draft.date_start is not None and draft.reason != PUBLISHED_REASON:
+        score += 0.1
+    if draft.actors:
+        score += 0.1
+    if draft.place is not None:
+        score += 0.1
+    if " " in draft.trigger.text or draft.number:
+        score += 0.1
+    return round(min(score, 0.95), 2)

@@ -1,0 +1,238 @@
+"""Event type from trigger words in context: negated, hypothetical and planned uses told apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from timeline.lexicon import Lexicon
+
+# Reporting verbs whose subject must be a real speaker ("sources said" reports no statement).
+REPORTING_VERBS = frozenset(
+    "added announced demanded denied maintained reiterated restated said say saying says stated stressed "
+    "told tweeted urged warned warn".split()
+)
+# Adverbs and auxiliaries between a subject and its verb ("Sources further said", "had demanded").
+_SKIPPED_BEFORE_VERB = frozenset(
+    "also further had has have jointly later earlier strongly then reportedly officially again".split()
+)
+_DETERMINERS = frozenset("the a an this that last its their his her".split())
+# Event types whose nouns name one specific occurrence only with a determiner or a name
+# ("the 26/11 Mumbai attack", "a drone strike"), not as a generic plural ("plan terror attacks").
+_SPECIFIC_ONLY = frozenset({"attack", "strike"})
+_CLAUSE_CHARS = ",;:()“”\"—–"
+_WORD = re.compile(r"[a-z]+(?:n't)?|n't")
+# How a title says that a statement of this kind was made.
+_STATEMENT_VERBS = {
+    "joint statement": "issue joint statement",
+    "press briefing": "hold press briefing",
+    "press conference": "hold press conference",
+    "statement": "issue statement",
+}
+_RESOLUTION_NUMBER = re.compile(r"\d{3,4}")
+
+
+class TriggerMatch(NamedTuple):
+    """A trigger phrase found in the document text."""
+
+    start: int
+    end: int
+    event_type: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TriggerMatcher:
+    """Compiled trigger, blocker and pattern regexes of one lexicon."""
+
+    phrases: re.Pattern[str]
+    phrase_types: dict[str, str]
+    patterns: tuple[tuple[re.Pattern[str], str], ...]
+    blockers: re.Pattern[str] | None
+
+    def find(self, text: str) -> list[TriggerMatch]:
+        """Every trigger in the text in order, minus those inside blocker phrases; [] if none."""
+        lowered = text.lower()
+        blocked = [m.span() for m in self.blockers.finditer(lowered)] if self.blockers else []
+        found: list[TriggerMatch] = []
+        for match in self.phrases.finditer(lowered):
+            start, end = match.span()
+            if (start and lowered[start - 1].isalnum()) or (end < len(lowered) and lowered[end].isalnum()):
+                continue
+            phrase = match.group()
+            event_type = self.phrase_types.get(phrase)
+            if event_type is None:
+                phrase = " ".join(phrase.split())  # a line break or double space inside a phrase
+                event_type = self.phrase_types.get(phrase) or self._wildcard_type(phrase)
+            if event_type and not _inside(start, end, blocked):
+                found.append(TriggerMatch(start, end, event_type, text[start:end]))
+        for pattern, event_type in self.patterns:
+            for match in pattern.finditer(lowered):
+                if match.start() and lowered[match.start() - 1].isalnum():
+                    continue
+                if not _inside(match.start(), match.end(), blocked):
+                    found.append(TriggerMatch(match.start(), match.end(), event_type, match.group()))
+        found.sort()
+        return found
+
+    def _wildcard_type(self, word: str) -> str | None:
+        for phrase, event_type in self.phrase_types.items():
+            if phrase.endswith("*") and word.startswith(phrase[:-1]):
+                return event_type
+        return None
+
+
+@lru_cache(maxsize=16)
+def get_matcher(lexicon: Lexicon) -> TriggerMatcher:
+    """The compiled matcher of a lexicon, built once."""
+    phrase_types: dict[str, str] = {}
+    for entry in lexicon.event_types:
+        for phrase in entry.triggers:
+            phrase_types.setdefault(phrase.lower(), entry.event_type)
+    patterns = tuple(
+        (re.compile(pattern), entry.event_type) for entry in lexicon.event_types for pattern in entry.patterns
+    )
+    blockers = _trie_regex(b.lower() for b in lexicon.blockers) if lexicon.blockers else None
+    return TriggerMatcher(_trie_regex(phrase_types), phrase_types, patterns, blockers)
+
+
+def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex for many phrases, factored by shared prefixes (much faster than a flat alternation)."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [_char(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return re.compile(emit(trie))
+
+
+def _char(char: str) -> str:
+    if char == "*":
+        return r"\w*"
+    if char == " ":
+        return r"\s+"
+    return re.escape(char)
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon) -> str | None:
+    """"past", "planned", or None when the trigger reports no event (negated, hypothetical, generic)."""
+    before = text[max(sentence_start, match.start - 90) : match.start]
+    clause = before[max(before.rfind(c) for c in _CLAUSE_CHARS) + 1 :].lower()
+    words = _WORD.findall(clause)[-8:]
+    window = " ".join(words)
+    previous = words[-1] if words else ""
+    cues = _cues(lexicon)
+    present = set(words)
+    if present & cues.negation[0] or any(p in window for p in cues.negation[1]):
+        return None
+    if present & cues.hypothetical[0] or any(p in window for p in cues.hypothetical[1]):
+        return None
+    planned = bool(present & cues.planned[0]) or any(p in window for p in cues.planned[1])
+    trigger = match.text.lower()
+    if previous == "to" and not trigger.startswith(("the ", "a ")):
+        # "to attack any country", "to meet": purpose or intent, an event only when planned.
+        return "planned" if planned else None
+    if match.event_type in _SPECIFIC_ONLY and not trigger.startswith(("drone", "air", "missile", "killing", "targeted")):
+        near = text[max(sentence_start, match.start - 40) : match.start].split()[-3:]
+        if not any(w.lower() in _DETERMINERS or w[:1].isupper() or w[:1].isdigit() for w in near):
+            return None
+    if trigger in REPORTING_VERBS and _is_generic_speaker(words, lexicon):
+        return None
+    return "planned" if planned else "past"
+
+
+class _Cues(NamedTuple):
+    negation: tuple[frozenset[str], tuple[str, ...]]  # single words, phrases
+    hypothetical: tuple[frozenset[str], tuple[str, ...]]
+    planned: tuple[frozenset[str], tuple[str, ...]]
+
+
+@lru_cache(maxsize=16)
+def _cues(lexicon: Lexicon) -> _Cues:
+    def split(cues: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+        return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
+
+    return _Cues(split(lexicon.negation), split(lexicon.hypothetical), split(lexicon.planned))
+
+
+def _is_generic_speaker(words: list[str], lexicon: Lexicon) -> bool:
+    for word in reversed(words):
+        if word in _SKIPPED_BEFORE_VERB:
+            continue
+        return word in lexicon.generic_speakers
+    return False
+
+
+def cameo_code(event_type: str, lexicon: Lexicon) -> str | None:
+    """The CAMEO root code of an event type; None when the lexicon gives none."""
+    entry = lexicon.event_type(event_type)
+    return entry.cameo if entry is not None else None
+
+
+def resolution_number(trigger: str) -> str | None:
+    """"2593" from "Resolution 2593"; None for "the resolution"."""
+    found = _RESOLUTION_NUMBER.search(trigger)
+    return found.group() if found else None
+
+
+def write_title(
+    event_type: str,
+    subjects: Sequence[str],
+    objects: Sequence[str],
+    place: str | None,
+    lexicon: Lexicon,
+    *,
+    topic: str | None = None,
+    name: str | None = None,
+) -> str:
+    """A one-line title from the event's parts: "India and United States hold talks in Washington"."""
+    entry = lexicon.event_type(event_type)
+    noun = entry.noun if entry else event_type.capitalize()
+    if name:
+        noun = name[:1].upper() + name[1:]
+    if subjects:
+        verb = (entry.title_singular if len(subjects) == 1 else entry.title_plural) if entry else "act"
+        if topic and verb.endswith("talks"):
+            verb = verb[: -len("talks")] + f"{topic} talks"
+        if name and event_type == "resolution":
+            verb = verb.replace("resolution", name)
+        elif name and event_type == "statement" and name in _STATEMENT_VERBS:
+            first, rest = _STATEMENT_VERBS[name].split(" ", 1)
+            verb = f"{first}s {rest}" if len(subjects) == 1 else f"{first} {rest}"
+        title = f"{_join(subjects)} {verb}"
+        if objects:
+            title += f" on {_join(objects)}" if event_type in ("meeting", "statement") else f" {_join(objects)}"
+    else:
+        title = noun
+        if objects:
+            title += f" against {_join(objects)}" if event_type in ("strike", "attack") else f": {_join(objects)}"
+    if place:
+        title += f" in {place}"
+    return title[:1].upper() + title[1:]
+
+
+def _join(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) > 4:
+        names = names[:3] + ["others"]
+    return ", ".join(names[:-1]) + " and " + names[-1]

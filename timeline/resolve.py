@@ -1,0 +1,108 @@
+"""Candidate → new event, or new source of a stored one: the same event reported again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from timeline.records import EventCandidate
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """What merging needs to know of an event already in the database."""
+
+    event_id: int
+    event_type: str
+    date_start: date | None
+    date_end: date | None
+    place: str | None
+    country_code: str | None
+    actors: frozenset[str]
+    curated: bool
+
+
+def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tuple[int, str] | None:
+    """The stored event the candidate reports again, with the reason in words; None when it is new.
+
+    Same event = same type, overlapping dates (an undated candidate only matches undated events),
+    shared actors (at least two when both sides name two or more; when one side names nobody, a
+    place on both sides) and compatible places (equal, or a city inside the other's country). Among
+    several matches the one sharing most actors wins, then the closest dates, then the lowest id.
+    A curated event is matched like any other: the caller adds a source and changes nothing else.
+    """
+    best: tuple[tuple[int, int, int, int], int, str] | None = None
+    for event in stored:
+        reason = _same_event(candidate, event)
+        if reason is None:
+            continue
+        shared = len(_names(candidate) & event.actors)
+        exact_dates = int(candidate.date_start == event.date_start and candidate.date_end == event.date_end)
+        same_place = int(candidate.place is not None and _same_name(candidate.place.name, event.place))
+        key = (shared, exact_dates, same_place, -event.event_id)
+        if best is None or key > best[0]:
+            best = (key, event.event_id, reason)
+    return None if best is None else (best[1], best[2])
+
+
+def _same_event(candidate: EventCandidate, event: StoredEvent) -> str | None:
+    if candidate.event_type != event.event_type:
+        return None
+    dates = _dates_overlap(candidate, event)
+    if dates is None:
+        return None
+    if not _places_compatible(candidate, event):
+        return None
+    names = _names(candidate)
+    shared = names & event.actors
+    if names and event.actors:
+        if len(shared) < min(2, len(names), len(event.actors)):
+            return None
+        who = f"shared actors {', '.join(sorted(shared))}"
+    elif candidate.place is not None and event.place and dates != "both undated":
+        # Nobody named on one side: same type, overlapping dates and a compatible place suffice
+        # ("took over Kabul a few weeks ago" / "the takeover of the country on August 15").
+        who = "no actors named on one side"
+    else:
+        return None
+    parts = [f"same type {candidate.event_type}", dates, who]
+    if candidate.place is not None and event.place:
+        parts.append(f"place {event.place}")
+    if event.curated:
+        parts.append("curated event kept as corrected")
+    return ", ".join(parts)
+
+
+def _dates_overlap(candidate: EventCandidate, event: StoredEvent) -> str | None:
+    start, end = candidate.date_start, candidate.date_end or candidate.date_start
+    if start is None or end is None:
+        # Undated never merges with dated: nothing says they are the same occurrence.
+        return "both undated" if event.date_start is None else None
+    if event.date_start is None:
+        return None
+    event_end = event.date_end or event.date_start
+    low, high = max(start, event.date_start), min(end, event_end)
+    if low > high:
+        return None
+    return f"dates overlap {low.isoformat()}" + ("" if low == high else f"..{high.isoformat()}")
+
+
+def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:
+    place = candidate.place
+    if place is None or not event.place:
+        return True
+    if _same_name(place.name, event.place):
+        return True
+    if place.country_code and event.country_code and place.country_code != event.country_code:
+        return False
+    # A country and a city in it are compatible ("in Afghanistan" / "in Kabul"); two cities are not.
+    return place.kind == "country" or _same_name(place.country, event.place)
+
+
+def _names(candidate: EventCandidate) -> frozenset[str]:
+    return frozenset(actor.name for actor in candidate.actors)
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.casefold() == b.casefold()

@@ -66,10 +66,10 @@ def ingest(
     progress: Any = None,
 ) -> Any:
     """Read, extract and store `paths`; returns an IngestSummary, raises InputRejected after storing the good ones."""
-    from timeline import ingest as ingest_module
+    from timeline import pipeline
     from timeline.config import DEFAULT_MAX_BYTES
 
-    return ingest_module.ingest(
+    return pipeline.ingest(
         engine,
         paths,
         published=published,

@@ -1,0 +1,211 @@
+"""The CLI end to end on real databases: init, ingest, events, quickstart, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from conftest import SEEDS
+from timeline import db
+from timeline.cli import cli
+
+SEED_DATES = {
+    "000_910fdf0aa1d76b64.txt": date(2022, 8, 5),
+    "001_0f7a817aa7d1f9c1.txt": date(2021, 10, 29),
+    "002_d7dcd219853aea11.txt": date(2021, 10, 29),
+    "003_399c2c51e2e4b7ea.txt": date(2021, 8, 10),
+    "004_691f94b3424021d2.txt": date(2021, 9, 9),
+}
+
+
+def _rows(url: str, sql: str) -> list[tuple]:
+    engine = db.open_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _seed_paths() -> list[str]:
+    return [str(SEEDS / name) for name in sorted(SEED_DATES)]
+
+
+def test_init_creates_then_reports_up_to_date(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    first = runner.invoke(cli, ["init", "--db", str(target)])
+    assert first.exit_code == 0, first.output
+    assert "created at revision" in first.output
+    second = runner.invoke(cli, ["init", "--db", str(target)])
+    assert second.exit_code == 0
+    assert "up to date" in second.output
+
+
+def test_seeds_are_stored_with_their_publication_dates(runner: CliRunner, db_url: str) -> None:
+    result = runner.invoke(cli, ["ingest", *_seed_paths(), "--manifest", str(SEEDS / "manifest.csv"), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("5 stored, 0 unchanged, 0 rejected")
+    rows = _rows(db_url, "SELECT uri, published, published_source FROM documents ORDER BY uri")
+    got = {Path(uri).name: (date.fromisoformat(str(published)), source) for uri, published, source in rows}
+    assert got == {name: (day, "manifest") for name, day in SEED_DATES.items()}
+
+
+def test_reingesting_a_document_changes_nothing(runner: CliRunner, db_url: str) -> None:
+    args = ["ingest", *_seed_paths(), "--manifest", str(SEEDS / "manifest.csv"), "--db", db_url]
+    assert runner.invoke(cli, args).exit_code == 0
+    snapshot = [
+        _rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
+    ]
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("0 stored, 5 unchanged, 0 rejected")
+    assert snapshot == [
+        _rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
+    ]
+
+
+def test_without_a_manifest_only_the_dateline_dates_a_seed(runner: CliRunner, db_url: str) -> None:
+    result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    rows = _rows(db_url, "SELECT uri, published, published_source FROM documents")
+    dated = {Path(uri).name: (str(published), source) for uri, published, source in rows if published is not None}
+    assert dated == {"003_399c2c51e2e4b7ea.txt": ("2021-08-10", "dateline")}
+    assert len(rows) == 5
+
+
+def test_published_option_dates_inputs_without_their_own_date(runner: CliRunner, db_url: str) -> None:
+    result = runner.invoke(cli, ["ingest", str(SEEDS), "--published", "2021-11-01", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    rows = _rows(db_url, "SELECT published, published_source FROM documents")
+    assert sorted((str(p), s) for p, s in rows) == [("2021-08-10", "dateline")] + [("2021-11-01", "option")] * 4
+
+
+def test_a_folder_mixing_good_and_bad_files_stores_the_good_and_names_the_bad(
+    runner: CliRunner, db_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.txt").write_text("NEW DELHI: India and France held talks on Monday.\n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    (folder / "empty.txt").write_text("   \n\n", encoding="utf-8")
+    lines = [
+        json.dumps({"text": "The council met on 3 March 2021.", "published": "2021-03-04", "title": "one"}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Leaders spoke on Tuesday.", "published": "2021-03-05"}),
+    ]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(folder), "--db", db_url])
+    assert result.exit_code == 1, result.output
+    stderr = result.stderr if hasattr(result, "stderr") else result.output
+    for name in ("binary.txt", "empty.txt", "batch.jsonl:2", "batch.jsonl:3"):
+        assert name in stderr, stderr
+    assert "3 stored" in result.stdout
+    titles = sorted(str(t) for (t,) in _rows(db_url, "SELECT title FROM documents"))
+    assert len(titles) == 3
+
+
+def test_a_future_publication_date_is_rejected(runner: CliRunner, db_url: str, tmp_path: Path) -> None:
+    item = tmp_path / "future.jsonl"
+    item.write_text(json.dumps({"text": "Talks were held.", "published": "2999-01-01"}) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(item), "--db", db_url])
+    assert result.exit_code == 1
+    assert "in the future" in result.output
+    assert _rows(db_url, "SELECT count(*) FROM documents") == [(0,)]
+
+
+def test_ingest_before_init_asks_for_init(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", str(tmp_path / "never.db")])
+    assert result.exit_code == 2
+    assert "run `timeline init`" in result.output
+
+
+def test_usage_errors_exit_2(runner: CliRunner, sqlite_url: str) -> None:
+    assert runner.invoke(cli, ["ingest", "--db", sqlite_url]).exit_code == 2
+    bad_date = runner.invoke(cli, ["ingest", str(SEEDS), "--published", "yesterday", "--db", sqlite_url])
+    assert bad_date.exit_code == 2
+    assert "not a date" in bad_date.output
+    assert runner.invoke(cli, ["events", "--type", "party", "--db", sqlite_url]).exit_code == 2
+
+
+def test_timeline_db_environment_variable_selects_the_database(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "from-env.db"
+    result = runner.invoke(cli, ["init"], env={"TIMELINE_DB": str(target)})
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
+
+
+def test_passwords_in_database_urls_are_never_printed(runner: CliRunner) -> None:
+    url = "postgresql+psycopg://someone:s3cret-pw@127.0.0.1:1/nowhere"
+    result = runner.invoke(cli, ["events", "--db", url])
+    assert result.exit_code == 2
+    assert "s3cret-pw" not in result.output
+    assert "***" in result.output
+
+
+def test_events_lists_the_timeline_in_every_format(runner: CliRunner, seeded_db: str) -> None:
+    table = runner.invoke(cli, ["events", "--db", seeded_db])
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[0].startswith("event_id")
+    as_json = runner.invoke(cli, ["events", "--format", "json", "--db", seeded_db])
+    rows = json.loads(as_json.output)
+    dated = [row["date_start"] for row in rows if row["date_start"]]
+    assert dated == sorted(dated)
+    as_csv = runner.invoke(cli, ["events", "--format", "csv", "--db", seeded_db])
+    assert as_csv.output.splitlines()[0].startswith("event_id,date_start,date_end")
+
+
+def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    target = tmp_path / "quick.db"
+    result = runner.invoke(cli, ["quickstart", "--seeds", str(SEEDS), "--out", str(out), "--db", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "5 stored" in result.output
+    assert _rows(f"sqlite:///{target}", "SELECT count(*) FROM documents") == [(5,)]
+
+
+def test_python_dash_m_timeline_runs_the_cli(tmp_path: Path) -> None:
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "m.db")}
+    result = subprocess.run([sys.executable, "-m", "timeline", "init"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "created at revision" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_sql_on_the_seeds(runner: CliRunner, seeded_db: str, fmt: str) -> None:
+    result = runner.invoke(cli, ["sql", "SELECT count(*) AS n FROM documents", "--format", fmt, "--db", seeded_db])
+    assert result.exit_code == 0, result.output
+    assert "5" in result.output
+
+
+def test_dates_prints_one_json_object_per_mention_with_offsets_into_the_text(runner: CliRunner) -> None:
+    seed = SEEDS / "001_0f7a817aa7d1f9c1.txt"
+    result = runner.invoke(cli, ["dates", str(seed), "--reference", "2021-10-29"])
+    assert result.exit_code == 0, result.output
+    text_of_seed = seed.read_text(encoding="utf-8")
+    mentions = [json.loads(line) for line in result.output.splitlines()]
+    assert mentions, "seed 001 has dates"
+    for mention in mentions:
+        assert list(mention)[:7] == ["start", "end", "text", "value", "date_start", "date_end", "precision"]
+        assert text_of_seed[mention["start"]:mention["end"]] == mention["text"]
+    assert any(m["value"] == "2021-10-28" and "Thursday" in m["text"] for m in mentions)
+
+
+def test_dates_without_a_reference_leave_relative_dates_unresolved(runner: CliRunner, tmp_path: Path) -> None:
+    article = tmp_path / "undated.txt"
+    article.write_text("The ministers met on Thursday and signed an accord on 26 October 2021.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["dates", str(article)])
+    assert result.exit_code == 0, result.output
+    by_text = {m["text"]: m for m in map(json.loads, result.output.splitlines())}
+    thursday = next(m for text, m in by_text.items() if "Thursday" in text)
+    assert thursday["date_start"] is None
+    explicit = next(m for text, m in by_text.items() if "2021" in text)
+    assert explicit["value"] == "2021-10-26"

@@ -181,12 +181,15 @@ def _control_ratio(text: str) -> float:
 # --------------------------------------------------------------------------- documents
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalise_text(text: str) -> str:
     """Return `text` with the BOM stripped, line endings as \\n and Unicode in NFC; never raises."""
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Lone surrogates (from JSON "\ud800" escapes) cannot be encoded, hashed or stored: U+FFFD.
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return unicodedata.normalize("NFC", text)
 

@@ -1,0 +1,114 @@
+"""Bad input through `timeline ingest`: each bad input named with its exact reason, every good one stored."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from timeline import db
+from timeline.cli import cli
+
+
+def _documents(url: str) -> list[str]:
+    engine = db.open_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted(Path(uri).name for (uri,) in conn.execute(text("SELECT uri FROM documents")))
+    finally:
+        engine.dispose()
+
+
+def _inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.txt").write_text("KABUL: The Taliban took over Kabul on 15 August 2021.\n", encoding="utf-8")
+    (folder / "crlf.txt").write_bytes(b"Ministers met in Delhi on 8 September 2021.\r\nThey spoke.\r\n")
+    (folder / "utf16.txt").write_bytes("Talks were held on 26 October 2021.".encode("utf-16"))
+    (folder / "latin1.txt").write_bytes("Le ministre a parlé à Genève le 3 mars 2021.".encode("latin-1"))
+    # A 50 MB file: sparse, so the test writes nothing; the size check rejects it before reading.
+    with (folder / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.md").write_text(" \n\t\n", encoding="utf-8")
+    (folder / "scripts.html").write_text("<html><script>alert(1)</script><style>p{}</style></html>", encoding="utf-8")
+    lines = [json.dumps({"text": "The council met on 3 March 2021.", "published": "2021-03-04"}), "{oops", ""]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    return folder
+
+
+def test_every_bad_input_is_named_with_its_reason_and_every_good_one_is_stored(
+    runner: CliRunner, db_url: str, tmp_path: Path
+) -> None:
+    folder = _inbox(tmp_path)
+    result = runner.invoke(cli, ["ingest", str(folder), "--db", db_url])
+    assert result.exit_code == 1, result.output
+    rejected = {
+        line.removeprefix("timeline: rejected ").split(": ", 1)[0].rsplit("/", 1)[-1]: line.split(": ", 2)[2]
+        for line in result.stderr.splitlines()
+        if line.startswith("timeline: rejected ")
+    }
+    assert rejected == {
+        "huge.txt": "file is 52,428,800 bytes; the limit is 10,485,760 (setting max_bytes)",
+        "binary.txt": "binary file (NUL bytes)",
+        "empty.txt": "empty file",
+        "blank.md": "empty file (whitespace only)",
+        "scripts.html": "no main text found in the HTML",
+        "feed.jsonl:2": rejected.get("feed.jsonl:2", ""),
+        "loop": rejected.get("loop", ""),
+    }
+    assert rejected["feed.jsonl:2"].startswith("line 2: invalid JSON")
+    assert "symlink loop" in rejected["loop"] or "loop" in rejected["loop"]
+    assert _documents(db_url) == sorted(["crlf.txt", "feed.jsonl#1", "good.txt", "latin1.txt", "utf16.txt"])
+    assert result.stdout.startswith("5 stored, 0 unchanged, 7 rejected")
+
+
+def test_the_size_limit_is_a_setting(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Talks were held in Paris on 3 March 2021.\n" * 100, encoding="utf-8")
+    settings = tmp_path / "timeline.toml"
+    settings.write_text(f'[timeline]\ndb = "{sqlite_url}"\nmax_bytes = 1000\n', encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(article), "--config", str(settings)])
+    assert result.exit_code == 1
+    assert "the limit is 1,000 (setting max_bytes)" in result.stderr
+    allowed = runner.invoke(cli, ["ingest", str(article), "--config", str(settings), "--max-bytes", "100000"])
+    assert allowed.exit_code == 0, allowed.output
+
+
+def test_a_manifest_naming_missing_files_and_bad_dates(runner: CliRunner, db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Talks were held on Monday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A statement was issued on Friday.\n", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,published\na.txt,2021-10-29\nb.txt,29/02/2021\nmissing.txt,2021-01-01\n", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--manifest", str(manifest), "--db", db_url]
+    )
+    assert result.exit_code == 1
+    assert "manifest.csv:4: no such file 'missing.txt'" in result.stderr
+    assert "manifest.csv line 3: bad published date '29/02/2021' (expected YYYY-MM-DD)" in result.stderr
+    assert "b.txt: manifest " in result.stderr
+    assert _documents(db_url) == ["a.txt"]
+
+
+def test_an_unusable_manifest_is_a_usage_error(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,date\nx.txt,2021-01-01\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(tmp_path), "--manifest", str(manifest), "--db", sqlite_url])
+    assert result.exit_code == 2
+    assert "manifest.csv" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_an_unreadable_file_is_named(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Talks.\n", encoding="utf-8")
+    locked.chmod(0)
+    result = runner.invoke(cli, ["ingest", str(locked), "--db", sqlite_url])
+    assert result.exit_code == 1
+    assert "locked.txt: unreadable: Permission denied" in result.stderr

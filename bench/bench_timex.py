@@ -1,7 +1,8 @@
 """Score the time layer against TempEval-3 TBAQ-cleaned and dateparser.search_dates, accuracy and speed.
 
 Usage:
-    python bench/bench_timex.py [PATH_TO_TEMPEVAL3] [--limit N] [--repeat N] [--skip-dateparser] [--errors FILE]
+    python bench/bench_timex.py [PATH_TO_TEMPEVAL3] [--limit N] [--repeat N] [--skip-dateparser] [--exact-values]
+                                 [--errors FILE]
 
 PATH_TO_TEMPEVAL3 is the folder holding `timex_gold.py` and `tbaq-cleaned/` (default
 `../shared/data/tempeval3`). The data is read in place and never copied.
@@ -14,7 +15,9 @@ TIMEX3 values are identical. Figures are printed over all types and over DATE+TI
 Our mentions include a leading "on"/"in"/"during" (DESIGN.md's `timeline dates` example); TimeML
 extents never do, so the preposition is dropped before comparing spans. A range is one mention for
 us ("between 1994 and 1997", value `1994/1997`) and two TIMEX3 in TimeML, so it is scored as its two
-endpoints.
+endpoints. Values are compared after mapping a few spellings of the same TIMEX3 meaning to one
+(`canonical`: gold decade `199X` = our `199`, `2000-W6` = `2000-W06`, `T17` = `T17:00`, `P1E` =
+`P10Y`); `--exact-values` turns that off.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ class Scores:
             s = system[best]
             self.relaxed += 1
             self.strict += s.start == g.start and s.end == g.end
-            self.value += s.value is not None and s.value == g.value
+            self.value += s.value is not None and canonical(s.value) == canonical(g.value)
 
     @staticmethod
     def prf(hits: int, system: int, gold: int) -> tuple[float, float, float]:
@@ -86,6 +89,32 @@ class Scores:
             ("relaxed span", self.prf(self.relaxed, self.system, self.gold)),
             ("value", self.prf(self.value, self.system, self.gold)),
         ]
+
+
+# Representation differences only: the same TIMEX3 meaning written two ways. Our library keeps
+# DESIGN.md's conventions; the comparison maps both sides to one spelling (docs/time.md lists them).
+_EQUIVALENT = (
+    (re.compile(r"^(\d{3})X$"), r"\1"),  # decade: gold `199X`, DESIGN `199`
+    (re.compile(r"^(\d{2})XX$"), r"\1"),  # century: gold `19XX`, ours `19`
+    (re.compile(r"-W(\d)(?=$|-)"), r"-W0\1"),  # ISO week without its leading zero: `2000-W6`
+    (re.compile(r"T(\d\d)$"), r"T\1:00"),  # hour without minutes: `T17` is `T17:00`
+    (re.compile(r"^P(\d+)E$"), lambda m: f"P{10 * int(m.group(1))}Y"),  # TIMEX2 decade unit: `P1E` is `P10Y`
+    (re.compile(r"^P(\d+)DE$"), lambda m: f"P{10 * int(m.group(1))}Y"),
+    (re.compile(r"^PX(?:DE|E)$"), "PXDE"),  # some decades
+    (re.compile(r"^PX(?:CE|C)$"), "PXCE"),  # some centuries
+)
+
+
+EXACT_VALUES = False  # --exact-values: compare the strings as written, no equivalences
+
+
+def canonical(value: str | None) -> str | None:
+    """One spelling for TIMEX3 values that mean the same (see _EQUIVALENT)."""
+    if value is None or EXACT_VALUES:
+        return value
+    for pattern, replacement in _EQUIVALENT:
+        value = pattern.sub(replacement, value)
+    return value
 
 
 def dct_date(value: str) -> date:
@@ -144,7 +173,7 @@ def write_errors(path: str, docs: list, gold: list[list[Span]], ours: list[list[
             text, dct = doc.text, doc.dct[:10]
             for g in gold_spans:
                 hit = [x for x in our_spans_ if x.start < g.end and x.end > g.start]
-                if hit and hit[0].value == g.value:
+                if hit and canonical(hit[0].value) == canonical(g.value):
                     continue
                 got = f"{text[hit[0].start:hit[0].end]!r} {hit[0].type} {hit[0].value}" if hit else "MISSED"
                 before = text[max(0, g.start - 50):g.start].replace("\n", " ")
@@ -164,9 +193,16 @@ def main(argv: list[str]) -> int:
         help="write our mismatches, with gold excerpts, to this file for tuning; keep it outside the "
         "repository (the data is under the LDC licence)",
     )
+    parser.add_argument(
+        "--exact-values",
+        action="store_true",
+        help="score values as exact strings, without the spelling equivalences (decade 198 = 198X, ...)",
+    )
     parser.add_argument("--skip-dateparser", action="store_true", help="score and time our layer only")
     parser.add_argument("--repeat", type=int, default=3, help="timing rounds per system; the best is kept")
     args = parser.parse_args(argv)
+    global EXACT_VALUES
+    EXACT_VALUES = args.exact_values
 
     data = Path(args.data)
     sys.path.insert(0, str(data))

@@ -354,3 +354,110 @@ def test_a_past_weekday_is_the_latest_one_on_or_before_the_reference(reference: 
     assert past is not None and future is not None
     assert past.weekday() == weekday == future.weekday()
     assert 0 <= (reference - past).days < 7 and 0 <= (future - reference).days < 7
+
+
+# A month-day or month without a year (issue 3): the closest one before the publication date unless a
+# cue in the clause speaks of the future. WED is a Wednesday in mid-October.
+WED = date(2021, 10, 20)
+
+MONTH_DAY_YEAR = [
+    ("The company named a new chief on Nov. 6.", WED, "2020-11-06"),
+    ("The strike ended in December.", WED, "2020-12"),
+    ("The offer expires Nov. 6.", WED, "2021-11-06"),
+    ("Talks are set to resume on Nov. 2.", WED, "2021-11-02"),
+    ("The notes would be repaid in January.", WED, "2022-01"),
+    ("The group agreed to sell the plant in February.", WED, "2022-02"),
+    ("The rules, to be published in early November, cover banks.", WED, "2021-11"),
+    ("Bidders must respect the Nov. 1 deadline.", WED, "2021-11-01"),
+    ("The upcoming summit opens on Dec. 3.", WED, "2021-12-03"),
+    ("The vote is due on Jan. 12.", WED, "2022-01-12"),
+    ("The board met on Oct. 12.", WED, "2021-10-12"),
+    ("A deadline that passed on Oct. 12 would be extended.", WED, "2021-10-12"),
+]
+
+
+@pytest.mark.parametrize("text, reference, value", MONTH_DAY_YEAR, ids=[c[0] for c in MONTH_DAY_YEAR])
+def test_month_day_takes_the_closest_year_before_unless_the_clause_is_about_the_future(
+    text: str, reference: date, value: str
+) -> None:
+    assert the_mention(text, reference).value == value
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # "would" and "next to" do not move a weekday: it stays in the week before the reference.
+        ("Lawyers said they would challenge Wednesday's ruling.", "2021-10-27"),
+        ("A bomb exploded next to the station on Friday.", "2021-10-29"),
+    ],
+)
+def test_weak_future_cues_leave_weekdays_in_the_past(text: str, value: str) -> None:
+    assert the_mention(text, FRI).value == value
+
+
+ANAPHORIC = [
+    ("The plant opened in June 2015 and closed later that year.", "later that year", "2015"),
+    ("They met on 3 March 2020; the next day they signed.", "the next day", "2020-03-04"),
+    ("The ceasefire began on 4 May 2019. Three days later it collapsed.", "Three days later", "2019-05-07"),
+    ("The treaty was signed in April 2018. The following month, troops left.", "The following month", "2018-05"),
+    ("Voting closed on 9 May 2021, and the count began that same day.", "that same day", "2021-05-09"),
+    ("The court ruled on 12 March 2021, a week after the previous Friday's hearing.", "the previous Friday", "2021-03-05"),
+    ("Unrest spread in 2011. That year the currency fell.", "That year", "2011"),
+    ("Sales rose in the second quarter of 2020. Costs for that quarter fell.", "that quarter", "2020-Q2"),
+    ("He was arrested on 2 July 2019 and released the previous day's suspect.", "the previous day", "2019-07-01"),
+    ("On 8 June 2021 the talks stalled. Earlier that day, envoys left.", "Earlier that day", "2021-06-08"),
+]
+
+
+@pytest.mark.parametrize("text, surface, value", ANAPHORIC, ids=[c[1] for c in ANAPHORIC])
+def test_anaphoric_expression_resolves_against_the_last_date_mentioned(text: str, surface: str, value: str) -> None:
+    mention = the_mention(text, FRI, surface)
+    assert mention.value == value and mention.date_start is not None
+
+
+@pytest.mark.parametrize("text", ["Investors saw strong redemptions that day.", "They hoped to return the next day."])
+def test_anaphoric_day_with_no_date_before_it_is_not_a_mention(text: str) -> None:
+    assert find_time_mentions(text, FRI) == []
+
+
+def test_clock_time_takes_the_last_day_mentioned_before_it() -> None:
+    mention = the_mention("The polls opened on 5 May 2021 and closed at 8 p.m.", FRI, "p.m.")
+    assert mention.value == "2021-05-05T20:00" and mention.date_start == date(2021, 5, 5)
+
+
+OTHER_RULES = [
+    # A fiscal year named by its closing day is twelve months, not a calendar year.
+    ("Revenue for the year ended March 31 rose.", "the year", "DURATION", "P1Y"),
+    ("Crime fell over the past decade.", "the past decade", "DURATION", "P10Y"),
+    ("The ministry will soon publish the rules.", "soon", "DATE", "FUTURE_REF"),
+    ("Officials want the talks to end as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
+    ("The recent floods cut the road.", "recent", "DATE", "PAST_REF"),
+    ("Results are due in the short term.", "the short term", "DATE", "FUTURE_REF"),
+    ("Shares lagged for eight trading days.", "eight trading days", "DURATION", "P8D"),
+    ("Turnout on Election Day was high.", "Election Day", "DATE", "2020-11-03"),
+]
+
+
+@pytest.mark.parametrize("text, surface, type_, value", OTHER_RULES, ids=[c[1] for c in OTHER_RULES])
+def test_other_timeml_rules(text: str, surface: str, type_: str, value: str) -> None:
+    mention = the_mention(text, date(2020, 11, 10), surface)
+    assert (mention.type, mention.value) == (type_, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sirens sounded as soon as the talks ended.", "He was soon released.", "Prices rose soon after the vote."],
+)
+def test_soon_of_an_event_or_a_past_story_is_not_a_time(text: str) -> None:
+    assert find_time_mentions(text, FRI) == []
+
+
+def test_previous_year_with_no_date_before_it_counts_from_the_publication_date() -> None:
+    assert the_mention("Exports doubled compared with the previous year.", FRI).value == "2020"
+
+
+def test_context_dependent_forms_are_not_served_from_the_cache() -> None:
+    text = "Revenue for the year ended June 30 rose. Profit for the year was flat. He will soon leave; he was soon gone."
+    values = [(m.text, m.value) for m in find_time_mentions(text, FRI)]
+    assert ("the year", "P1Y") in values and ("the year", "2021") in values
+    assert [v for t, v in values if t == "soon"] == ["FUTURE_REF"]

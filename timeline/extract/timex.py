@@ -20,7 +20,7 @@ __all__ = ["find_time_mentions"]
 
 # Forms whose value depends on more than the matched text, the reference and the future flag
 # (document quarter in focus, words around the match).
-_UNCACHED = frozenset({"quarter", "ago", "year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
+_UNCACHED = frozenset({"anaphor", "bare_unit", "ref", "quarter", "ago", "year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
 _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
@@ -66,15 +66,49 @@ def _h_tail(m: re.Match[str], ctx: Context) -> Norm | None:
 _HANDLERS = {**EXPLICIT_HANDLERS, **RELATIVE_HANDLERS, "tail": _h_tail}
 
 
-def _is_future_clause(text: str, start: int) -> bool:
-    """Whether the clause before `start` speaks of the future ("will meet", "by", "effective")."""
+# Forms naming a month without a year: they also read the weak future cues.
+_MONTH_FORMS = frozenset({"mdy", "dmy", "range_md", "range_dm", "range_month", "month", "week_of"})
+
+
+def _is_future_clause(text: str, start: int, end: int, month_form: bool) -> bool:
+    """Whether the clause around `start`..`end` speaks of the future ("will meet", "by", "the deadline")."""
+    if month_form and pat.DEADLINE_AFTER.match(text, end):
+        return True
     window = text[max(0, start - 80):start]
     if pat.PAST_PLAN.search(window[-50:]):
         return False
     if pat.DEADLINE_CUE.search(window[-40:]):
         return True
     last_break = pat.LAST_CLAUSE_BREAK.match(window)
-    return pat.FUTURE_CUE.search(window, last_break.end() if last_break else 0) is not None
+    clause_start = last_break.end() if last_break else 0
+    if pat.FUTURE_CUE.search(window, clause_start) is not None:
+        return True
+    return month_form and pat.WEAK_FUTURE_CUE.search(window, clause_start) is not None
+
+
+# Forms whose words are ordinary lower-case English ("this week", "today"): capitalised in mid-sentence
+# they are a name ("ABC's "This Week"", "VOA Today").
+_TITLE_FORMS = frozenset({"dayword", "relative"})
+_OPENERS = "\"'“‘`("
+
+
+def _is_title(text: str, start: int, body: str) -> bool:
+    """Whether a capitalised "This Week" / "Today" names a programme or a paper, not a time.
+
+    Two shapes only, so that title-case headlines ("Talks Resume Today") keep their dates: a quoted
+    title in mid-sentence (ABC's "This Week"), and a word after an acronym ("USA Today").
+    """
+    words = body.split()
+    if not all(word[0].isupper() for word in words):
+        return False
+    before = text[max(0, start - 40):start]
+    if len(words) > 1:
+        quoted = before.rstrip(" ")
+        if not quoted or quoted[-1] not in _OPENERS:
+            return False
+        outside = quoted[:-1].rstrip()
+        return bool(outside) and outside[-1] not in ".!?:;\n"
+    return re.search(r"\b[A-Z]{2,}\s$", before) is not None
 
 
 def _normalise(form: str, m: re.Match[str], ctx: Context) -> Norm | None:
@@ -199,7 +233,9 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
     ctx = Context(text, reference)
 
     def normalise(m: re.Match[str]) -> Norm | None:
-        ctx.future = _is_future_clause(text, m.start())
+        if m.lastgroup in _TITLE_FORMS and _is_title(text, m.start(), m.group()):
+            return None
+        ctx.future = _is_future_clause(text, m.start(), m.end(), m.lastgroup in _MONTH_FORMS)
         try:
             return _normalise(m.lastgroup or "", m, ctx)
         except (ValueError, KeyError, OverflowError, AttributeError, IndexError):
@@ -211,6 +247,8 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
         form = m.lastgroup or ""
         if m.group("mod"):
             norm = apply_modifier(norm, m.group("mod"), reference)
+        if norm.span is not None and norm.type in ("DATE", "TIME") and norm.value and not norm.value.endswith("_REF"):
+            ctx.anchors.append(norm)
         start, end = _extent(form, m, norm, text)
         uses_reference = reference is not None and (norm.value is None or (norm.span is not None and _is_relative(form, m)))
         mentions.append(

@@ -109,33 +109,25 @@ def is_valid_day(year: int, month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= last_day(year, month)
 
 
-# A date this close after the publication date is an upcoming one even when no cue in the clause
-# says so ("the offer expires Nov. 6" in an October article): a year-old date would carry its year.
-UPCOMING_DAYS = 45
-UPCOMING_MONTHS = 2
-
-
 def closest_year(reference: date, month: int, day: int, future: bool) -> int:
-    """The year that puts month-day closest on or before the reference (on or after when future)."""
+    """The year that puts month-day closest on or before the reference (on or after when future).
+
+    Issue 3's rule, applied literally: only a cue in the clause (`future`) moves a date after the
+    reference; the clause cues live in `timex_patterns.FUTURE_CUE` and `DEADLINE_CUE`.
+    """
     year = reference.year
     # Feb 29 only exists in leap years: compare with the 28th, the resolved year is checked later.
     candidate = date(year, month, min(day, last_day(year, month)))
     if future:
         # Two weeks' slack: a date just past in a "future" clause was a misread cue, not next year's.
         return year if candidate >= reference - timedelta(days=14) else year + 1
-    if candidate <= reference:
-        ahead = date(year + 1, month, min(day, last_day(year + 1, month)))
-        return year + 1 if (ahead - reference).days <= UPCOMING_DAYS else year
-    return year if (candidate - reference).days <= UPCOMING_DAYS else year - 1
+    return year if candidate <= reference else year - 1
 
 
 def closest_month_year(reference: date, month: int, future: bool) -> int:
     """The year of the named month closest on or before the reference month (after, when future)."""
     if future:
         return reference.year if month >= reference.month else reference.year + 1
-    months_ahead = (month - reference.month) % 12
-    if 0 < months_ahead <= UPCOMING_MONTHS:
-        return reference.year + (1 if month < reference.month else 0)
     return reference.year if month <= reference.month else reference.year - 1
 
 
@@ -222,6 +214,10 @@ def holiday_date(name: str, year: int) -> date:
         return easter(year)
     if key.startswith("thanksgiving"):
         return thanksgiving(year)
+    if key.startswith("election"):
+        # US general Election Day: the Tuesday after the first Monday of November.
+        first = date(year, 11, 1)
+        return first + timedelta(days=(0 - first.weekday()) % 7 + 1)
     if key.startswith("halloween"):
         return date(year, 10, 31)
     raise KeyError(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Callable
 
@@ -33,8 +33,20 @@ class Context:
     # The quarter the document is talking about ("third-quarter profit"): WSJ-style
     # "a year ago" and "the latest period" refer to it (TempEval annotation practice).
     quarter: tuple[int, int] | None = None
+    # Dated mentions found so far, in text order: what "that year", "the next day", "three days later"
+    # and a clock time without a day refer to (TimeML resolves them against the last date mentioned).
+    anchors: list[Norm] = field(default_factory=list)
+
+    def anchor(self, finest: str) -> Norm | None:
+        """The last dated mention at least as precise as `finest` (day < week < month < ... < year)."""
+        limit = PRECISION_RANK[finest]
+        for norm in reversed(self.anchors):
+            if PRECISION_RANK.get(norm.precision or "", 99) <= limit:
+                return norm
+        return None
 
 
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4}
 _NO_REFERENCE = "no reference date to resolve a relative expression"
 TOD_CODES = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
 
@@ -312,7 +324,13 @@ def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
         elif "today" in low:
             anchor = ctx.reference
     if anchor is None:
-        # A clock time alone is not a date (issue 3): no day span unless a date sits next to it.
+        # "at 10 p.m." in a story takes the last day it mentioned (TimeML, HeidelTime); the
+        # publication date alone is not enough for a day.
+        last_day = ctx.anchor("day")
+        if last_day is not None and last_day.span is not None and last_day.span[0] == last_day.span[1]:
+            anchor = last_day.span[0]
+    if anchor is None:
+        # A clock time alone is not a date (issue 3): no day span unless a date is mentioned before it.
         return Norm("TIME", "XXXX-XX-XX" + clock, None, None, False, "clock time without a date")
     return Norm("TIME", cal.day_value(anchor) + clock, (anchor, anchor), "day")
 
@@ -346,11 +364,20 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
                 year += 1
         if year_ago:
             return quarter_norm(year - 1, number)
-        if ref is None or cal.quarter_span(year, number)[0] <= ref:
-            # A quarter already under way is what the report is about; a forecast ("losses through the
-            # third quarter of 1990") is not.
+        begun = cal.quarter_span(year, number)[0]
+        if ctx.quarter is None and (ref is None or begun <= ref <= begun + timedelta(days=366)):
+            # The first quarter a report names, if it began within the year before the reference, is
+            # the one it is about (the lede); later ones are comparisons. A forecast ("losses through
+            # the third quarter of 1990") or a quarter long past is not the report's subject.
             ctx.quarter = (year, number)
         return quarter_norm(year, number)
+    if re.match(r"(?:that|the\s+same)\s+quarter$", low):
+        # "results for that quarter": the quarter of the last date mentioned (anaphoric).
+        # A quarter named before wins over a day inside another one ("the second quarter ended Oct. 31").
+        anchor = next((a for a in reversed(ctx.anchors) if a.precision == "quarter"), None) or ctx.anchor("quarter")
+        if anchor is None or anchor.span is None:
+            return None
+        return quarter_norm(anchor.span[0].year, cal.quarter_of(anchor.span[0]))
     if not _QUARTER_DETERMINER.search(low):
         return None  # "a quarter of the vote" is a fraction
     if year is not None and (ctx.quarter or ctx.reference):

@@ -75,14 +75,19 @@ _FORMS: list[tuple[str, str]] = [
                    r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
-                 rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
+                 rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
     ("plural_unit", rf"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
-    ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween)\b"),
+    ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"),
+    # Anaphoric: relative to the last date mentioned in the text, not to the publication date.
+    ("anaphor", rf"(?:(?:the|that)\s+)?(?:same|following|that)\s+(?:day|{TOD}|week|month|year|quarter)\b"
+                rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
+                rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
+                r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
     ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}|{WD})\b"),
     ("weekday", rf"(?:(?:last|next|this|coming|past|previous)\s+)?{WD}(?:\s+{TOD})?\b"),
     ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
@@ -93,7 +98,8 @@ _FORMS: list[tuple[str, str]] = [
             r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
             r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
             r"(?:in\s+)?(?:the\s+)?days\s+to\s+come|in\s+the\s+coming\s+(?:days|weeks|months|years)|current\b|"
-            r"at\s+a\s+later\s+date|a\s+later\s+date|(?:in\s+)?the\s+(?:near|short|long)\s+term"),
+            r"at\s+a\s+later\s+date|a\s+later\s+date|(?:in\s+)?the\s+(?:near|short|long)\s+term|"
+            r"as\s+soon\s+as\s+possible|soon\b|recent\b"),
 ]
 
 # The leading preposition is part of the mention, as DESIGN.md's `timeline dates` example shows.
@@ -110,7 +116,7 @@ MONTH_RE = re.compile(MON, re.IGNORECASE)
 WEEKDAY_RE = re.compile(WD, re.IGNORECASE)
 YEAR_RE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
 DAY_RE = re.compile(r"(?<![\d])(0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d)")
-NUM_UNIT_RE = re.compile(rf"({NUMW})(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal)\s+)?({UNIT})", re.IGNORECASE)
+NUM_UNIT_RE = re.compile(rf"({NUMW})(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?({UNIT})", re.IGNORECASE)
 TOD_RE = re.compile(TOD, re.IGNORECASE)
 CLOCK_RE = re.compile(rf"(?:([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?\s*({AMPM})|([01]?[0-9]|2[0-3]):([0-5][0-9])|(noon|midday|midnight))", re.IGNORECASE)
 
@@ -119,6 +125,16 @@ FUTURE_CUE = re.compile(
     r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned|to\s+be\s+held)|(?:is|are)\s+to\s+\w+"
     r"|scheduled|slated|planned|plans?\s+to|planning\s+to|upcoming|expects?\s+to|expected\s+to|hopes?\s+to|intends?\s+to"
     r"|payable|of\s+record|to\s+be\s+held|will\s+be)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+# Weaker cues, read as future only for a month or a month-day without a year ("would be paid in
+# January", "agreed to buy it in February", "the Nov. 1 deadline"): such a date misread as future
+# lands within days of the reference (see timex_calendar.closest_year), while a weekday misread
+# lands a week off, so weekdays follow the strong cues above only.
+WEAK_FUTURE_CUE = re.compile(
+    r"\b(?:would|due|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
+    r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
+    r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b",
     re.IGNORECASE,
 )
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
@@ -130,9 +146,12 @@ LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;,!?\n]|\b(?:who|wh
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
     r"extended(?:\s+until|\s+to)?|delayed(?:\s+until|\s+to)?|deadline\s+(?:of|is)|record\s+date\s+is|takes\s+effect|"
-    r"starting|beginning|resumes?|reconvenes?)\s+(?:on\s+)?$",
+    r"starting|beginning|resumes?|reconvenes?|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))\s+(?:on\s+)?$",
     re.IGNORECASE,
 )
+
+# Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
+DEADLINE_AFTER = re.compile(r"\s+(?:as\s+(?:the|a)\s+)?(?:deadline|target\s+date|return\s+date|due\s+date)\b", re.IGNORECASE)
 
 # Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000".
 NOT_YEAR_BEFORE = re.compile(
@@ -167,20 +186,20 @@ TRIGGER_WORDS = frozenset((
     "fortnights month months quarter quarters year years decade decades century centuries "
     "spring summer summers fall autumn winter winters "
     "today yesterday tomorrow tonight morning afternoon evening noon midnight midday "
-    "now currently current present presently nowadays recently lately past future moment being "
+    "now currently current present presently nowadays recently recent lately past future moment being soon "
     "daily weekly monthly yearly nightly biweekly "
-    "christmas easter thanksgiving halloween later q fy period term half "
+    "christmas easter thanksgiving halloween election later q fy period term half "
     "nineteen eighteen thousand twenties thirties forties fifties sixties seventies eighties nineties"
 ).split())
 # Words that may come before a trigger inside one expression ("at least the past 18 months").
 LEAD_WORDS = frozenset((
-    "on in during the a an early late mid earlier later beginning start middle end close turn of "
+    "on in during as the a an early late mid earlier later beginning start middle end close turn of "
     "last this next past previous coming current following same about around approximately nearly "
     "almost roughly some more less than at least up to over another all each every per other full "
     "fiscal calendar straight consecutive additional long whole entire first second third fourth "
     "final latest from between and or so few several many couple dozen dozens hundreds "
-    "right these time for recent ensuing near shortly that q fy year ago earlier prior comparable "
-    "corresponding new once twice monday tuesday wednesday thursday friday saturday sunday "
+    "right these time for recent ensuing near short shortly that q fy year ago earlier prior comparable "
+    "corresponding new once twice trading business working monday tuesday wednesday thursday friday saturday sunday "
     + _NUMBER_WORDS
 ).split())
 

@@ -77,6 +77,48 @@ def _shift_by_unit(reference: date, count: int, unit: str, ctx: Context, word: s
     return None
 
 
+# How precise the anchor of "N <unit> later" or "that <unit>" must be.
+_ANCHOR_PRECISION = {
+    "second": "day", "minute": "day", "hour": "day", "day": "day", "night": "day", "morning": "day",
+    "afternoon": "day", "evening": "day", "week": "week", "weekend": "day", "fortnight": "week",
+    "month": "month", "quarter": "quarter", "year": "year", "decade": "year", "century": "year",
+}
+
+
+def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "that year", "the same day", "the following month", "the next morning", "the previous Friday":
+    the last date mentioned before it, shifted. With no date before it, "the previous/following
+    week|month|year" count from the publication date; "that day", "the next day" are not times."""
+    words = " ".join(m.group("anaphor").lower().split()).split()
+    if words[0] == "the":
+        words = words[1:]
+    det, unit = words[0], words[-1]
+    if unit in ("before", "earlier", "after", "later"):
+        det, unit = ("previous" if unit in ("before", "earlier") else "following"), det  # "the year before"
+    shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0
+    weekday = pat.WEEKDAY_RE.fullmatch(unit)
+    anchor = ctx.anchor("day" if weekday else _ANCHOR_PRECISION[unit])
+    if anchor is not None and anchor.span is not None:
+        base = anchor.span[1] if shift > 0 else anchor.span[0]
+    elif shift and not weekday and unit not in ("day", *TOD_CODES) and ctx.reference is not None:
+        base = ctx.reference  # "the previous year" with no date before it: the year before publication
+    else:
+        return None  # "strong sales that day", "return the next day": with no date before, an event
+    if weekday:
+        direction = "next" if shift > 0 else "last"
+        return day_norm(cal.weekday_date(base, cal.weekday_number(unit), direction))
+    if unit == "day" or unit in TOD_CODES:
+        return day_norm(base + timedelta(days=shift))  # "the next morning" is the day, as "Friday morning"
+    if unit == "week":
+        return week_norm(base + timedelta(days=7 * shift))
+    if unit == "month":
+        target = cal.add_months(base.replace(day=1), shift)
+        return month_norm(target.year, target.month)
+    if unit == "quarter":
+        return quarter_norm(*cal.shift_quarter(base.year, cal.quarter_of(base), shift))
+    return year_norm(base.year + shift)
+
+
 def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("ago")
     parsed = _count_and_unit(body)
@@ -85,9 +127,15 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     count, unit, vague = parsed
     word = body.lower().split()[-1]
     if word == "later" or (word == "earlier" and unit not in ("year", "month", "quarter", "decade", "century")):
-        # "three days later", "a day earlier" count from an event in the story, not from the
-        # publication date; "a year earlier" in a report compares with the same period last year.
-        return Norm("DATE", None, None, None, True, "relative to another event in the text")
+        # "three days later", "a day earlier" count from the last date the story mentions, not from
+        # the publication date; "a year earlier" in a report compares with the same period last year.
+        anchor = ctx.anchor(_ANCHOR_PRECISION.get(unit, "day"))
+        if anchor is None or anchor.span is None or count is None or vague:
+            return Norm("DATE", None, None, None, True, "relative to another event in the text")
+        shifted = _shift_by_unit(anchor.span[0], -count if word == "later" else count, unit, replace(ctx, quarter=None), word)
+        if shifted is None:
+            return None
+        return replace(shifted, approximate=shifted.approximate or bool(_APPROX_WORDS.search(body)))
     if ctx.reference is None:
         return unresolved(None)
     ref = ctx.reference
@@ -144,6 +192,8 @@ def _duration_value(count: int | None, unit: str) -> str:
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
+    if re.search(r"\b(?:a|an|one)\s+quarter$", low) and re.match(r"\s+of\b", ctx.text[m.end("duration"):m.end("duration") + 4]):
+        return None  # "more than a quarter of the market" is a fraction
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
@@ -391,6 +441,9 @@ def _h_relative(m: re.Match[str], ctx: Context) -> Norm | None:
         return month_norm(target.year, target.month)
     if unit == "year":
         return year_norm(ref.year + shift)
+    if det == "past" and unit in ("decade", "century"):
+        # "over the past decade" is the ten years up to now, not the previous calendar decade.
+        return Norm("DURATION", "P10Y" if unit == "decade" else "P100Y")
     if unit == "decade":
         start = ref.year // 10 * 10 + 10 * shift
         return Norm("DATE", f"{start // 10:03d}", (date(start, 1, 1), date(start + 9, 12, 31)), "decade")
@@ -412,6 +465,9 @@ def _h_weekday(m: re.Match[str], ctx: Context) -> Norm | None:
     return day_norm(cal.weekday_date(ctx.reference, number, _weekday_direction(det, ctx)))
 
 
+_ENDED_AFTER = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends|which\s+ended)\b", re.I)
+
+
 def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     low = m.group("bare_unit").lower()
     ref = ctx.reference
@@ -425,6 +481,10 @@ def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     whole_year = low.startswith("the") and low.endswith("year") and not m.group("mod")
     if not (m.group("mod") or is_year_end or whole_year):
         return None
+    if whole_year and _ENDED_AFTER.match(ctx.text, m.end("bare_unit")):
+        # "the year ended March 31" is the twelve months up to that day, not a calendar year; the
+        # closing date is a mention of its own.
+        return Norm("DURATION", "P1Y")
     if ref is None:
         return unresolved(None)
     if "year" in low:
@@ -450,9 +510,27 @@ _PRESENT_WORDS = re.compile(
 )
 
 
+_SOON_NOT_BEFORE = re.compile(r"\b(?:as|was|were|had|been)\s+$", re.I)
+_SOON_NOT_AFTER = re.compile(
+    r"\s+(?:after|before|afterwards?|thereafter|\w+ed|became|began|came|went|made|took|found|left|got|grew|fell"
+    r"|rose|saw|was|were|had)\b",
+    re.I,
+)
+
+
+def _is_future_soon(text: str, start: int, end: int) -> bool:
+    """ "will soon", "expects to soon": FUTURE_REF. Not "as soon as he arrives" (the time of an event),
+    "soon after" (relative to an event), nor narrative past ("was soon released", "soon became")."""
+    if _SOON_NOT_BEFORE.search(text[max(0, start - 8):start]):
+        return False
+    return _SOON_NOT_AFTER.match(text, end) is None
+
+
 def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
     low = " ".join(m.group("ref").lower().split())
     ref = ctx.reference
+    if low == "soon" and not _is_future_soon(ctx.text, m.start("ref"), m.end("ref")):
+        return None
     if _FUTURE_WORDS.search(low):
         return Norm("DATE", "FUTURE_REF", None, None, True)
     if _PRESENT_WORDS.match(low):
@@ -484,5 +562,5 @@ def apply_modifier(norm: Norm, modifier: str, reference: date | None) -> Norm:
 RELATIVE_HANDLERS: dict[str, Handler] = {
     "ago": _h_ago, "year_ago": _h_year_ago, "duration": _h_duration, "plural_unit": _h_plural_unit,
     "set": _h_set, "season": _h_season, "holiday": _h_holiday, "dayword": _h_dayword,
-    "relative": _h_relative, "weekday": _h_weekday, "bare_unit": _h_bare_unit, "ref": _h_ref,
+    "anaphor": _h_anaphor, "relative": _h_relative, "weekday": _h_weekday, "bare_unit": _h_bare_unit, "ref": _h_ref,
 }

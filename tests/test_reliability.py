@@ -112,3 +112,20 @@ def test_an_unreadable_file_is_named(runner: CliRunner, sqlite_url: str, tmp_pat
     result = runner.invoke(cli, ["ingest", str(locked), "--db", sqlite_url])
     assert result.exit_code == 1
     assert "locked.txt: unreadable: Permission denied" in result.stderr
+
+
+def test_a_single_five_megabyte_line_is_stored(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
+    filler = "the quarterly figures were broadly in line with expectations and analysts said little "
+    line = (filler * (5 * 1024 * 1024 // len(filler))) + "India and France held talks in Paris on 3 March 2021."
+    article = tmp_path / "one-line.txt"
+    article.write_text(line, encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(article), "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1 stored")
+    engine = db.open_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            length = conn.execute(text("SELECT length(text) FROM documents")).scalar_one()
+    finally:
+        engine.dispose()
+    assert length == len(line)

@@ -6,9 +6,22 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Connection, Date, Integer, String, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from timeline import models
@@ -16,13 +29,13 @@ from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES, PRECISIONS, ActorRef, Document, EventCandidate, PlaceRef
 from timeline.resolve import StoredEvent, find_match
 
-documents = models.Document.__table__
-events = models.Event.__table__
-event_sources = models.EventSource.__table__
-event_actors = models.EventActor.__table__
-actors = models.Actor.__table__
-actor_aliases = models.ActorAlias.__table__
-places = models.Place.__table__
+documents = cast(Table, models.Document.__table__)
+events = cast(Table, models.Event.__table__)
+event_sources = cast(Table, models.EventSource.__table__)
+event_actors = cast(Table, models.EventActor.__table__)
+actors = cast(Table, models.Actor.__table__)
+actor_aliases = cast(Table, models.ActorAlias.__table__)
+places = cast(Table, models.Place.__table__)
 
 # How far back a stored event may start and still overlap a candidate: a year covers events of
 # day to year precision; decade- and century-long events are not merged into (they are rare and
@@ -169,12 +182,13 @@ def _refine_dates(
     "Resolution 2593 (2021)" then "adopted in August": the event becomes August 2021. A curated
     event is never touched (DESIGN: re-ingest never overwrites what a person corrected).
     """
+    if candidate.date_start is None or candidate.date_end is None:
+        return None  # an undated candidate has nothing more precise to give
     row = conn.execute(_EVENT_DATES, {"id": event_id}).one()
     if row.curated or row.date_start is None or row.date_end is None:
         return None
     if not _is_more_precise(candidate, row.date_start, row.date_end, bool(row.date_approximate)):
         return None
-    assert candidate.date_start is not None and candidate.date_end is not None
     was = _span_text(row.date_start, row.date_end, row.date_precision, bool(row.date_approximate))
     now_is = _span_text(candidate.date_start, candidate.date_end, candidate.date_precision, candidate.date_approximate)
     seen = f" ({candidate.date_text!r})" if candidate.date_text else ""
@@ -386,7 +400,7 @@ def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pendi
         for name, actor_id in found:
             ids[name] = actor_id
             pending.actors[name] = actor_id
-    alias_rows = [
+    alias_rows: list[dict[str, Any]] = [
         {"actor_id": ids[name], "alias": alias}
         for name in sorted(aliases)
         for alias in sorted(aliases[name])
@@ -458,13 +472,12 @@ def _infer_precision(start: date, end: date) -> str:
 
 
 def _timex_value(start: date, end: date, precision: str) -> str | None:
-    if precision == "day" and start == end:
-        return start.isoformat()
-    if precision == "month" and (start.year, start.month) == (end.year, end.month):
-        return start.isoformat()[:7]
-    if precision == "year" and start.year == end.year:
-        return str(start.year)
-    return None
+    """The TIMEX3 value of a corrected span: `2021-10-26`, `2021-08`, `2017`, or an interval of them."""
+    width = {"day": 10, "month": 7, "year": 4}.get(precision)
+    if width is None:
+        return None
+    first, last = start.isoformat()[:width], end.isoformat()[:width]
+    return first if first == last else f"{first}/{last}"
 
 
 def _cameo_code(event_type: str) -> str | None:
@@ -491,7 +504,7 @@ def _place_by_name(conn: Connection, place: str | PlaceRef) -> int:
     return int(conn.execute(places.insert().returning(places.c.id), {"name": name, "kind": "city"}).scalar_one())
 
 
-def correct_event(conn: Connection, event_id: int, fields: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+def correct_event(conn: Connection, event_id: int, fields: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Correct an event by hand and mark it curated; returns the values written.
 
     `fields` may hold any of CORRECTABLE; `type` is accepted for `event_type`. A date_start
@@ -564,7 +577,7 @@ def _corrected_dates(event_id: int, current: Any, fields: dict[str, Any]) -> dic
 
 
 def merge_events(
-    conn: Connection, keep_id: int, other_ids: Sequence[int], *, now: datetime, reason: str | None = None
+    conn: Connection, keep_id: int, other_ids: Sequence[int], now: datetime, reason: str | None = None
 ) -> int:
     """Merge `other_ids` into `keep_id` by hand: their sources and actors move, they are deleted.
 
@@ -622,14 +635,14 @@ def merge_events(
 def split_event(
     conn: Connection,
     event_id: int,
-    *,
+    document_id: int | None,
     now: datetime,
-    document_id: int | None = None,
+    *,
     source_ids: Sequence[int] = (),
 ) -> int:
     """Move some sources of an event to a new event with a copy of its fields; returns the new id.
 
-    The sources moved are those from `document_id`, or those with ids `source_ids`; their
+    The sources moved are those from `document_id`, or (document_id None) those with ids `source_ids`; their
     merge_reason says "split by hand from event N". Both events are marked curated, and the new
     one gets the same actor links (a person then corrects either). Raises UnknownEvent when there
     is no such event, ConfigError when nothing would move or every source would.

@@ -7,10 +7,21 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from timeline.extract.dates import (
+    CLAUSE_BREAK,
+    PUBLISHED_REASON,
+    STATEMENT_NOUNS,
+    clause_mention,
+    date_from_sentence,
+    date_statements_by_publication,
+    inherit_from_same_event,
+    reserve_mentions,
+    resolve_relative_dates,
+)
 from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_finder
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.timex import find_time_mentions
@@ -25,11 +36,10 @@ from timeline.extract.triggers import (
 from timeline.lexicon import Lexicon, load_lexicon
 from timeline.records import ActorRef, Document, EventCandidate, PlaceRef, TimeMention
 
-__all__ = ["extract"]
+__all__ = ["PUBLISHED_REASON", "extract"]
 
 _T = TypeVar("_T")
 
-PUBLISHED_REASON = "publication date of a reported statement that gives no date of its own"
 # Types whose actors after the trigger are what was hit, taken or listed, not participants.
 TARGETED_TYPES = frozenset({"strike", "attack", "takeover", "designation", "sanction"})
 # Types whose place is what the trigger names directly ("took over Kabul", "visited Delhi").
@@ -40,19 +50,13 @@ _GROUP_ANAPHORA = re.compile(
 )
 _PRONOUN_BEFORE = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?$")
 _DEFINITE_BEFORE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+$")
-_ISSUED_AFTER = re.compile(r"\s+(?:issued|released|made|published)\s+after\s+")
 _BY_AGENT = re.compile(r"\bby\s+")
 _TOPIC = re.compile(r"\b(?:counter-?terrorism|anti-terrorism)\b", re.IGNORECASE)
-_RELATIVE_DURATION = re.compile(r"^P(?:\d+|X)[DW]$")
-_RELATIVE_LINK = re.compile(r"\s+(after|before)\s+(?:the\s+)?")
-_CLAUSE_BREAK = re.compile(r"[;:()“”\"—]|,\s")
 _NUMBERED_RESOLUTION = re.compile(r"[Rr]esolution\s+(\d{3,4})")
-_STATEMENT_NOUNS = frozenset({"joint statement", "statement", "press briefing", "press conference"})
 _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction"})
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
 _SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
 _CLAUSE_END = re.compile(r"[;:()]|,\s")
-_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5, "century": 6}
 
 
 @dataclass
@@ -101,10 +105,10 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     drafts = _drafts(text, sentences, triggers, mentions, entities, lexicon, finder.country_actor)
     # A statement nobody can be said to have made ("sources said", "the resolution ... reiterated").
     drafts = [d for d in drafts if d.event_type != "statement" or any(a.role == "speaker" for a in d.actors)]
-    _inherit_from_same_event(drafts)
-    _resolve_relative_dates(drafts)
+    inherit_from_same_event(drafts)
+    resolve_relative_dates(drafts)
     if document.published is not None:
-        _date_statements_by_publication(text, drafts, document.published)
+        date_statements_by_publication(text, drafts, document.published)
     return [_candidate(draft, lexicon, document.published) for draft in drafts]
 
 
@@ -145,7 +149,7 @@ def _drafts(
             if trigger.event_type == "resolution" and "resolution" not in sentence.text.lower():
                 continue  # "adopted" names a resolution only next to the word
             current = chosen.get(trigger.event_type)
-            if current is None or (_clause_mention(text, trigger, times) and not _clause_mention(text, current[0], times)):
+            if current is None or (clause_mention(text, trigger, times) and not clause_mention(text, current[0], times)):
                 chosen[trigger.event_type] = (trigger, status)
         if not chosen:
             continue
@@ -155,12 +159,12 @@ def _drafts(
         sentence_drafts.sort(key=lambda d: d.trigger.start)
         for draft in sentence_drafts:
             draft.definite = _DEFINITE_BEFORE.search(text, max(0, draft.trigger.start - 12), draft.trigger.start) is not None
-        reserved = _reserve_mentions(text, sentence_drafts, times)
+        reserved = reserve_mentions(text, sentence_drafts, times)
         for draft in sentence_drafts:
             if draft.event_type == "resolution":
                 draft.number = resolution_number(draft.trigger.text) or _number_in(draft.sentence.text)
             usable = [m for m in times if reserved.get(id(m), draft) is draft]
-            _date_from_sentence(text, draft, usable, times)
+            date_from_sentence(text, draft, usable, times)
         _assign_actors(text, sentence_drafts, actors, entities.actors, main_pair, country_actor, last_speaker)
         _assign_places(text, sentence_drafts, places, entities.dateline)
         drafts.extend(sentence_drafts)
@@ -174,83 +178,9 @@ def _within(items: Sequence[_T], starts: list[int], sentence: Sentence) -> list[
     return list(items[low:high])
 
 
-def _clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -> TimeMention | None:
-    """The dated mention nearest the trigger with no clause break between them; None if none."""
-    best: tuple[int, TimeMention] | None = None
-    for mention in times:
-        if mention.date_start is None:
-            continue
-        if mention.end <= trigger.start:
-            low, high = mention.end, trigger.start
-        elif mention.start >= trigger.end:
-            low, high = trigger.end, mention.start
-        else:
-            continue
-        if _CLAUSE_BREAK.search(text, low, high) is None and (best is None or high - low < best[0]):
-            best = (high - low, mention)
-    return best[1] if best else None
-
-
-def _reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:
-    """Mentions that belong to one trigger of the sentence: its clause's date, a resolution's year."""
-    reserved: dict[int, _Draft] = {}
-    for draft in drafts:
-        if draft.event_type == "resolution" and resolution_number(draft.trigger.text):
-            # "Resolution 2593 (2021)": the year dates the resolution, not the meeting that cites it.
-            for mention in times:
-                if 0 <= mention.start - draft.trigger.end <= 3:
-                    reserved[id(mention)] = draft
-    owners = {id(d) for d in reserved.values()}
-    best: dict[int, tuple[int, _Draft]] = {}
-    for draft in drafts:
-        if id(draft) in owners:
-            continue
-        local = _clause_mention(text, draft.trigger, times)
-        if local is None or id(local) in reserved:
-            continue
-        distance = abs(local.start - draft.trigger.start)
-        if id(local) not in best or distance < best[id(local)][0]:
-            best[id(local)] = (distance, draft)
-    reserved.update({key: draft for key, (_, draft) in best.items()})
-    return reserved
-
-
 def _number_in(sentence: str) -> str | None:
     found = _NUMBERED_RESOLUTION.search(sentence)
     return found.group(1) if found else None
-
-
-def _date_from_sentence(
-    text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention]
-) -> None:
-    """The date of the mention governing the trigger: its own clause's first, else the nearest free one."""
-    trigger = draft.trigger
-    if draft.event_type == "resolution" and resolution_number(trigger.text):
-        # Only the year right after the number dates a cited resolution; a meeting's date does not.
-        times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]
-    # NOTE: a clause-local date is shared by every trigger of that clause ("agreed ... at a meeting on
-    # Wednesday"); only the sentence-wide fallback respects other triggers' reservations.
-    mention = _clause_mention(text, trigger, all_times)
-    if mention is None:
-        dated = [m for m in times if m.date_start is not None]
-        if dated:
-            mention = min(dated, key=lambda m: abs(m.start - trigger.start))
-    for duration in times:
-        if duration.type == "DURATION" and duration.value and _RELATIVE_DURATION.match(duration.value):
-            link = _RELATIVE_LINK.match(text, duration.end)
-            if link and 0 <= trigger.start - link.end() <= 40:
-                draft.relative = (duration, link.group(1))
-                return
-    if mention is None or mention.date_start is None:
-        return
-    draft.date_start, draft.date_end = mention.date_start, mention.date_end or mention.date_start
-    draft.precision = mention.precision
-    draft.approximate = mention.approximate
-    draft.value = mention.value
-    draft.date_text = mention.text
-    draft.own_date = True
-    if mention.future and draft.status == "past":
-        draft.status = "planned"
 
 
 def _main_countries(actors: Sequence[ActorMention]) -> list[str]:
@@ -293,7 +223,7 @@ def _assign_actors(
                     claimed[position] = (draft, "adopter")
     excluded: dict[int, set[int]] = {}  # id(draft) → actor positions that are what a statement is about
     for statement in drafts:
-        if statement.event_type != "statement" or statement.trigger.text.lower() in _STATEMENT_NOUNS:
+        if statement.event_type != "statement" or statement.trigger.text.lower() in STATEMENT_NOUNS:
             continue
         for draft in drafts:
             if draft is not statement and draft.trigger.start < statement.trigger.start:
@@ -368,7 +298,7 @@ def _add(refs: dict[str, ActorRef], ref: ActorRef) -> None:
 def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
     before = mention.start < draft.trigger.start
     if draft.event_type == "statement":
-        if draft.trigger.text.lower() in _STATEMENT_NOUNS and mention.actor.kind != "armed_group":
+        if draft.trigger.text.lower() in STATEMENT_NOUNS and mention.actor.kind != "armed_group":
             # "India and the US ... in their joint statement": the parties named before it issued it;
             # "A joint statement ... said both countries": with nobody named before, those after did.
             return "speaker" if before or not draft.has_actor_before else "subject"
@@ -388,7 +318,7 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
 
 def _clause_start(text: str, draft: _Draft) -> int:
     start = draft.sentence.start
-    for found in _CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
+    for found in CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
         start = found.end()
     return start
 
@@ -457,163 +387,6 @@ def _is_word(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end >= len(text) or not text[end].isalnum())
 
 
-# -- across sentences -----------------------------------------------------------------------
-
-
-def _inherit_from_same_event(drafts: list[_Draft]) -> None:
-    """An undated mention of an event dated elsewhere in the document ("the meeting") takes that date."""
-    dated = [d for d in drafts if d.own_date]
-    for draft in drafts:
-        if draft.own_date or draft.relative is not None:
-            continue
-        anchor = _same_event(draft, dated)
-        if anchor is None:
-            continue
-        draft.anchor = anchor
-        _copy_date(draft, anchor, f"the same {draft.event_type} in another sentence")
-        if anchor.place is not None:
-            draft.place = anchor.place
-        if draft.number is None:
-            draft.number = anchor.number
-        if not draft.actors:
-            draft.actors = list(anchor.actors)
-    # The place of a group of mentions of one event is where any of them says it was.
-    for anchor in dated:
-        group = [anchor] + [d for d in drafts if d.anchor is anchor]
-        place = next((d.place for d in group if d.place is not None), None)
-        for member in group:
-            if member.place is None:
-                member.place = place
-    # "The resolution had demanded ...": the resolution named last.
-    for position, draft in enumerate(drafts):
-        if draft.event_type == "resolution" and draft.number is None and draft.date_start is None:
-            earlier = [d for d in drafts[:position] if d.event_type == "resolution" and d.number]
-            if earlier:
-                _copy_date(draft, earlier[-1], "the resolution named before it")
-                draft.number = earlier[-1].number
-                draft.actors = draft.actors or list(earlier[-1].actors)
-    # Several sentences about one resolution: the most precise date wins ("in August" over "(2021)").
-    for draft in drafts:
-        if draft.event_type != "resolution" or draft.number is None or draft.date_start is None:
-            continue
-        for other in drafts:
-            if (
-                other.event_type == "resolution"
-                and other.number == draft.number
-                and other.date_start is not None
-                and other.date_end is not None
-                and draft.date_end is not None
-                and _PRECISION_RANK.get(other.precision or "", 9) < _PRECISION_RANK.get(draft.precision or "", 9)
-                and draft.date_start <= other.date_start
-                and other.date_end <= draft.date_end
-            ):
-                _copy_date(draft, other, f"resolution {draft.number} in another sentence")
-
-
-def _copy_date(draft: _Draft, source: _Draft, why: str) -> None:
-    draft.date_start, draft.date_end = source.date_start, source.date_end
-    draft.precision, draft.approximate, draft.value = source.precision, source.approximate, source.value
-    draft.date_text = source.date_text
-    draft.reason = f"date of {why}: {source.date_text!r}" if source.date_text else f"date of {why}"
-
-
-def _same_event(draft: _Draft, dated: list[_Draft]) -> _Draft | None:
-    candidates = [d for d in dated if d.event_type == draft.event_type and d is not draft]
-    if draft.event_type == "statement":
-        # Many statements are made around one event: only "the joint statement" refers back to one.
-        if draft.trigger.text.lower() not in _STATEMENT_NOUNS:
-            return None
-        candidates = [d for d in candidates if d.trigger.text.lower() in _STATEMENT_NOUNS]
-    if draft.event_type == "resolution":
-        if draft.number is None:
-            earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
-            return earlier[-1] if earlier else None
-        candidates = [d for d in candidates if d.number == draft.number]
-    elif draft.actors:
-        names = {a.name for a in draft.actors if a.kind != "armed_group"}
-        candidates = [d for d in candidates if names & {a.name for a in d.actors if a.kind != "armed_group"}]
-    elif draft.definite:
-        # "The meeting was held in Phnom Penh": the one dated just before.
-        earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
-        return earlier[-1] if earlier else None
-    else:
-        return None
-    if not candidates:
-        return None
-    earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
-    return earlier[-1] if earlier else candidates[0]
-
-
-def _resolve_relative_dates(drafts: list[_Draft]) -> None:
-    """"The meeting came a few days after the killing": the killing is dated from the meeting."""
-    for draft in drafts:
-        if draft.relative is None:
-            continue
-        duration, direction = draft.relative
-        anchor = next(
-            (d for d in drafts if d.sentence is draft.sentence and d is not draft and d.date_start is not None),
-            None,
-        )
-        if anchor is None or anchor.date_start is None or anchor.date_end is None:
-            continue
-        unit = 7 if duration.value and duration.value.endswith("W") else 1
-        count = duration.value[1:-1] if duration.value else "X"
-        low, high = (2, 7) if count == "X" else (int(count), int(count))
-        sign = -1 if direction == "after" else 1
-        edge = anchor.date_start if sign < 0 else anchor.date_end
-        first, second = edge + timedelta(days=sign * low * unit), edge + timedelta(days=sign * high * unit)
-        draft.date_start, draft.date_end = min(first, second), max(first, second)
-        draft.precision = "day" if low == high and unit == 1 else "week"
-        draft.approximate = count == "X" or anchor.approximate
-        draft.value = draft.date_start.isoformat() if draft.date_start == draft.date_end else None
-        draft.date_text = duration.text
-        draft.reason = f"{duration.text} {'before' if sign < 0 else 'after'} the {anchor.event_type} of {edge.isoformat()}"
-
-
-def _date_statements_by_publication(text: str, drafts: list[_Draft], published: date) -> None:
-    """A reported statement with no date of its own was made by publication (approximately).
-
-    One "issued after the meeting" was made between that meeting and publication.
-    """
-    undated = [d for d in drafts if d.event_type == "statement" and d.date_start is None and d.status == "past"]
-    for draft in undated:
-        after = _ISSUED_AFTER.match(text, draft.trigger.end)
-        if after is None:
-            continue
-        earlier = next(
-            (
-                d for d in drafts
-                if d.sentence is draft.sentence and 0 <= d.trigger.start - after.end() <= 12
-                and d.date_end is not None and d.date_end <= published
-            ),
-            None,
-        )
-        if earlier is not None and earlier.date_end is not None:
-            draft.date_start, draft.date_end = earlier.date_end, published
-            draft.precision = "day" if earlier.date_end == published else "week"
-            draft.approximate, draft.value = True, None
-            draft.reason = f"after the {earlier.event_type} of {earlier.date_end.isoformat()}, by publication"
-    # What "both sides urged" in a document about their joint statement: that statement's date.
-    joint = [
-        d for d in drafts
-        if d.event_type == "statement" and d.trigger.text.lower() in _STATEMENT_NOUNS and d.date_start is not None
-    ]
-    for draft in undated:
-        if draft.date_start is not None:
-            continue
-        speakers = {a.name for a in draft.actors if a.role == "speaker"}
-        source = next(
-            (j for j in joint if len(speakers) >= 2 and speakers <= {a.name for a in j.actors if a.role == "speaker"}),
-            None,
-        )
-        if source is not None:
-            _copy_date(draft, source, "the joint statement it reports")
-            continue
-        draft.date_start = draft.date_end = published
-        draft.precision, draft.approximate, draft.value = "day", True, published.isoformat()
-        draft.reason = PUBLISHED_REASON
-
-
 # -- output ---------------------------------------------------------------------------------
 
 
@@ -627,7 +400,7 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
     objects = [a.name for a in draft.actors if a.role == "target"]
     topic = "counterterrorism" if draft.event_type == "meeting" and _TOPIC.search(draft.sentence.text) else None
     name = f"Resolution {draft.number}" if draft.number else None
-    if draft.event_type == "statement" and draft.trigger.text.lower() in _STATEMENT_NOUNS:
+    if draft.event_type == "statement" and draft.trigger.text.lower() in STATEMENT_NOUNS:
         name = " ".join(draft.trigger.text.lower().split())
     title = write_title(
         draft.event_type,

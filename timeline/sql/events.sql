@@ -1,4 +1,4 @@
--- Events in chronological order; undated last. {where} is a bound-parameter condition from filters.py.
+-- Events in chronological order, undated last; the WHERE condition comes from filters.py (bound parameters).
 SELECT
     t.event_id,
     t.date_start,

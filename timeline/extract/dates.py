@@ -1,0 +1,298 @@
+"""Event dates: the mention governing a trigger, dates shared across sentences, relative and publication dates."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from timeline.extract.triggers import TriggerMatch, resolution_number
+from timeline.records import TimeMention
+
+if TYPE_CHECKING:
+    # Only for annotations: extract/__init__ builds the drafts and imports this module.
+    from timeline.extract import _Draft
+
+PUBLISHED_REASON = "publication date of a reported statement that gives no date of its own"
+_ISSUED_AFTER = re.compile(r"\s+(?:issued|released|made|published)\s+after\s+")
+_RELATIVE_DURATION = re.compile(r"^P(?:\d+|X)[DW]$")
+_RELATIVE_LINK = re.compile(r"\s+(after|before)\s+(?:the\s+)?")
+CLAUSE_BREAK = re.compile(r"[;:()“”\"—]|,\s")
+STATEMENT_NOUNS = frozenset({"joint statement", "statement", "press briefing", "press conference"})
+# How many mentions of one type on each side a back-reference looks at: enough for any article,
+# and it keeps a pathological document (a 5 MB line of 100k events) linear.
+SAME_EVENT_WINDOW = 64
+# The widest gap, in characters, between a trigger and a date in the same clause.
+MAX_CLAUSE_GAP = 400
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5, "century": 6}
+
+
+# -- within a sentence ----------------------------------------------------------------------
+
+
+def clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -> TimeMention | None:
+    """The dated mention nearest the trigger with no clause break between them; None if none."""
+    best: tuple[int, TimeMention] | None = None
+    for mention in times:
+        if mention.date_start is None:
+            continue
+        if mention.end <= trigger.start:
+            low, high = mention.end, trigger.start
+        elif mention.start >= trigger.end:
+            low, high = trigger.end, mention.start
+        else:
+            continue
+        # A clause is never this long; the bound keeps giant sentences linear.
+        if high - low > MAX_CLAUSE_GAP or (best is not None and high - low >= best[0]):
+            continue
+        if CLAUSE_BREAK.search(text, low, high) is None:
+            best = (high - low, mention)
+    return best[1] if best else None
+
+
+def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:
+    """Mentions that belong to one trigger of the sentence: its clause's date, a resolution's year."""
+    reserved: dict[int, _Draft] = {}
+    for draft in drafts:
+        if draft.event_type == "resolution" and resolution_number(draft.trigger.text):
+            # "Resolution 2593 (2021)": the year dates the resolution, not the meeting that cites it.
+            for mention in times:
+                if 0 <= mention.start - draft.trigger.end <= 3:
+                    reserved[id(mention)] = draft
+    owners = {id(d) for d in reserved.values()}
+    best: dict[int, tuple[int, _Draft]] = {}
+    for draft in drafts:
+        if id(draft) in owners:
+            continue
+        local = clause_mention(text, draft.trigger, times)
+        if local is None or id(local) in reserved:
+            continue
+        distance = abs(local.start - draft.trigger.start)
+        if id(local) not in best or distance < best[id(local)][0]:
+            best[id(local)] = (distance, draft)
+    reserved.update({key: draft for key, (_, draft) in best.items()})
+    return reserved
+
+
+def date_from_sentence(
+    text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention]
+) -> None:
+    """The date of the mention governing the trigger: its own clause's first, else the nearest free one."""
+    trigger = draft.trigger
+    if draft.event_type == "resolution" and resolution_number(trigger.text):
+        # Only the year right after the number dates a cited resolution; a meeting's date does not.
+        times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]
+    # NOTE: a clause-local date is shared by every trigger of that clause ("agreed ... at a meeting on
+    # Wednesday"); only the sentence-wide fallback respects other triggers' reservations.
+    mention = clause_mention(text, trigger, all_times)
+    if mention is None:
+        dated = [m for m in times if m.date_start is not None]
+        if dated:
+            mention = min(dated, key=lambda m: abs(m.start - trigger.start))
+    for duration in times:
+        if duration.type == "DURATION" and duration.value and _RELATIVE_DURATION.match(duration.value):
+            link = _RELATIVE_LINK.match(text, duration.end)
+            if link and 0 <= trigger.start - link.end() <= 40:
+                draft.relative = (duration, link.group(1))
+                return
+    if mention is None or mention.date_start is None:
+        return
+    draft.date_start, draft.date_end = mention.date_start, mention.date_end or mention.date_start
+    draft.precision = mention.precision
+    draft.approximate = mention.approximate
+    draft.value = mention.value
+    draft.date_text = mention.text
+    draft.own_date = True
+    if mention.future and draft.status == "past":
+        draft.status = "planned"
+
+
+
+# -- across sentences -----------------------------------------------------------------------
+
+
+def inherit_from_same_event(drafts: list[_Draft]) -> None:
+    """An undated mention of an event dated elsewhere in the document ("the meeting") takes that date."""
+    # Per-type lists in document order, so that each look-up sees only a window of nearby
+    # mentions of its type: a pathological document with 100k events stays linear.
+    dated_by_type: dict[str, list[_Draft]] = {}
+    for d in drafts:
+        if d.own_date:
+            dated_by_type.setdefault(d.event_type, []).append(d)
+    positions = {event_type: [d.trigger.start for d in items] for event_type, items in dated_by_type.items()}
+    members: dict[int, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.own_date or draft.relative is not None:
+            continue
+        same_type = dated_by_type.get(draft.event_type, [])
+        at = bisect.bisect_left(positions.get(draft.event_type, []), draft.trigger.start)
+        anchor = _same_event(draft, same_type[max(0, at - SAME_EVENT_WINDOW): at + SAME_EVENT_WINDOW])
+        if anchor is None:
+            continue
+        draft.anchor = anchor
+        members.setdefault(id(anchor), []).append(draft)
+        _copy_date(draft, anchor, f"the same {draft.event_type} in another sentence")
+        if anchor.place is not None:
+            draft.place = anchor.place
+        if draft.number is None:
+            draft.number = anchor.number
+        if not draft.actors:
+            draft.actors = list(anchor.actors)
+    # The place of a group of mentions of one event is where any of them says it was.
+    for items in dated_by_type.values():
+        for anchor in items:
+            group = [anchor] + members.get(id(anchor), [])
+            place = next((d.place for d in group if d.place is not None), None)
+            for member in group:
+                if member.place is None:
+                    member.place = place
+    # "The resolution had demanded ...": the resolution named last.
+    last_numbered: _Draft | None = None
+    for draft in drafts:
+        if draft.event_type != "resolution":
+            continue
+        if draft.number is None and draft.date_start is None and last_numbered is not None:
+            _copy_date(draft, last_numbered, "the resolution named before it")
+            draft.number = last_numbered.number
+            draft.actors = draft.actors or list(last_numbered.actors)
+        elif draft.number:
+            last_numbered = draft
+    # Several sentences about one resolution: the most precise date wins ("in August" over "(2021)").
+    by_number: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if draft.event_type == "resolution" and draft.number is not None:
+            by_number.setdefault(draft.number, []).append(draft)
+    for group in by_number.values():
+        for draft in group:
+            if draft.date_start is None:
+                continue
+            for other in group[:SAME_EVENT_WINDOW]:
+                if (
+                    other.date_start is not None
+                    and other.date_end is not None
+                    and draft.date_end is not None
+                    and _PRECISION_RANK.get(other.precision or "", 9) < _PRECISION_RANK.get(draft.precision or "", 9)
+                    and draft.date_start <= other.date_start
+                    and other.date_end <= draft.date_end
+                ):
+                    _copy_date(draft, other, f"resolution {draft.number} in another sentence")
+
+
+def _by_sentence(drafts: list[_Draft]) -> dict[int, list[_Draft]]:
+    grouped: dict[int, list[_Draft]] = {}
+    for draft in drafts:
+        grouped.setdefault(id(draft.sentence), []).append(draft)
+    return grouped
+
+
+def _copy_date(draft: _Draft, source: _Draft, why: str) -> None:
+    draft.date_start, draft.date_end = source.date_start, source.date_end
+    draft.precision, draft.approximate, draft.value = source.precision, source.approximate, source.value
+    draft.date_text = source.date_text
+    draft.reason = f"date of {why}: {source.date_text!r}" if source.date_text else f"date of {why}"
+
+
+def _same_event(draft: _Draft, dated: list[_Draft]) -> _Draft | None:
+    candidates = [d for d in dated if d.event_type == draft.event_type and d is not draft]
+    if draft.event_type == "statement":
+        # Many statements are made around one event: only "the joint statement" refers back to one.
+        if draft.trigger.text.lower() not in STATEMENT_NOUNS:
+            return None
+        candidates = [d for d in candidates if d.trigger.text.lower() in STATEMENT_NOUNS]
+    if draft.event_type == "resolution":
+        if draft.number is None:
+            earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+            return earlier[-1] if earlier else None
+        candidates = [d for d in candidates if d.number == draft.number]
+    elif draft.actors:
+        names = {a.name for a in draft.actors if a.kind != "armed_group"}
+        candidates = [d for d in candidates if names & {a.name for a in d.actors if a.kind != "armed_group"}]
+    elif draft.definite:
+        # "The meeting was held in Phnom Penh": the one dated just before.
+        earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+        return earlier[-1] if earlier else None
+    else:
+        return None
+    if not candidates:
+        return None
+    earlier = [d for d in candidates if d.trigger.start < draft.trigger.start]
+    return earlier[-1] if earlier else candidates[0]
+
+
+def resolve_relative_dates(drafts: list[_Draft]) -> None:
+    """"The meeting came a few days after the killing": the killing is dated from the meeting."""
+    by_sentence = _by_sentence(drafts)
+    for draft in drafts:
+        if draft.relative is None:
+            continue
+        duration, direction = draft.relative
+        anchor = next(
+            (
+                d for d in by_sentence[id(draft.sentence)]
+                if d is not draft and d.date_start is not None
+            ),
+            None,
+        )
+        if anchor is None or anchor.date_start is None or anchor.date_end is None:
+            continue
+        unit = 7 if duration.value and duration.value.endswith("W") else 1
+        count = duration.value[1:-1] if duration.value else "X"
+        low, high = (2, 7) if count == "X" else (int(count), int(count))
+        sign = -1 if direction == "after" else 1
+        edge = anchor.date_start if sign < 0 else anchor.date_end
+        first, second = edge + timedelta(days=sign * low * unit), edge + timedelta(days=sign * high * unit)
+        draft.date_start, draft.date_end = min(first, second), max(first, second)
+        draft.precision = "day" if low == high and unit == 1 else "week"
+        draft.approximate = count == "X" or anchor.approximate
+        draft.value = draft.date_start.isoformat() if draft.date_start == draft.date_end else None
+        draft.date_text = duration.text
+        draft.reason = f"{duration.text} {'before' if sign < 0 else 'after'} the {anchor.event_type} of {edge.isoformat()}"
+
+
+def date_statements_by_publication(text: str, drafts: list[_Draft], published: date) -> None:
+    """A reported statement with no date of its own was made by publication (approximately).
+
+    One "issued after the meeting" was made between that meeting and publication.
+    """
+    undated = [d for d in drafts if d.event_type == "statement" and d.date_start is None and d.status == "past"]
+    by_sentence = _by_sentence(drafts)
+    for draft in undated:
+        after = _ISSUED_AFTER.match(text, draft.trigger.end)
+        if after is None:
+            continue
+        earlier = next(
+            (
+                d for d in by_sentence[id(draft.sentence)]
+                if 0 <= d.trigger.start - after.end() <= 12
+                and d.date_end is not None and d.date_end <= published
+            ),
+            None,
+        )
+        if earlier is not None and earlier.date_end is not None:
+            draft.date_start, draft.date_end = earlier.date_end, published
+            draft.precision = "day" if earlier.date_end == published else "week"
+            draft.approximate, draft.value = True, None
+            draft.reason = f"after the {earlier.event_type} of {earlier.date_end.isoformat()}, by publication"
+    # What "both sides urged" in a document about their joint statement: that statement's date.
+    joint = [
+        d for d in drafts
+        if d.event_type == "statement" and d.trigger.text.lower() in STATEMENT_NOUNS and d.date_start is not None
+    ]
+    for draft in undated:
+        if draft.date_start is not None:
+            continue
+        speakers = {a.name for a in draft.actors if a.role == "speaker"}
+        source = None
+        if len(speakers) >= 2:
+            source = next(
+                (j for j in joint[:SAME_EVENT_WINDOW] if speakers <= {a.name for a in j.actors if a.role == "speaker"}),
+                None,
+            )
+        if source is not None:
+            _copy_date(draft, source, "the joint statement it reports")
+            continue
+        draft.date_start = draft.date_end = published
+        draft.precision, draft.approximate, draft.value = "day", True, published.isoformat()
+        draft.reason = PUBLISHED_REASON
+

@@ -293,6 +293,7 @@ def _build_quickstart_reports(engine: Any, settings: Settings, out_dir: Path) ->
 
 
 import timeline.cli_reports  # noqa: E402,F401  (registers report, build, export, datasette-metadata)
+import timeline.cli_curate  # noqa: E402,F401
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,144 @@
+"""Briefing build times on synthetic databases of 10k, 100k and 1M events over 20 years.
+
+    python bench/bench_reports.py [--sizes 10000,100000,1000000] [--dir /tmp/timeline-bench]
+                                  [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--regenerate]
+
+For each size and for a one-month and a one-year window it prints: the SQL time (every query of the
+briefing), the full build time (queries + HTML + Markdown), the events and sources in the window,
+peak Python memory, and the EXPLAIN QUERY PLAN of the events query (SQLite) so the index use shows.
+Databases are generated once (bench/generate.py) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+import timeline  # noqa: E402
+from timeline.filters import make_filters, where_clause  # noqa: E402
+from timeline.report import bind_values, find_report, parse_params, prepare_sql, render, run_queries  # noqa: E402
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+# March 2007 is the same month length early in the data: the index range of the window test is
+# bounded on one side only (date_start <= :to), so recent windows cost more than old ones.
+WINDOWS = {"month": (date(2025, 3, 1), date(2025, 3, 31)), "year": (date(2025, 1, 1), date(2025, 12, 31)),
+           "2007-03": (date(2007, 3, 1), date(2007, 3, 31))}
+RUNS = 3
+
+
+def _sqlite_db(folder: Path, size: int, regenerate: bool) -> str:
+    path = folder / f"bench-{size}.db"
+    if regenerate:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        started = time.perf_counter()
+        timeline.init_db(url)
+        generate(url, size, seed=1, years=20)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        engine.dispose()
+        print(f"  generated {size} events in {time.perf_counter() - started:.1f} s", flush=True)
+    return url
+
+
+def _pg_db(base: str, size: int, regenerate: bool) -> str:
+    from sqlalchemy.engine import make_url
+
+    name = f"timeline_bench_{size}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if exists and regenerate:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            exists = None
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    if not exists:
+        timeline.init_db(url)
+        generate(url, size, seed=1, years=20)
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        engine.dispose()
+    return url
+
+
+def _best(func: Any) -> tuple[float, Any]:
+    best, value = float("inf"), None
+    for _ in range(RUNS):
+        gc.collect()
+        started = time.perf_counter()
+        value = func()
+        best = min(best, time.perf_counter() - started)
+    return best, value
+
+
+def _plan(engine: Any, definition: Any, filters: Any) -> list[str]:
+    condition, params = where_clause(filters, "t")
+    sql = prepare_sql(definition.find_file("query.sql").read_text(encoding="utf-8"), condition)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(text("EXPLAIN QUERY PLAN " + sql), bind_values(engine, params)).all()
+            return [str(row[-1]) for row in rows]
+        rows = conn.execute(text("EXPLAIN " + sql), params).all()
+        return [str(row[0]) for row in rows]
+
+
+def bench(url: str, label: str) -> None:
+    engine = timeline.open_db(url, read_only=True)
+    definition = find_report("briefing")
+    values = parse_params(definition, {}, NOW)
+    try:
+        for window, (start, end) in WINDOWS.items():
+            filters = make_filters(start, end)
+            sql_time, results = _best(lambda: run_queries(engine, definition, filters, values))
+            build_time, rendered = _best(lambda: render(engine, definition, filters=filters, now=NOW))
+            # Peak memory in a separate run: tracemalloc slows Python down several times.
+            tracemalloc.start()
+            render(engine, definition, filters=filters, now=NOW)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            size = sum(len(out.encode()) for out in rendered.outputs.values())
+            print(f"  {label:>8} {window:7}: {len(results['events']):6d} events {len(results['sources']):6d} sources | "
+                  f"SQL {sql_time:6.3f} s | build html+md {build_time:6.3f} s | "
+                  f"peak {peak / 2**20:6.1f} MiB | output {size / 2**20:5.1f} MiB", flush=True)
+        for line in _plan(engine, definition, make_filters(*WINDOWS["month"])):
+            print(f"           plan: {line}")
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--dir", default="/tmp/timeline-bench", type=Path)
+    parser.add_argument("--pg", help="PostgreSQL server URL (a database per size is created on it)")
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args(argv)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    for size in (int(item) for item in args.sizes.split(",")):
+        print(f"{size} events over 20 years", flush=True)
+        bench(_sqlite_db(args.dir, size, args.regenerate), "sqlite")
+        if args.pg:
+            bench(_pg_db(args.pg, size, args.regenerate), "postgres")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

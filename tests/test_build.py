@@ -1,0 +1,193 @@
+"""Scheduled builds: staleness by inputs, atomic files, a lock, a manifest, paths kept inside the output."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import timeline
+from timeline.build import LOCK, MANIFEST, BuildBusy, build, load_build_file, resolve_period
+from timeline.errors import ConfigError, ReportError
+from timeline.templating import default_reports_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+BUILD = """
+output_dir = "site"
+
+[[output]]
+name = "weekly"
+report = "briefing"
+formats = ["html", "md"]
+path = "weekly/briefing"
+filters = { period = "last 7 days" }
+params = { title = "This week" }
+
+[[output]]
+report = "briefing"
+name = "all"
+formats = ["md"]
+path = "all"
+"""
+
+
+@pytest.fixture
+def small_db(db_url: str) -> str:
+    generate(db_url, 40, seed=11, years=1)
+    return db_url
+
+
+def _write(tmp_path: Path, text: str = BUILD) -> Path:
+    path = tmp_path / "timeline-build.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _build(url: str, path: Path, now: datetime = NOW, force: bool = False, reports: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+    engine = timeline.open_db(url, read_only=True)
+    try:
+        return build(engine, load_build_file(path), now=now, force=force, db_url=url, wait=0, user_dirs=reports)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("last 7 days", (date(2026, 11, 16), date(2026, 11, 22))),
+        ("last month", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("this month", (date(2026, 11, 1), date(2026, 11, 22))),
+        ("this year", (date(2026, 1, 1), date(2026, 11, 22))),
+        ("last year", (date(2025, 1, 1), date(2025, 12, 31))),
+        ("yesterday", (date(2026, 11, 21), date(2026, 11, 21))),
+        ("last 2 weeks", (date(2026, 11, 9), date(2026, 11, 22))),
+    ],
+    ids=["7-days", "last-month", "this-month", "this-year", "last-year", "yesterday", "2-weeks"],
+)
+def test_relative_periods_resolve_against_the_build_time(phrase: str, expected: tuple[date, date]) -> None:
+    assert resolve_period(phrase, NOW) == expected
+
+
+def test_second_build_skips_what_is_fresh_and_new_data_rebuilds(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    first = _build(small_db, path)
+    assert [(b.name, b.status) for b in first] == [("weekly", "built"), ("all", "built")]
+    site = tmp_path / "site"
+    assert (site / "weekly" / "briefing.html").is_file() and (site / "all.md").is_file()
+    assert "# This week" in (site / "weekly" / "briefing.md").read_text(encoding="utf-8")
+    assert [b.status for b in _build(small_db, path)] == ["fresh", "fresh"]
+    generate(small_db, 5, seed=12, years=1)
+    assert [b.status for b in _build(small_db, path)] == ["built", "built"]
+    assert [b.status for b in _build(small_db, path, force=True)] == ["built", "built"]
+
+
+def test_the_next_day_rebuilds_relative_periods_only(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    _build(small_db, path)
+    statuses = [b.status for b in _build(small_db, path, now=datetime(2026, 11, 23, 6, 0, tzinfo=UTC))]
+    assert statuses == ["built", "fresh"]
+
+
+def test_a_changed_template_or_deleted_file_rebuilds(small_db: str, tmp_path: Path) -> None:
+    mine = tmp_path / "mine" / "briefing"
+    mine.mkdir(parents=True)
+    partial = mine / "_footer.md.j2"
+    partial.write_text((default_reports_dir() / "briefing" / "_footer.md.j2").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    path = _write(tmp_path, BUILD + '\n' )
+    _build(small_db, path, reports=(tmp_path / "mine",))
+    partial.write_text("---\n\nMy own footer.\n", encoding="utf-8")
+    assert [b.status for b in _build(small_db, path, reports=(tmp_path / "mine",))] == ["built", "built"]
+    assert (tmp_path / "site" / "all.md").read_text(encoding="utf-8").endswith("My own footer.\n")
+    (tmp_path / "site" / "all.md").unlink()
+    assert [b.status for b in _build(small_db, path, reports=(tmp_path / "mine",))] == ["fresh", "built"]
+
+
+def test_manifest_records_what_was_built_from_what(small_db: str, tmp_path: Path) -> None:
+    _build(small_db, _write(tmp_path))
+    manifest = json.loads((tmp_path / "site" / MANIFEST).read_text(encoding="utf-8"))
+    weekly = manifest["outputs"]["weekly"]
+    assert weekly["report"] == "briefing"
+    assert weekly["filters"] == "from 2026-11-16; to 2026-11-22"
+    assert set(weekly["files"]) == {"weekly/briefing.html", "weekly/briefing.md"}
+    assert weekly["built_at"] == NOW.isoformat()
+    assert {"data", "filters", "params", "version"} <= set(weekly["input_parts"])
+    assert "briefing.md.j2" in weekly["templates"]
+
+
+@pytest.mark.parametrize("bad", ["../escape", "/etc/passwd", "a/../../b", "C:/x"], ids=["dotdot", "absolute", "nested", "drive"])
+def test_output_paths_cannot_leave_the_output_folder(tmp_path: Path, bad: str) -> None:
+    path = _write(tmp_path, f'[[output]]\nreport = "briefing"\npath = "{bad}"\n')
+    with pytest.raises(ConfigError, match="output path"):
+        load_build_file(path)
+
+
+def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(tmp_path.parent)
+    path = _write(tmp_path, '[[output]]\nreport = "briefing"\npath = "link/x"\n')
+    with pytest.raises(ConfigError, match="leads outside"):
+        load_build_file(path)
+
+
+def test_a_second_build_while_one_holds_the_lock_exits_with_a_message(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    with open(site / LOCK, "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(BuildBusy, match="another `timeline build`"):
+            _build(small_db, path)
+    assert not (site / MANIFEST).exists()
+
+
+def test_a_failing_report_leaves_the_previous_files(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path)
+    _build(small_db, path)
+    before = (tmp_path / "site" / "all.md").read_text(encoding="utf-8")
+    broken = _write(tmp_path, BUILD.replace('params = { title = "This week" }', 'params = { key_count = "x" }'))
+    with pytest.raises(ReportError):
+        _build(small_db, broken)
+    assert (tmp_path / "site" / "all.md").read_text(encoding="utf-8") == before
+    assert not [p for p in (tmp_path / "site").rglob("*.tmp")]
+
+
+def test_cli_build_builds_then_skips(small_db: str, tmp_path: Path, runner: CliRunner) -> None:
+    from timeline.cli import cli
+
+    path = _write(tmp_path)
+    first = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert first.exit_code == 0, first.output
+    assert first.output.count("built") == 2
+    second = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert second.exit_code == 0 and second.output.count("fresh") == 2
+    bad = runner.invoke(cli, ["build", "--config", str(tmp_path / "missing.toml"), "--db", small_db])
+    assert bad.exit_code == 2 and "not found" in bad.output
+
+
+def test_two_overlapping_build_processes_leave_whole_files(small_db: str, tmp_path: Path) -> None:
+    import subprocess
+
+    path = _write(tmp_path)
+    command = [sys.executable, "-m", "timeline", "build", "--config", str(path), "--db", small_db, "--force"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    outcomes = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outcomes
+    assert sum(out.count("built") for out, _ in outcomes) == 4
+    manifest = json.loads((tmp_path / "site" / MANIFEST).read_text(encoding="utf-8"))
+    for name, entry in manifest["outputs"].items():
+        for relative, digest in entry["files"].items():
+            import hashlib
+
+            assert hashlib.sha256((tmp_path / "site" / relative).read_bytes()).hexdigest() == digest, name
+    assert not [p for p in (tmp_path / "site").rglob("*.tmp")]

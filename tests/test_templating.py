@@ -1,0 +1,117 @@
+"""Jinja environments: dates by precision, Markdown escaping, links, StrictUndefined, data never compiled."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from timeline.templating import describe_date, escape_markdown, make_environment, markdown_link, safe_href
+
+
+@pytest.mark.parametrize(
+    "start, end, precision, approximate, expected",
+    [
+        ("2021-10-26", "2021-10-26", "day", False, "26 Oct 2021"),
+        ("2021-10-26", "2021-10-27", "day", False, "26–27 Oct 2021"),
+        ("2021-09-30", "2021-10-02", "day", False, "30 Sep – 2 Oct 2021"),
+        ("2021-12-31", "2022-01-01", "day", False, "31 Dec 2021 – 1 Jan 2022"),
+        ("2021-08-01", "2021-08-31", "month", False, "Aug 2021"),
+        ("2021-08-01", "2021-10-31", "month", False, "Aug–Oct 2021"),
+        ("2017-01-01", "2017-12-31", "year", False, "2017"),
+        ("2022-07-21", "2022-07-31", "month", True, "c. late Jul 2022"),
+        ("2022-08-01", "2022-08-10", "day", True, "c. early Aug 2022"),
+        ("2021-07-01", "2021-09-30", "quarter", False, "Q3 2021"),
+        ("2021-06-01", "2021-08-31", "season", False, "summer 2021"),
+        ("2021-10-25", "2021-10-31", "week", False, "week of 25 Oct 2021"),
+        ("1980-01-01", "1989-12-31", "decade", False, "1980s"),
+        ("1901-01-01", "2000-12-31", "century", False, "20th century"),
+        ("2017-01-01", "2017-12-31", "year", True, "c. 2017"),
+        (None, None, None, False, "undated"),
+    ],
+    ids=["day", "two-days", "across-months", "across-years", "month", "months", "year", "late-month",
+         "early-month", "quarter", "season", "week", "decade", "century", "approx-year", "undated"],
+)
+def test_dates_are_written_by_precision(start: str | None, end: str | None, precision: str | None,
+                                        approximate: bool, expected: str) -> None:
+    assert describe_date(start, end, precision, approximate) == expected
+
+
+def test_describe_date_takes_date_objects() -> None:
+    assert describe_date(date(2021, 10, 26), date(2021, 10, 27), "day") == "26–27 Oct 2021"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
+        ("[click](javascript:alert(1))", r"\[click\](javascript:alert(1))"),
+        ("![x](http://evil.example/x.png)", r"\!\[x\](http\://evil.example/x.png)"),
+        ("{{ 7*7 }} {% if %}", r"{{ 7\*7 }} {% if %}"),
+        ("1. not a list", r"1\. not a list"),
+        ("# not a heading", r"\# not a heading"),
+        ("a | b", r"a \| b"),
+        ("line one\n\n    line two", "line one line two"),
+        ("armed_group", "armed_group"),
+        ("_emphasis_", r"\_emphasis\_"),
+        ("see www.example.org", r"see www\.example.org"),
+        ("plain text", "plain text"),
+    ],
+    ids=["script", "link", "image", "jinja", "ordered-list", "heading", "table-pipe", "blocks", "intraword",
+         "emphasis", "autolink", "plain"],
+)
+def test_markdown_escaping_keeps_text_inert(text: str, expected: str) -> None:
+    assert escape_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("HTTP://example.org", "HTTP://example.org"),
+        ("javascript:alert(1)", ""),
+        (" JaVaScRiPt:alert(1)", ""),
+        ("data:text/html,<script>", ""),
+        ("seeds/000.txt", ""),
+        ("https://exa mple.org", ""),
+        (None, ""),
+    ],
+    ids=["https", "upper", "javascript", "javascript-mixed", "data", "path", "space", "none"],
+)
+def test_only_http_links_become_hrefs(url: str | None, expected: str) -> None:
+    assert safe_href(url) == expected
+
+
+def test_markdown_link_refuses_other_schemes() -> None:
+    assert markdown_link("x", "javascript:alert(1)") == "x"
+    assert markdown_link("A [b]", "https://e.org/a)<b") == r"[A \[b\]](<https://e.org/a%29%3Cb>)"
+
+
+def _env_with(tmp_path: Path, name: str, source: str, markdown: bool):  # type: ignore[no-untyped-def]
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    return make_environment([tmp_path], markdown=markdown)
+
+
+def test_data_is_never_compiled_as_a_template(tmp_path: Path) -> None:
+    html = _env_with(tmp_path, "t.html.j2", "<p>{{ value }}</p>", markdown=False)
+    assert html.get_template("t.html.j2").render(value="{{ 7*7 }}<b>") == "<p>{{ 7*7 }}&lt;b&gt;</p>"
+    md = _env_with(tmp_path, "t.md.j2", "- {{ value }}", markdown=True)
+    assert md.get_template("t.md.j2").render(value="{% raw %}{{ 7*7 }}") == r"- {% raw %}{{ 7\*7 }}"
+
+
+def test_a_missing_value_is_an_error_not_blank(tmp_path: Path) -> None:
+    env = _env_with(tmp_path, "t.html.j2", "{{ row.colmn }}", markdown=False)
+    with pytest.raises(UndefinedError):
+        env.get_template("t.html.j2").render(row={"column": 1})
+
+
+def test_user_folders_come_before_defaults(tmp_path: Path) -> None:
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir()
+    theirs.mkdir()
+    (mine / "_part.html.j2").write_text("mine", encoding="utf-8")
+    (theirs / "_part.html.j2").write_text("theirs", encoding="utf-8")
+    env = make_environment([mine, theirs], markdown=False)
+    assert env.get_template("_part.html.j2").render() == "mine"

@@ -1,0 +1,523 @@
+"""Report folder + filters + parameters → rows → HTML or Markdown text."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from timeline.config import Settings, redact_url
+from timeline.errors import ReportError
+from timeline.filters import Filters, where_clause
+from timeline.templating import make_environment, report_roots
+
+FORMATS = ("html", "md")
+PARAM_TYPES = ("string", "int", "float", "bool", "date")
+# Context names and template helpers a query or parameter may not shadow.
+RESERVED = {"report", "params", "filters", "filters_text", "generated", "database", "period", "colours",
+            "group_by_month", "count_by_type", "key_developments", "strip_layout", "describe_date", "md_link",
+            "raw_markdown"}
+WHERE_MARK = "{where}"
+_RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter a report takes, from its report.toml."""
+
+    name: str
+    type: str = "string"
+    default: Any = None
+    required: bool = False
+    help: str = ""
+    choices: tuple[Any, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Attach:
+    """Nest the rows of one query into the rows of another by a shared key."""
+
+    query: str
+    to: str
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ReportDef:
+    """A report folder (and the folders of the same name it falls back to), parsed."""
+
+    name: str
+    folders: tuple[Path, ...]
+    roots: tuple[Path, ...]
+    title: str
+    description: str
+    params: dict[str, Param]
+    queries: dict[str, str]
+    attach: tuple[Attach, ...] = ()
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def find_file(self, filename: str) -> Path:
+        """The first folder's copy of `filename`; raises ReportError when none has it."""
+        if "/" in filename or "\\" in filename or filename in ("", ".", ".."):
+            raise ReportError(f"report '{self.name}': report.toml: {filename!r} must be a file in the report folder")
+        for folder in self.folders:
+            candidate = folder / filename
+            if candidate.is_file():
+                return candidate
+        raise ReportError(f"report '{self.name}': {filename}: not found in {', '.join(map(str, self.folders))}")
+
+    def files(self) -> dict[str, Path]:
+        """Every file of the report by its name, first folder winning (for hashing)."""
+        found: dict[str, Path] = {}
+        for folder in self.folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    found.setdefault(path.relative_to(folder).as_posix(), path)
+        return dict(sorted(found.items()))
+
+    def template_name(self, fmt: str) -> str:
+        return self.templates.get(fmt, f"{self.name}.{fmt}.j2")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The text of each format asked for, and the template files that made it."""
+
+    outputs: dict[str, str]
+    templates_used: dict[str, Path]
+    row_counts: dict[str, int]
+
+
+class Row(dict):  # type: ignore[type-arg]
+    """A result row: a dict whose columns templates can also read as attributes (`e.title`).
+
+    Jinja tries attributes first; answering them directly spares an exception per lookup.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def list_reports(roots: Sequence[Path]) -> list[str]:
+    """Names of the report folders under `roots` (those with a report.toml); [] when none."""
+    names: set[str] = set()
+    for root in roots:
+        if root.is_dir():
+            names.update(path.parent.name for path in root.glob("*/report.toml"))
+    return sorted(names)
+
+
+def find_report(name: str, user_dirs: Sequence[Path] = ()) -> ReportDef:
+    """The report `name` from the user's folders first, then the defaults; raises ReportError."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
+        raise ReportError(f"report '{name}': not a report name (letters, digits, '_', '-', '.')")
+    roots = tuple(report_roots(user_dirs))
+    folders = tuple(root / name for root in roots if (root / name).is_dir())
+    if not folders:
+        known = ", ".join(list_reports(roots)) or "none"
+        raise ReportError(f"report '{name}': no such report in {', '.join(map(str, roots))} (known: {known})")
+    definition_path = next((folder / "report.toml" for folder in folders if (folder / "report.toml").is_file()), None)
+    if definition_path is None:
+        raise ReportError(f"report '{name}': report.toml: not found in {', '.join(map(str, folders))}")
+    return _parse_definition(name, folders, roots, definition_path)
+
+
+def _line_of(source: str, pattern: str) -> int:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.search(pattern, line):
+            return number
+    return 0
+
+
+def _parse_definition(name: str, folders: tuple[Path, ...], roots: tuple[Path, ...], path: Path) -> ReportDef:
+    source = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ReportError(f"report '{name}': report.toml: {exc}") from exc
+
+    def fail(message: str, pattern: str = "") -> ReportError:
+        line = _line_of(source, pattern) if pattern else 0
+        where = f"report.toml: line {line}" if line else "report.toml"
+        return ReportError(f"report '{name}': {where}: {message}")
+
+    params: dict[str, Param] = {}
+    for key, spec in (data.get("params") or {}).items():
+        if not isinstance(spec, dict):
+            raise fail(f"params.{key} must be a table", rf"^\s*\[?params\.{re.escape(key)}\b")
+        kind = spec.get("type", "string")
+        if kind not in PARAM_TYPES:
+            raise fail(f"params.{key}: type {kind!r} is not one of {', '.join(PARAM_TYPES)}",
+                       rf"params\.{re.escape(key)}\]")
+        if key in RESERVED or key.startswith("f_") or not key.isidentifier():
+            raise fail(f"params.{key}: name is reserved or not an identifier", rf"params\.{re.escape(key)}\]")
+        params[key] = Param(key, kind, spec.get("default"), bool(spec.get("required", False)), str(spec.get("help", "")),
+                            tuple(spec.get("choices", ())), _line_of(source, rf"params\.{re.escape(key)}\]"))
+    queries = data.get("queries") or {"events": "query.sql"}
+    if not isinstance(queries, dict) or not all(isinstance(v, str) for v in queries.values()):
+        raise fail("[queries] maps a name to a .sql file", r"^\s*\[queries\]")
+    for query_name in queries:
+        if query_name in RESERVED or query_name in params or not query_name.isidentifier():
+            raise fail(f"queries.{query_name}: name clashes with a parameter or a reserved name", r"^\s*\[queries\]")
+    attach = []
+    for item in data.get("attach") or []:
+        try:
+            attach.append(Attach(item["query"], item["to"], item["key"], item["as"]))
+        except (KeyError, TypeError) as exc:
+            raise fail("each [[attach]] needs query, to, key and as", r"^\s*\[\[attach\]\]") from exc
+        if item["query"] not in queries or item["to"] not in queries:
+            raise fail(f"[[attach]] names an unknown query ({item['query']} → {item['to']})", r"^\s*\[\[attach\]\]")
+    return ReportDef(
+        name=name,
+        folders=folders,
+        roots=roots,
+        title=str(data.get("title", name)),
+        description=str(data.get("description", "")),
+        params=params,
+        queries=dict(queries),
+        attach=tuple(attach),
+        templates=dict(data.get("templates") or {}),
+    )
+
+
+def resolve_date(value: str, now: datetime) -> date:
+    """An ISO date, "today", "yesterday" or "N days|weeks|months|years ago", against `now`.
+
+    Raises ValueError for anything else.
+    """
+    text = value.strip().lower()
+    today = now.date()
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    match = _RELATIVE.match(text)
+    if match:
+        count, unit = int(match.group(1)), match.group(2)
+        if unit == "day":
+            return today - timedelta(days=count)
+        if unit == "week":
+            return today - timedelta(weeks=count)
+        months = count * (12 if unit == "year" else 1)
+        year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+        month += 1
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return date(year, month, min(today.day, last))
+    return date.fromisoformat(value.strip())
+
+
+def parse_params(definition: ReportDef, raw: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """Typed parameter values: given ones converted, the rest from defaults; raises ReportError."""
+    unknown = sorted(set(raw) - set(definition.params))
+    if unknown:
+        known = ", ".join(definition.params) or "none"
+        raise ReportError(f"report '{definition.name}': report.toml: no parameter {', '.join(map(repr, unknown))} "
+                          f"(parameters: {known})")
+    values: dict[str, Any] = {}
+    for name, spec in definition.params.items():
+        given = name in raw
+        value = raw[name] if given else spec.default
+        where = f"report '{definition.name}': report.toml: line {spec.line}" if spec.line else \
+            f"report '{definition.name}': report.toml"
+        if value is None:
+            if spec.required:
+                raise ReportError(f"{where}: parameter {name!r} is required (--param {name}=…)")
+            values[name] = None
+            continue
+        try:
+            values[name] = _convert(spec.type, value, now)
+        except (TypeError, ValueError) as exc:
+            origin = "--param" if given else "default"
+            raise ReportError(f"{where}: parameter {name!r} ({spec.type}): {origin} {value!r} is invalid: {exc}") from exc
+        if spec.choices and values[name] not in spec.choices:
+            raise ReportError(f"{where}: parameter {name!r}: {value!r} is not one of "
+                              f"{', '.join(map(str, spec.choices))}")
+    return values
+
+
+def _convert(kind: str, value: Any, now: datetime) -> Any:
+    if kind == "string":
+        return str(value)
+    if kind == "int":
+        if isinstance(value, bool):
+            raise ValueError("not an integer")
+        return int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("not true/false")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return resolve_date(str(value), now)
+
+
+def _sql_error_line(sql: str, message: str) -> int:
+    """Best-effort line of `sql` an error message points at (0 when unknown)."""
+    match = re.search(r"LINE (\d+):", message)
+    if match:
+        return int(match.group(1))
+    match = re.search(r'near "([^"]+)"', message) or re.search(r"no such (?:column|table|function): ([\w.]+)", message) \
+        or re.search(r'(?:column|relation|function) "?([\w.]+)"? does not exist', message)
+    if match:
+        token = match.group(1).split(".")[-1]
+        return _line_of(sql, rf"(?i)(?<![\w]){re.escape(token)}(?![\w])")
+    return 0
+
+
+def prepare_sql(source: str, condition: str) -> str:
+    """`source` with {where} filled by `condition`; comments go first so that a {where} in one stays put.
+
+    Line numbers are kept, so that database errors can name the line of the .sql file.
+    """
+    return _drop_comments(source).replace(WHERE_MARK, condition)
+
+
+def bind_values(engine: Engine, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values as the backend compares them (ISO text for dates on SQLite)."""
+    return {key: _bind_value(engine, value) for key, value in values.items()}
+
+
+def _drop_comments(sql: str) -> str:
+    """`sql` without its -- and /* */ comments; newlines and quoted text are kept."""
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        if sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            out.append("\n" * sql.count("\n", i, end))
+            i = end
+        elif sql[i] in "'\"":
+            end = sql.find(sql[i], i + 1)
+            end = n if end < 0 else end + 1
+            out.append(sql[i:end])
+            i = end
+        else:
+            out.append(sql[i])
+            i += 1
+    return "".join(out)
+
+
+def _bind_value(engine: Engine, value: Any) -> Any:
+    # SQLite stores dates as ISO text (DESIGN, Database); bind them as such.
+    if engine.dialect.name == "sqlite" and isinstance(value, (date, datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")
+
+
+def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows as Row, dates as date, timestamps as datetime, flags as bool, whatever the backend returned.
+
+    SQLite returns dates as ISO text; the columns to convert are picked by name once per query.
+    """
+    day_columns = [i for i, name in enumerate(columns)
+                   if name.startswith("date_") or name.endswith(("published", "_date"))]
+    time_columns = [i for i, name in enumerate(columns) if name.endswith("_at")]
+    flag_columns = [i for i, name in enumerate(columns) if name == "date_approximate"]
+    days: dict[str, date] = {}
+    rows: list[dict[str, Any]] = []
+    for raw in tuples:
+        values = list(raw)
+        for i in day_columns:
+            value = values[i]
+            if type(value) is str and len(value) == 10:
+                converted = days.get(value)
+                if converted is None and _ISO_DAY.fullmatch(value):
+                    converted = days[value] = date.fromisoformat(value)
+                if converted is not None:
+                    values[i] = converted
+        for i in time_columns:
+            value = values[i]
+            if type(value) is str and _ISO_TIME.match(value):
+                values[i] = datetime.fromisoformat(value)
+        for i in flag_columns:
+            if values[i] is not None:
+                values[i] = bool(values[i])
+        rows.append(Row(zip(columns, values)))
+    return rows
+
+
+def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every query of the report with the filters and parameters bound; raises ReportError naming the file."""
+    condition, filter_params = where_clause(filters, "t")
+    bound = {**filter_params, **params}
+    prepared: list[tuple[str, str, str]] = []
+    for name, filename in definition.queries.items():
+        source = definition.find_file(filename).read_text(encoding="utf-8")
+        sql = prepare_sql(source, condition)
+        missing = sorted(set(text(sql).compile().params) - set(bound))
+        if missing:
+            line = _line_of(source, rf":{re.escape(missing[0])}\b")
+            raise ReportError(f"report '{definition.name}': {filename}: line {line}: no parameter "
+                              f"{', '.join(map(repr, missing))} (parameters: {', '.join(definition.params) or 'none'})")
+        prepared.append((name, filename, sql))
+    results: dict[str, list[dict[str, Any]]] = {}
+    # NOTE: one transaction for all the queries, so that events and their sources come from the
+    # same snapshot even while an ingest is writing.
+    with engine.connect() as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            # JIT compiling costs more than it saves on these queries (760 → 350 ms, 1M events, a month).
+            conn.exec_driver_sql("SET LOCAL jit = off")
+        for name, filename, sql in prepared:
+            statement = text(sql)
+            values = {key: _bind_value(engine, bound[key]) for key in statement.compile().params}
+            try:
+                result = conn.execute(statement, values)
+                results[name] = _make_rows(list(result.keys()), result.fetchall())
+            except DBAPIError as exc:
+                message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+                line = _sql_error_line(sql, str(exc.orig) if exc.orig is not None else message)
+                where = f"{filename}: line {line}" if line else filename
+                raise ReportError(f"report '{definition.name}': {where}: {message}") from exc
+            except SQLAlchemyError as exc:
+                raise ReportError(f"report '{definition.name}': {filename}: {exc}") from exc
+    for link in definition.attach:
+        by_key: dict[Any, list[dict[str, Any]]] = {}
+        for row in results[link.query]:
+            if link.key not in row:
+                raise ReportError(f"report '{definition.name}': {definition.queries[link.query]}: "
+                                  f"no column {link.key!r} to attach by")
+            by_key.setdefault(row[link.key], []).append(row)
+        for row in results[link.to]:
+            if link.key not in row:
+                raise ReportError(f"report '{definition.name}': {definition.queries[link.to]}: "
+                                  f"no column {link.key!r} to attach by")
+            row[link.name] = by_key.get(row[link.key], [])
+    return results
+
+
+def database_label(url: str) -> str:
+    """How the footer names the database: the SQLite file's name, or the URL without its password."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        return Path(path.split("?", 1)[0]).name or "SQLite database"
+    return redact_url(url)
+
+
+def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FORMATS,
+           filters: Filters | None = None, params: Mapping[str, Any] | None = None,
+           now: datetime | None = None, database: str | None = None) -> Rendered:
+    """Run the report's queries once and render each format; raises ReportError and writes nothing."""
+    filters = filters or Filters()
+    moment = now or datetime.now(UTC)
+    values = parse_params(definition, params or {}, moment)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ReportError(f"report '{definition.name}': format {fmt!r} is not one of {', '.join(FORMATS)}")
+    results = run_queries(engine, definition, filters, values)
+    context: dict[str, Any] = {
+        "report": {"name": definition.name, "title": definition.title, "description": definition.description},
+        "params": values,
+        "filters": filters,
+        "filters_text": filters.describe(),
+        "period": {"from": filters.date_from, "to": filters.date_to},
+        "generated": moment,
+        "database": database if database is not None else database_label(str(engine.url)),
+        **results,
+    }
+    search_path = [*definition.folders, *definition.roots]
+    outputs: dict[str, str] = {}
+    used: dict[str, Path] = {}
+    for fmt in formats:
+        env = make_environment(search_path, markdown=(fmt == "md"))
+        name = definition.template_name(fmt)
+        try:
+            outputs[fmt] = env.get_template(name).render(context)
+        except TemplateNotFound as exc:
+            raise ReportError(f"report '{definition.name}': template {exc.name}: not found "
+                              f"in {', '.join(map(str, definition.folders))}") from exc
+        except TemplateSyntaxError as exc:
+            raise ReportError(f"report '{definition.name}': {exc.name or name}: line {exc.lineno}: {exc.message}") from exc
+        except (TemplateError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
+            file, line = _template_position(exc, search_path, name)
+            message = re.sub(r"'[\w.]*Row object' has no attribute", "the row has no column", str(exc))
+            raise ReportError(f"report '{definition.name}': {file}: line {line}: {message}") from exc
+        used.update(env.loader.used)  # type: ignore[union-attr]
+    return Rendered(outputs, used, {name: len(rows) for name, rows in results.items()})
+
+
+def _template_position(exc: BaseException, search_path: Sequence[Path], fallback: str) -> tuple[str, int]:
+    """(template name, line) of the innermost template frame of a rendering error."""
+    roots = [str(path.resolve()) for path in search_path]
+    found = (fallback, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or any(filename.startswith(root) for root in roots):
+            found = (Path(filename).name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_report(engine: Engine, name: str, fmt: str = "html", *, filters: Filters | None = None,
+                  params: Mapping[str, Any] | None = None, user_dirs: Sequence[Path] = (),
+                  now: datetime | None = None, database: str | None = None) -> str:
+    """The report `name` as one HTML or Markdown string; raises ReportError (nothing is written)."""
+    definition = find_report(name, user_dirs)
+    return render(engine, definition, formats=[fmt], filters=filters, params=params, now=now,
+                  database=database).outputs[fmt]
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Replace `path` whole or not at all: a temp file in the same folder, fsync, os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_default_briefings(engine: Engine, settings: Settings, out_dir: Path,
+                            now: datetime | None = None) -> list[Path]:
+    """Build out/briefing.html and out/briefing.md from the default briefing over all events.
+
+    Both are rendered before either is written; returns the paths written. Raises ReportError.
+    """
+    definition = find_report("briefing", settings.reports_dirs)
+    rendered = render(engine, definition, formats=FORMATS, now=now, database=database_label(settings.db_url))
+    written = []
+    for fmt in FORMATS:
+        path = Path(out_dir) / f"briefing.{fmt}"
+        write_atomically(path, rendered.outputs[fmt])
+        written.append(path)
+    return written

@@ -170,6 +170,13 @@ def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_pa
     assert result.exit_code == 0, result.output
     assert "5 stored" in result.output
     assert _rows(f"sqlite:///{target}", "SELECT count(*) FROM documents") == [(5,)]
+    html, markdown = out / "briefing.html", out / "briefing.md"
+    assert f"wrote {html}" in result.output and f"wrote {markdown}" in result.output
+    assert 'class="event' in html.read_text(encoding="utf-8")
+    assert "Taliban" in markdown.read_text(encoding="utf-8")
+    again = runner.invoke(cli, ["quickstart", "--seeds", str(SEEDS), "--out", str(out), "--db", str(target)])
+    assert again.exit_code == 0, again.output
+    assert "0 stored, 5 unchanged" in again.output
 
 
 def test_python_dash_m_timeline_runs_the_cli(tmp_path: Path) -> None:

@@ -265,6 +265,7 @@ def sql(query: str, fmt: str, db_value: str | None, config_path: Path | None) ->
 def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path: Path | None) -> None:
     """Seeds → database → briefings: init, ingest the seeds with their manifest, build the reports."""
     from timeline.errors import ConfigError
+    from timeline.report import write_default_briefings
 
     settings = _settings(db_value, config_path)
     if not seeds_dir.is_dir():
@@ -277,23 +278,16 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
                   and p.name.lower() != "readme.md" and (manifest is None or p != manifest)]
         summary = timeline.ingest(engine, inputs, manifest=manifest, today=datetime.now(UTC).date())
         click.echo(f"{redact_url(settings.db_url)}: {summary.line()}")
-        built = _build_quickstart_reports(engine, settings, out_dir)
+        built = write_default_briefings(engine, settings, out_dir)
     finally:
         engine.dispose()
     for path in built:
         click.echo(f"wrote {path}")
 
 
-def _build_quickstart_reports(engine: Any, settings: Settings, out_dir: Path) -> list[Path]:
-    try:
-        from timeline.report import write_default_briefings
-    except ImportError:
-        return []
-    return write_default_briefings(engine, settings, out_dir)
-
-
-import timeline.cli_reports  # noqa: E402,F401  (registers report, build, export, datasette-metadata)
-import timeline.cli_curate  # noqa: E402,F401
+# NOTE: imported last: these modules add their commands to `cli` defined above.
+import timeline.cli_curate  # noqa: E402,F401  (event show, correct, merge, split, delete)
+import timeline.cli_reports  # noqa: E402,F401  (report, reports, build, export, datasette-metadata)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

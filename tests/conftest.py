@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import timeline
+from timeline import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -103,6 +104,22 @@ def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'timeline.db'}"
     timeline.init_db(url)
     return url
+
+
+def query_rows(url: str, sql: str, params: dict | None = None) -> list[tuple]:
+    """Rows of one SQL statement on a fresh engine (tests look at the database as users do)."""
+    engine = db.open_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params or {})]
+    finally:
+        engine.dispose()
+
+
+def query_count(url: str, sql: str) -> int:
+    """The single integer an SQL statement returns."""
+    ((value,),) = query_rows(url, sql)
+    return int(value)
 
 
 def ingest_seeds(url: str) -> None:

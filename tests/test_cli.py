@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 
-from conftest import SEEDS
-from timeline import db
+from conftest import SEEDS, query_rows
 from timeline.cli import cli
 
 SEED_DATES = {
@@ -24,15 +22,6 @@ SEED_DATES = {
     "003_399c2c51e2e4b7ea.txt": date(2021, 8, 10),
     "004_691f94b3424021d2.txt": date(2021, 9, 9),
 }
-
-
-def _rows(url: str, sql: str) -> list[tuple]:
-    engine = db.open_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def _seed_paths() -> list[str]:
@@ -53,7 +42,7 @@ def test_seeds_are_stored_with_their_publication_dates(runner: CliRunner, db_url
     result = runner.invoke(cli, ["ingest", *_seed_paths(), "--manifest", str(SEEDS / "manifest.csv"), "--db", db_url])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("5 stored, 0 unchanged, 0 rejected")
-    rows = _rows(db_url, "SELECT uri, published, published_source FROM documents ORDER BY uri")
+    rows = query_rows(db_url, "SELECT uri, published, published_source FROM documents ORDER BY uri")
     got = {Path(uri).name: (date.fromisoformat(str(published)), source) for uri, published, source in rows}
     assert got == {name: (day, "manifest") for name, day in SEED_DATES.items()}
 
@@ -62,20 +51,20 @@ def test_reingesting_a_document_changes_nothing(runner: CliRunner, db_url: str) 
     args = ["ingest", *_seed_paths(), "--manifest", str(SEEDS / "manifest.csv"), "--db", db_url]
     assert runner.invoke(cli, args).exit_code == 0
     snapshot = [
-        _rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
+        query_rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
     ]
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert again.output.startswith("0 stored, 5 unchanged, 0 rejected")
     assert snapshot == [
-        _rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
+        query_rows(db_url, f"SELECT * FROM {table} ORDER BY 1") for table in ("documents", "events", "event_sources")
     ]
 
 
 def test_without_a_manifest_only_the_dateline_dates_a_seed(runner: CliRunner, db_url: str) -> None:
     result = runner.invoke(cli, ["ingest", str(SEEDS), "--db", db_url])
     assert result.exit_code == 0, result.output
-    rows = _rows(db_url, "SELECT uri, published, published_source FROM documents")
+    rows = query_rows(db_url, "SELECT uri, published, published_source FROM documents")
     dated = {Path(uri).name: (str(published), source) for uri, published, source in rows if published is not None}
     assert dated == {"003_399c2c51e2e4b7ea.txt": ("2021-08-10", "dateline")}
     assert len(rows) == 5
@@ -84,7 +73,7 @@ def test_without_a_manifest_only_the_dateline_dates_a_seed(runner: CliRunner, db
 def test_published_option_dates_inputs_without_their_own_date(runner: CliRunner, db_url: str) -> None:
     result = runner.invoke(cli, ["ingest", str(SEEDS), "--published", "2021-11-01", "--db", db_url])
     assert result.exit_code == 0, result.output
-    rows = _rows(db_url, "SELECT published, published_source FROM documents")
+    rows = query_rows(db_url, "SELECT published, published_source FROM documents")
     assert sorted((str(p), s) for p, s in rows) == [("2021-08-10", "dateline")] + [("2021-11-01", "option")] * 4
 
 
@@ -109,7 +98,7 @@ def test_a_folder_mixing_good_and_bad_files_stores_the_good_and_names_the_bad(
     for name in ("binary.txt", "empty.txt", "batch.jsonl:2", "batch.jsonl:3"):
         assert name in stderr, stderr
     assert "3 stored" in result.stdout
-    titles = sorted(str(t) for (t,) in _rows(db_url, "SELECT title FROM documents"))
+    titles = sorted(str(t) for (t,) in query_rows(db_url, "SELECT title FROM documents"))
     assert len(titles) == 3
 
 
@@ -119,7 +108,7 @@ def test_a_future_publication_date_is_rejected(runner: CliRunner, db_url: str, t
     result = runner.invoke(cli, ["ingest", str(item), "--db", db_url])
     assert result.exit_code == 1
     assert "in the future" in result.output
-    assert _rows(db_url, "SELECT count(*) FROM documents") == [(0,)]
+    assert query_rows(db_url, "SELECT count(*) FROM documents") == [(0,)]
 
 
 def test_ingest_before_init_asks_for_init(runner: CliRunner, tmp_path: Path) -> None:
@@ -169,7 +158,7 @@ def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_pa
     result = runner.invoke(cli, ["quickstart", "--seeds", str(SEEDS), "--out", str(out), "--db", str(target)])
     assert result.exit_code == 0, result.output
     assert "5 stored" in result.output
-    assert _rows(f"sqlite:///{target}", "SELECT count(*) FROM documents") == [(5,)]
+    assert query_rows(f"sqlite:///{target}", "SELECT count(*) FROM documents") == [(5,)]
     html, markdown = out / "briefing.html", out / "briefing.md"
     assert f"wrote {html}" in result.output and f"wrote {markdown}" in result.output
     assert 'class="event' in html.read_text(encoding="utf-8")

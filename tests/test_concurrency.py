@@ -11,21 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from conftest import SEEDS
-from timeline import db
+from conftest import SEEDS, query_count, query_rows
 
 pytestmark = pytest.mark.slow
-
-
-def _count(url: str, sql: str) -> int:
-    engine = db.open_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(sql)).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def _feed(path: Path, count: int) -> None:
@@ -65,7 +54,7 @@ def test_builds_while_an_ingest_runs_neither_fails_nor_leaves_half_files(db_url:
     assert builds, "the ingest ended before a build could run beside it"
     for _stdout, stderr in builds:
         assert "locked" not in stderr
-    assert _count(db_url, "SELECT count(*) FROM documents") == 600
+    assert query_count(db_url, "SELECT count(*) FROM documents") == 600
     html = (tmp_path / "out" / "all.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>")
     final = _timeline("build", "--config", str(build_file), url=db_url, cwd=tmp_path)
@@ -80,7 +69,7 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(db_url: str, tmp_p
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and ingest.poll() is None:
         time.sleep(0.2)
-        if _count(db_url, "SELECT count(*) FROM documents") >= 50:
+        if query_count(db_url, "SELECT count(*) FROM documents") >= 50:
             break
     assert ingest.poll() is None, "ingest finished before it could be killed"
     os.kill(ingest.pid, signal.SIGKILL)
@@ -92,8 +81,8 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(db_url: str, tmp_p
     out, err = rerun.communicate(timeout=900)
     assert rerun.returncode == 0, err
     assert out.startswith(f"{1200 - stored} stored, {stored} unchanged, 0 rejected")
-    assert _count(db_url, "SELECT count(DISTINCT sha256) FROM documents") == 1200
-    assert _count(db_url, "SELECT count(*) FROM documents") == 1200
+    assert query_count(db_url, "SELECT count(DISTINCT sha256) FROM documents") == 1200
+    assert query_count(db_url, "SELECT count(*) FROM documents") == 1200
     after = _sources_per_item(db_url)
     # Whole or absent: a document stored before the kill has as many sources as the copy of the
     # same article stored after the rerun (first copies may differ: they create the events that
@@ -105,13 +94,9 @@ def test_sigkill_mid_ingest_then_rerun_stores_everything_once(db_url: str, tmp_p
 
 
 def _sources_per_item(url: str) -> dict[int, int]:
-    engine = db.open_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT d.title, count(s.id) FROM documents d"
-                " LEFT JOIN event_sources s ON s.document_id = d.id GROUP BY d.id, d.title"
-            )).all()
-    finally:
-        engine.dispose()
+    rows = query_rows(
+        url,
+        "SELECT d.title, count(s.id) FROM documents d"
+        " LEFT JOIN event_sources s ON s.document_id = d.id GROUP BY d.id, d.title",
+    )
     return {int(str(title).split()[1]): int(count) for title, count in rows}

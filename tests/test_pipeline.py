@@ -9,18 +9,9 @@ import pytest
 from sqlalchemy import text
 
 import timeline
-from conftest import TODAY
+from conftest import TODAY, query_count
 from timeline import db, pipeline
 from timeline.errors import InputRejected
-
-
-def _count(url: str, sql: str) -> int:
-    engine = db.open_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text(sql)).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def _articles(folder: Path, count: int) -> list[Path]:
@@ -57,7 +48,7 @@ def test_a_failure_inside_extraction_rejects_only_that_document(
     assert [(Path(name).name, reason) for name, reason in caught.value.rejected] == [
         ("a002.txt", "extraction failed: RuntimeError: injected failure")
     ]
-    assert _count(db_url, "SELECT count(*) FROM documents") == 3
+    assert query_count(db_url, "SELECT count(*) FROM documents") == 3
 
 
 def test_a_document_that_cannot_be_stored_whole_is_absent(
@@ -84,8 +75,8 @@ def test_a_document_that_cannot_be_stored_whole_is_absent(
         engine.dispose()
     (name, reason), = caught.value.rejected
     assert name.endswith("a001.txt") and reason.startswith("not stored: IntegrityError")
-    assert _count(db_url, "SELECT count(*) FROM documents") == 2
-    assert _count(db_url, "SELECT count(*) FROM documents WHERE uri LIKE '%a001.txt'") == 0
+    assert query_count(db_url, "SELECT count(*) FROM documents") == 2
+    assert query_count(db_url, "SELECT count(*) FROM documents WHERE uri LIKE '%a001.txt'") == 0
 
 
 def test_seed_events_point_at_their_own_sentences(seeded_db: str) -> None:

@@ -77,7 +77,7 @@ _FORMS: list[tuple[str, str]] = [
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
                  rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
-    ("plural_unit", rf"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
+    ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import os
+import stat
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,17 +17,33 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from timeline import store
+from timeline import sources, store
 from timeline.config import DEFAULT_MAX_BYTES
 from timeline.errors import InputRejected
 from timeline.extract import extract
 from timeline.records import Document, EventCandidate, Rejection
-from timeline.sources import iter_documents
+from timeline.sources import ManifestEntry, iter_documents
 
 # A publication date this far past the clock is a mistake, not a time zone (DESIGN: nothing made up).
 FUTURE_SLACK = timedelta(days=1)
-# Documents per write transaction on SQLite (PostgreSQL writers commit each document).
-BATCH_SQLITE = 64
+# Documents per write transaction. A transaction holds the writers' lock (BEGIN IMMEDIATE on
+# SQLite, an advisory lock on PostgreSQL), so several ingest processes still take turns every
+# few tens of milliseconds; on PostgreSQL a commit per document made ingest 3x slower (docs/benchmarks.md).
+BATCH_SQLITE = 128
+BATCH_POSTGRESQL = 32
+# Parallel ingest: units of work per chunk sent to a worker, the raw bytes that close a chunk
+# early, and chunks in flight per worker. In flight is what bounds memory: at most
+# jobs × CHUNKS_PER_WORKER × CHUNK_UNITS documents are read ahead of the writer.
+CHUNK_UNITS = 32
+CHUNK_BYTES = 1 << 20
+CHUNKS_PER_WORKER = 3
+# A short article that exercises every extraction stage, to load lexicon, gazetteer and matchers.
+_WARM_UP = Document(
+    text="Foreign ministers of India and France met in Paris on Tuesday, the ministry said on 3 March 2021.",
+    uri="<warm-up>",
+    sha256="0" * 64,
+    published=date(2021, 3, 4),
+)
 
 
 @dataclass
@@ -57,31 +79,6 @@ def extract_safely(document: Document) -> _Extracted:
         return _Extracted(document, error=f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def _extracted(
-    items: Iterable[Document | Rejection], jobs: int
-) -> Iterator[_Extracted | Rejection]:
-    if jobs <= 1:
-        for item in items:
-            yield item if isinstance(item, Rejection) else extract_safely(item)
-        return
-    # One writer (this process), N extractors: documents keep their input order.
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        pending: list[Document | Rejection] = []
-        for item in items:
-            pending.append(item)
-            if len(pending) >= 256:
-                yield from _extract_chunk(pool, pending)
-                pending = []
-        yield from _extract_chunk(pool, pending)
-
-
-def _extract_chunk(pool, items: list[Document | Rejection]) -> Iterator[_Extracted | Rejection]:  # type: ignore[no-untyped-def]
-    documents = [item for item in items if isinstance(item, Document)]
-    results = iter(pool.map(extract_safely, documents, chunksize=16))
-    for item in items:
-        yield item if isinstance(item, Rejection) else next(results)
-
-
 def ingest(
     engine: Engine,
     paths: Sequence[Path],
@@ -98,13 +95,36 @@ def ingest(
 
     `today` bounds publication dates (a date in the future is rejected); the caller passes it
     so that this module never reads the clock on its own. Documents are written in batches,
-    one transaction per batch and a savepoint per document, so each is whole or absent.
+    one transaction per batch, each document whole or absent. With `jobs` > 1, worker processes
+    decode and extract while this process reads ahead and writes, in input order.
     """
     summary = IngestSummary()
     limit = (today or datetime.now(UTC).date()) + FUTURE_SLACK
-    writer = _Writer(engine, summary, batch_size or (BATCH_SQLITE if engine.dialect.name == "sqlite" else 1))
-    items = iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
-    for item in _extracted(items, jobs):
+    default_batch = BATCH_SQLITE if engine.dialect.name == "sqlite" else BATCH_POSTGRESQL
+    writer = _Writer(engine, summary, batch_size or default_batch)
+    if jobs <= 1:
+        results: Iterable[_Extracted | Rejection] = (
+            item if isinstance(item, Rejection) else extract_safely(item)
+            for item in iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
+        )
+        _consume(results, writer, summary, limit, progress)
+    else:
+        units = _units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
+        with _Extractors(jobs, engine) as extractors:
+            _consume(extractors.run(units), writer, summary, limit, progress)
+    if summary.rejected:
+        raise InputRejected([(r.name, r.reason) for r in summary.rejected], summary=summary)
+    return summary
+
+
+def _consume(
+    results: Iterable[_Extracted | Rejection],
+    writer: _Writer,
+    summary: IngestSummary,
+    limit: date,
+    progress: Callable[[str], None] | None,
+) -> None:
+    for item in results:
         if isinstance(item, Rejection):
             summary.rejected.append(item)
         elif item.error is not None:
@@ -117,13 +137,280 @@ def ingest(
         if progress is not None:
             progress(item.name if isinstance(item, Rejection) else item.document.uri)
     writer.flush()
-    if summary.rejected:
-        raise InputRejected([(r.name, r.reason) for r in summary.rejected], summary=summary)
-    return summary
+
+
+# -- parallel extraction ----------------------------------------------------------------------
+#
+# The reading that is cheap and must stay in order (walking folders, the manifest, splitting a
+# JSONL file into lines) happens here; everything CPU-heavy and pure (decoding, normalising,
+# boilerplate, hashing, extraction) happens in the workers, which send back the Document and its
+# candidates. The units mirror sources.iter_documents exactly; tests/test_pipeline_jobs.py
+# checks that both give the same documents and rejections.
+
+
+@dataclass(frozen=True)
+class _FileUnit:
+    """A file the worker reads whole through sources (text, Markdown, HTML, or any failure)."""
+
+    path: Path
+    entry: ManifestEntry | None
+    option: date | None
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def size(self) -> int:
+        # Unknown until the worker reads it (up to max_bytes): at most 8 files to a chunk.
+        return CHUNK_BYTES // 8
+
+
+@dataclass(frozen=True)
+class _LineUnit:
+    """One line of a JSONL file, read here; the worker turns it into a Document or a Rejection."""
+
+    path: Path
+    number: int
+    raw: bytes | None  # None: the line was over max_bytes (only its number is kept)
+    entry: ManifestEntry | None
+    option: date | None
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.path}:{self.number}"
+
+    @property
+    def size(self) -> int:
+        return len(self.raw or b"")
+
+
+_Unit = _FileUnit | _LineUnit
+_Result = _Extracted | Rejection
+
+
+def _units(
+    paths: Sequence[Path], *, published: date | None, manifest: Path | None, max_bytes: int
+) -> Iterator[_Unit | Rejection]:
+    """sources.iter_documents, with the decoding left to the workers: the same order, the same rejections."""
+    entries = sources.read_manifest(manifest) if manifest is not None else {}
+    skip = {sources._resolve(manifest)} if manifest is not None else set()
+    used: set[Path] = set()
+    for entry in entries.values():
+        if entry.problem is not None and not os.path.exists(entry.path):
+            used.add(entry.path)
+            yield Rejection(f"{manifest}:{entry.line}", entry.problem)
+    for path in paths:
+        for file, rejection in sources._walk(Path(path)):
+            if rejection is not None:
+                yield rejection
+                continue
+            resolved = sources._resolve(file)
+            if resolved in skip:
+                continue
+            row = entries.get(resolved)
+            if row is not None:
+                used.add(row.path)
+                if row.problem is not None:
+                    yield Rejection(str(file), f"manifest {manifest} line {row.line}: {row.problem}")
+                    continue
+            yield from _file_units(file, row, published, max_bytes)
+    for entry in entries.values():
+        if entry.problem is not None and entry.path not in used:
+            yield Rejection(f"{manifest}:{entry.line}", entry.problem)
+
+
+def _file_units(
+    path: Path, entry: ManifestEntry | None, option: date | None, max_bytes: int
+) -> Iterator[_Unit | Rejection]:
+    whole = _FileUnit(path, entry, option, max_bytes)
+    if path.suffix.lower() not in sources.JSONL_SUFFIXES:
+        yield whole
+        return
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+        handle = path.open("rb") if regular else None
+    except OSError:
+        handle = None
+    if handle is None:
+        yield whole  # not readable as lines: the worker's sources._read_file names the reason
+        return
+    with handle:
+        try:
+            for number, raw in sources._jsonl_lines(handle, max_bytes):
+                yield _LineUnit(path, number, raw, entry, option, max_bytes)
+        except OSError as exc:
+            yield Rejection(str(path), sources._os_reason(exc))
+
+
+def _read_unit(unit: _Unit) -> Iterator[Document | Rejection]:
+    """The Documents and Rejections of one unit, as sources.iter_documents gives them."""
+    if isinstance(unit, _FileUnit):
+        yield from sources._read_file(unit.path, unit.entry, unit.option, unit.max_bytes)
+        return
+    # NOTE: mirrors sources._jsonl_items for one line.
+    name, number, raw = unit.name, unit.number, unit.raw
+    if raw is None:
+        reason = f"line {number}: over {unit.max_bytes:,} bytes; the limit is {unit.max_bytes:,} (setting max_bytes)"
+        yield Rejection(name, reason)
+        return
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        return
+    try:
+        yield sources._jsonl_document(raw, number, unit.path, unit.entry, unit.option)
+    except sources.UnreadableInput as exc:
+        yield Rejection(name, f"line {number}: {exc}")
+
+
+def _work(chunk: list[_Unit]) -> list[_Extracted | Rejection]:
+    """In a worker: read and extract a chunk of units; results in input order."""
+    results: list[_Extracted | Rejection] = []
+    for unit in chunk:
+        try:
+            for item in _read_unit(unit):
+                results.append(item if isinstance(item, Rejection) else extract_safely(item))
+        except Exception as exc:  # noqa: BLE001 - a reader bug rejects this input, not the run
+            results.append(Rejection(unit.name, f"not read: {type(exc).__name__}: {exc}"))
+    return results
+
+
+def _warm_up() -> None:
+    # Lexicon, gazetteer and matchers load on first use (~1 s): pay it once per process.
+    extract_safely(_WARM_UP)
+
+
+def _chunks(units: Iterator[_Unit | Rejection]) -> Iterator[list[_Unit] | Rejection]:
+    """Units grouped into chunks; a Rejection found while reading passes through between them."""
+    chunk: list[_Unit] = []
+    size = 0
+    for unit in units:
+        if isinstance(unit, Rejection):
+            if chunk:
+                yield chunk
+                chunk, size = [], 0
+            yield unit
+            continue
+        chunk.append(unit)
+        size += unit.size
+        if len(chunk) >= CHUNK_UNITS or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+# Chunks submitted (with their future) or rejections met while reading, in input order.
+_Window = deque[tuple[list[_Unit] | Rejection, Future[list[_Result]] | None]]
+
+
+class _Extractors:
+    """Worker processes for reading and extraction; results come back in input order.
+
+    On Linux the workers are forked from this process after it has loaded the lexicon and closed
+    its database connections (a forked SQLite or PostgreSQL connection must never be shared), so
+    the start-up cost is paid once. A worker that dies (killed, out of memory) costs only the
+    units it was given: they are retried one at a time and the one that kills a worker again is
+    rejected.
+    """
+
+    def __init__(self, jobs: int, engine: Engine):
+        self.jobs = jobs
+        self.engine = engine
+        self.fork = sys.platform == "linux" and engine.url.database not in (None, "", ":memory:")
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Extractors:
+        if self.fork:
+            _warm_up()
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def _start(self) -> None:
+        if self.fork:
+            # NOTE: close pooled connections before forking; the writer reopens them afterwards.
+            self.engine.dispose()
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        else:
+            self.executor = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+            )
+
+    def _restart(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        self._start()
+
+    def _submit(self, chunk: list[_Unit]) -> Future[list[_Extracted | Rejection]]:
+        assert self.executor is not None
+        return self.executor.submit(_work, chunk)
+
+    def run(self, units: Iterator[_Unit | Rejection]) -> Iterator[_Extracted | Rejection]:
+        """Results of every unit, in order, with at most jobs × CHUNKS_PER_WORKER chunks in flight."""
+        window: _Window = deque()
+        in_flight = 0
+        for chunk in _chunks(units):
+            if isinstance(chunk, Rejection):
+                window.append((chunk, None))
+                continue
+            window.append((chunk, self._submit(chunk)))
+            in_flight += 1
+            while in_flight >= self.jobs * CHUNKS_PER_WORKER:
+                taken = yield from self._take(window)
+                in_flight -= taken
+        while window:
+            yield from self._take(window)
+
+    def _take(self, window: _Window) -> Generator[_Result, None, int]:
+        """Yield the oldest entry's results; returns how many submitted chunks left the window."""
+        chunk, future = window.popleft()
+        if future is None:
+            assert isinstance(chunk, Rejection)
+            yield chunk
+            return 0
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            lost = [chunk] + [c for c, _ in window]
+            window.clear()
+            self._restart()
+            for item in lost:
+                if isinstance(item, Rejection):
+                    yield item
+                    continue
+                for unit in item:
+                    yield from self._alone(unit)
+            return 1 + sum(1 for item in lost[1:] if not isinstance(item, Rejection))
+        yield from results
+        return 1
+
+    def _alone(self, unit: _Unit) -> Iterator[_Extracted | Rejection]:
+        try:
+            yield from self._submit([unit]).result()
+        except BrokenProcessPool:
+            self._restart()
+            yield Rejection(unit.name, "extraction failed: the worker process died on this input")
+
+
+# -- writing ----------------------------------------------------------------------------------
 
 
 class _Writer:
-    """Writes extracted documents in batches: one transaction a batch, one savepoint a document."""
+    """Writes extracted documents in batches, one transaction a batch, each document whole or absent.
+
+    A batch is written without savepoints; if any statement of it fails, the transaction rolls
+    back and its documents are written again one transaction each, so that only the failing
+    document is rejected (savepoints cost a round trip and ~10 % of writing time per document,
+    for a failure that almost never happens).
+    """
 
     def __init__(self, engine: Engine, summary: IngestSummary, batch_size: int):
         self.engine = engine
@@ -141,33 +428,35 @@ class _Writer:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        pending = store.IdCache()
-        results: list[store.SaveResult] = []
-        rejected: list[Rejection] = []
-        now = datetime.now(UTC)
         try:
-            with self.engine.begin() as conn:
-                store.lock_writers(conn)
-                for item in batch:
-                    attempt = store.IdCache()
-                    try:
-                        # NOTE: a savepoint per document: a failure rolls back that document only.
-                        with conn.begin_nested():
-                            result = store.save_document(
-                                conn, item.document, item.candidates, now=now, known=self.known, pending=attempt
-                            )
-                    except SQLAlchemyError as exc:
-                        rejected.append(Rejection(item.document.uri, f"not stored: {type(exc).__name__}: {_first_line(exc)}"))
-                        continue
-                    pending.absorb(attempt)
-                    results.append(result)
+            results = self._write(batch)
         except SQLAlchemyError as exc:
-            # The batch's commit failed: none of it is stored; each document is named.
-            reason = f"not stored: {type(exc).__name__}: {_first_line(exc)}"
-            self.summary.rejected.extend(Rejection(item.document.uri, reason) for item in batch)
+            if len(batch) == 1:
+                self.summary.rejected.append(Rejection(batch[0].document.uri, _not_stored(exc)))
+                return
+            for item in batch:
+                try:
+                    self._count(self._write([item]))
+                except SQLAlchemyError as one:
+                    self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
+        self._count(results)
+
+    def _write(self, batch: list[_Extracted]) -> list[store.SaveResult]:
+        """Store `batch` in one transaction; raises SQLAlchemyError with nothing of it stored."""
+        pending = store.IdCache()
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            store.lock_writers(conn)
+            results = [
+                store.save_document(conn, item.document, item.candidates, now=now, known=self.known, pending=pending)
+                for item in batch
+            ]
+        # NOTE: ids join the cache only once their transaction has committed.
         self.known.absorb(pending)
-        self.summary.rejected.extend(rejected)
+        return results
+
+    def _count(self, results: list[store.SaveResult]) -> None:
         for result in results:
             if result.stored:
                 self.summary.stored += 1
@@ -177,6 +466,7 @@ class _Writer:
                 self.summary.unchanged += 1
 
 
-def _first_line(exc: SQLAlchemyError) -> str:
+def _not_stored(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
-    return (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]
+    first = (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]
+    return f"not stored: {type(exc).__name__}: {first}"

@@ -1,0 +1,219 @@
+"""Parallel ingest (--jobs): same documents and rejections as one process, order kept, failures isolated."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import timeline
+from conftest import SEEDS, TODAY
+from timeline import db, pipeline
+from timeline.errors import InputRejected
+from timeline.records import Rejection
+from timeline.sources import iter_documents
+
+needs_fork = pytest.mark.skipif(sys.platform != "linux", reason="workers inherit the patched extract only when forked")
+
+
+def _mixed_inputs(root: Path) -> tuple[list[Path], Path]:
+    """A folder of every input kind and failure sources knows, and a manifest with bad rows."""
+    folder = root / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("Talks\n\nIndia and France met in Paris on Tuesday.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# Heading\n\nThe Taliban took over Kabul on 15 August 2021.\n", encoding="utf-8")
+    (folder / "c.html").write_text(
+        "<html><head><title>Visit</title></head><body><article><p>The minister visited Delhi on "
+        "3 March 2021 for talks on counterterrorism.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (folder / "legacy.txt").write_bytes("Café talks in Genève on Monday.".encode("cp1252"))
+    (folder / "skipped.pdf").write_bytes(b"%PDF")
+    (folder / "sub" / "late.txt").write_text("Dated 1 May 2021: a statement.\n", encoding="utf-8")
+    lines = [
+        b"\xef\xbb\xbf" + json.dumps({"text": "First line with a BOM, on Monday.", "published": "2021-05-03"}).encode(),
+        b"",
+        b"{not json",
+        json.dumps({"title": "no text"}).encode(),
+        json.dumps({"text": "x" * 400, "published": "2021-05-03"}).encode(),  # over max_bytes below
+        json.dumps({"text": "Bad date.", "published": "yesterday"}).encode(),
+        json.dumps({"text": "The last line, dated by its manifest row."}).encode(),
+    ]
+    (folder / "d.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    manifest = root / "manifest.csv"
+    manifest.write_text(
+        "path,published,title,url,source\n"
+        "in/a.txt,2021-10-29,,,\n"
+        "in/sub/late.txt,not-a-date,,,\n"
+        "in/missing.txt,2021-01-01,,,\n"
+        "elsewhere.txt,2021-13-01,,,\n",
+        encoding="utf-8",
+    )
+    return [folder, root / "nowhere.txt", folder / "skipped.pdf"], manifest
+
+
+def _through_units(paths: list[Path], manifest: Path, max_bytes: int) -> list[object]:
+    items: list[object] = []
+    for unit in pipeline._units(paths, published=None, manifest=manifest, max_bytes=max_bytes):
+        items.extend([unit] if isinstance(unit, Rejection) else pipeline._read_unit(unit))
+    return items
+
+
+def test_worker_units_give_exactly_what_iter_documents_gives(tmp_path: Path) -> None:
+    paths, manifest = _mixed_inputs(tmp_path)
+    expected = list(iter_documents(paths, manifest=manifest, max_bytes=300))
+    assert any(isinstance(item, Rejection) for item in expected) and len(expected) > 10
+    assert _through_units(paths, manifest, max_bytes=300) == expected
+
+
+def test_jsonl_units_are_read_lazily(tmp_path: Path) -> None:
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(1000)), encoding="utf-8")
+    units = pipeline._units([source], published=None, manifest=None, max_bytes=10_000)
+    first = list(itertools.islice(units, 3))
+    assert [unit.number for unit in first] == [1, 2, 3]  # type: ignore[union-attr]
+
+
+def _rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    engine = db.open_engine(url)
+    try:
+        with engine.connect() as conn:
+            documents = conn.execute(text("SELECT id, sha256, uri, published FROM documents ORDER BY id")).all()
+            events = conn.execute(text("SELECT * FROM v_timeline ORDER BY event_id")).all()
+    finally:
+        engine.dispose()
+    return [tuple(r) for r in documents], [tuple(r) for r in events]
+
+
+def _ingest(url: str, paths: list[Path], jobs: int, **options: object) -> pipeline.IngestSummary:
+    engine = timeline.open_db(url)
+    try:
+        return pipeline.ingest(engine, paths, today=TODAY, jobs=jobs, **options)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def _many_articles(folder: Path) -> list[Path]:
+    """The seeds as files, and as a JSONL of 150 variants: enough for several chunks and batches."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    jsonl = folder / "variants.jsonl"
+    with jsonl.open("w", encoding="utf-8") as out:
+        for i in range(150):
+            out.write(json.dumps({"text": f"Item {i}. " + seeds[i % len(seeds)], "published": "2021-10-29"}) + "\n")
+    return [*sorted(SEEDS.glob("*.txt")), jsonl]
+
+
+def test_jobs_two_stores_the_same_database_as_one_process(db_url: str, tmp_path: Path) -> None:
+    paths = _many_articles(tmp_path)
+    one = f"sqlite:///{tmp_path / 'one.db'}"
+    timeline.init_db(one)
+    manifest = SEEDS / "manifest.csv"
+    single = _ingest(one, paths, 1, manifest=manifest, batch_size=7)
+    parallel = _ingest(db_url, paths, 2, manifest=manifest)
+    assert parallel.line() == single.line()
+    assert _normalised(_rows(db_url)) == _normalised(_rows(one))
+
+
+def _normalised(rows: tuple[list[tuple[object, ...]], list[tuple[object, ...]]]) -> object:
+    # PostgreSQL gives date objects and booleans where SQLite gives ISO text and 0/1.
+    def cell(value: object) -> object:
+        if hasattr(value, "isoformat"):
+            return value.isoformat()  # type: ignore[union-attr]
+        if isinstance(value, bool):
+            return int(value)
+        return value
+
+    return [[tuple(cell(v) for v in row) for row in table] for table in rows]
+
+
+@needs_fork
+def test_with_jobs_an_extraction_failure_rejects_only_that_document(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _many_articles(tmp_path)
+    real_extract = pipeline.extract
+
+    def failing_extract(document):  # type: ignore[no-untyped-def]
+        if document.uri.endswith("#77"):
+            raise RuntimeError("injected failure")
+        return real_extract(document)
+
+    monkeypatch.setattr(pipeline, "extract", failing_extract)
+    with pytest.raises(InputRejected) as caught:
+        _ingest(sqlite_url, paths, 2)
+    assert [(Path(name).name, reason) for name, reason in caught.value.rejected] == [
+        ("variants.jsonl#77", "extraction failed: RuntimeError: injected failure")
+    ]
+    assert caught.value.summary.stored == 5 + 149
+
+
+@needs_fork
+def test_a_worker_that_dies_costs_only_its_own_document(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _many_articles(tmp_path)
+    real_extract = pipeline.extract
+
+    def dying_extract(document):  # type: ignore[no-untyped-def]
+        if document.uri.endswith("#40"):
+            os._exit(9)  # as if killed: no exception, no result
+        return real_extract(document)
+
+    monkeypatch.setattr(pipeline, "extract", dying_extract)
+    with pytest.raises(InputRejected) as caught:
+        _ingest(sqlite_url, paths, 2)
+    assert [(Path(name).name, reason) for name, reason in caught.value.rejected] == [
+        ("variants.jsonl:40", "extraction failed: the worker process died on this input")
+    ]
+    assert caught.value.summary.stored == 5 + 149
+
+
+def test_rejections_keep_their_place_among_the_results(sqlite_url: str, tmp_path: Path) -> None:
+    paths, manifest = _mixed_inputs(tmp_path)
+    engine = timeline.open_db(sqlite_url)
+    seen: list[str] = []
+    try:
+        with pytest.raises(InputRejected) as caught:
+            pipeline.ingest(engine, paths, manifest=manifest, jobs=2, today=TODAY, max_bytes=300, progress=seen.append)
+    finally:
+        engine.dispose()
+    expected = [
+        item.name if isinstance(item, Rejection) else item.uri
+        for item in iter_documents(paths, manifest=manifest, max_bytes=300)
+    ]
+    assert seen == expected
+    assert [name for name, _ in caught.value.rejected] == [
+        item.name for item in iter_documents(paths, manifest=manifest, max_bytes=300) if isinstance(item, Rejection)
+    ]
+
+
+def test_reading_ahead_is_bounded(sqlite_url: str, tmp_path: Path) -> None:
+    pulled = 0
+
+    def counted(units: Iterator[object]) -> Iterator[object]:
+        nonlocal pulled
+        for unit in units:
+            pulled += 1
+            yield unit
+
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(5000)), encoding="utf-8")
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with pipeline._Extractors(2, engine) as extractors:
+            units = counted(pipeline._units([source], published=None, manifest=None, max_bytes=10_000))
+            results = extractors.run(units)  # type: ignore[arg-type]
+            next(results)
+            ahead = 2 * pipeline.CHUNKS_PER_WORKER * pipeline.CHUNK_UNITS
+            assert pulled <= ahead + pipeline.CHUNK_UNITS
+            assert sum(1 for _ in results) == 4999
+    finally:
+        engine.dispose()

@@ -21,6 +21,8 @@ class StoredEvent:
     country_code: str | None
     actors: frozenset[str]
     curated: bool
+    date_precision: str | None = None
+    date_approximate: bool = False
 
 
 def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tuple[int, str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
@@ -75,6 +75,21 @@ def _dialect(conn: Connection) -> Any:
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_or_skip(conn: Connection, table: Any, *conflict: str, returning: Any = None) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for `table`, built once per dialect (ingest runs it per row)."""
+    key = (conn.dialect.name, f"{table.name}:{','.join(conflict)}:{returning is not None}")
+    stmt = _UPSERTS.get(key)
+    if stmt is None:
+        stmt = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=list(conflict) or None)
+        if returning is not None:
+            stmt = stmt.returning(returning)
+        _UPSERTS[key] = stmt
+    return stmt
+
+
 def lock_writers(conn: Connection) -> None:
     """Take the writers' lock for this transaction (PostgreSQL; SQLite holds it since BEGIN IMMEDIATE)."""
     if conn.dialect.name == "postgresql":
@@ -113,9 +128,7 @@ def save_document(
     }
     # NOTE: the document row goes first: ON CONFLICT makes concurrent ingests of the same text
     # resolve to one row, and the one that finds it stored writes nothing else.
-    stmt = (
-        _dialect(conn).insert(documents).on_conflict_do_nothing(index_elements=["sha256"]).returning(documents.c.id)
-    )
+    stmt = _insert_or_skip(conn, documents, "sha256", returning=documents.c.id)
     document_id = conn.execute(stmt, row).scalar()
     if document_id is None:
         existing = conn.execute(select(documents.c.id).where(documents.c.sha256 == document.sha256)).scalar_one()
@@ -131,10 +144,8 @@ def save_document(
     for candidate in candidates:
         neighbours = _stored_neighbours(conn, candidate, [actor_ids[a.name] for a in candidate.actors])
         seen = {event.event_id for event in neighbours}
-        match = find_match(
-            candidate,
-            neighbours + [e for e in local if e.event_type == candidate.event_type and e.event_id not in seen],
-        )
+        options = neighbours + [e for e in local if e.event_type == candidate.event_type and e.event_id not in seen]
+        match = find_match(candidate, options)
         if match is None:
             event_id = _insert_event(conn, candidate, _place_id(conn, candidate.place, known, pending), now)
             local.append(_as_stored(event_id, candidate))
@@ -142,7 +153,8 @@ def save_document(
             created += 1
         else:
             event_id, reason = match
-            refined = _refine_dates(conn, event_id, candidate, document_id, now)
+            matched = next(e for e in options if e.event_id == event_id)
+            refined = _refine_dates(conn, matched, candidate, document_id, now)
             if refined is not None:
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
@@ -151,9 +163,9 @@ def save_document(
         for ref in candidate.actors:
             key = (event_id, actor_ids[ref.name], ref.role)
             actor_rows[key] = {"event_id": key[0], "actor_id": key[1], "role": key[2]}
-    conn.execute(_dialect(conn).insert(event_sources).on_conflict_do_nothing(), source_rows)
+    conn.execute(_insert_or_skip(conn, event_sources), source_rows)
     if actor_rows:
-        conn.execute(_dialect(conn).insert(event_actors).on_conflict_do_nothing(), list(actor_rows.values()))
+        conn.execute(_insert_or_skip(conn, event_actors), list(actor_rows.values()))
     return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged)
 
 
@@ -169,13 +181,8 @@ def _is_more_precise(candidate: EventCandidate, start: date, end: date, approxim
     return approximate or not candidate.date_approximate
 
 
-_EVENT_DATES = text(
-    "SELECT date_start, date_end, date_precision, date_approximate, curated FROM events WHERE id = :id"
-).columns(date_start=Date, date_end=Date, date_precision=String, date_approximate=Boolean, curated=Boolean)
-
-
 def _refine_dates(
-    conn: Connection, event_id: int, candidate: EventCandidate, document_id: int, now: datetime
+    conn: Connection, row: StoredEvent, candidate: EventCandidate, document_id: int, now: datetime
 ) -> str | None:
     """Give a non-curated event the candidate's date when it is more precise; the note, or None.
 
@@ -184,7 +191,7 @@ def _refine_dates(
     """
     if candidate.date_start is None or candidate.date_end is None:
         return None  # an undated candidate has nothing more precise to give
-    row = conn.execute(_EVENT_DATES, {"id": event_id}).one()
+    event_id = row.event_id
     if row.curated or row.date_start is None or row.date_end is None:
         return None
     if not _is_more_precise(candidate, row.date_start, row.date_end, bool(row.date_approximate)):
@@ -216,9 +223,12 @@ def _span_text(start: date, end: date, precision: str | None, approximate: bool)
 
 
 def _with_dates(event: StoredEvent, candidate: EventCandidate) -> StoredEvent:
-    return StoredEvent(
-        event.event_id, event.event_type, candidate.date_start, candidate.date_end,
-        event.place, event.country_code, event.actors, event.curated,
+    return replace(
+        event,
+        date_start=candidate.date_start,
+        date_end=candidate.date_end,
+        date_precision=candidate.date_precision,
+        date_approximate=candidate.date_approximate,
     )
 
 
@@ -233,17 +243,20 @@ def _as_stored(event_id: int, candidate: EventCandidate) -> StoredEvent:
         country_code=place.country_code if place else None,
         actors=frozenset(actor.name for actor in candidate.actors),
         curated=False,
+        date_precision=candidate.date_precision,
+        date_approximate=candidate.date_approximate,
     )
 
 
-_NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, p.name, p.country_code
+_NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,
+    e.date_approximate, p.name, p.country_code
 FROM events e LEFT JOIN places p ON p.id = e.place_id
 WHERE e.event_type = :event_type AND """
 # Built once: statement objects compiled from text are cached by SQLAlchemy, and ingest runs
 # these per candidate.
 _NEIGHBOUR_COLUMNS = {
     "id": Integer, "event_type": String, "date_start": Date, "date_end": Date, "curated": Boolean,
-    "name": String, "country_code": String,
+    "date_precision": String, "date_approximate": Boolean, "name": String, "country_code": String,
 }
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
 _SHARES_AN_ACTOR = "e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN :actor_ids)"
@@ -310,6 +323,8 @@ def _stored_neighbours(conn: Connection, candidate: EventCandidate, candidate_ac
             country_code=row.country_code,
             actors=frozenset(names[row.id]),
             curated=bool(row.curated),
+            date_precision=row.date_precision,
+            date_approximate=bool(row.date_approximate),
         )
         for row in rows
     ]
@@ -374,7 +389,7 @@ def _place_id(conn: Connection, place: PlaceRef | None, known: IdCache, pending:
             "longitude": place.longitude,
             "geonameid": place.geonameid,
         }
-        conn.execute(_dialect(conn).insert(places).on_conflict_do_nothing(), values)
+        conn.execute(_insert_or_skip(conn, places), values)
         found = conn.execute(query).scalar_one()
     pending.places[key] = int(found)
     return int(found)
@@ -392,7 +407,7 @@ def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pendi
     if missing:
         # NOTE: sorted inserts: concurrent writers take row locks in one order (no deadlock).
         rows = [{"name": n, "kind": by_name[n].kind, "title": by_name[n].title} for n in missing]
-        conn.execute(_dialect(conn).insert(actors).on_conflict_do_nothing(index_elements=["name"]), rows)
+        conn.execute(_insert_or_skip(conn, actors, "name"), rows)
         found = conn.execute(
             select(actors.c.name, actors.c.id).where(actors.c.name.in_(bindparam("names", expanding=True))),
             {"names": missing},
@@ -407,7 +422,7 @@ def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pendi
         if (ids[name], alias) not in known.aliases
     ]
     if alias_rows:
-        conn.execute(_dialect(conn).insert(actor_aliases).on_conflict_do_nothing(), alias_rows)
+        conn.execute(_insert_or_skip(conn, actor_aliases), alias_rows)
         pending.aliases.update((row["actor_id"], row["alias"]) for row in alias_rows)
     return ids
 

@@ -52,6 +52,8 @@ def _sqlite_db(folder: Path, size: int, regenerate: bool) -> str:
             conn.exec_driver_sql("ANALYZE")
         engine.dispose()
         print(f"  generated {size} events in {time.perf_counter() - started:.1f} s", flush=True)
+    else:
+        timeline.init_db(url)  # a database generated before the latest migration is upgraded in place
     return url
 
 
@@ -76,6 +78,8 @@ def _pg_db(base: str, size: int, regenerate: bool) -> str:
         with engine.connect() as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
         engine.dispose()
+    else:
+        timeline.init_db(url)
     return url
 
 
@@ -90,7 +94,7 @@ def _best(func: Any) -> tuple[float, Any]:
 
 
 def _plan(engine: Any, definition: Any, filters: Any) -> list[str]:
-    condition, params = where_clause(filters, "t")
+    condition, params = where_clause(filters, "t", engine.dialect.name)
     sql = prepare_sql(definition.find_file("query.sql").read_text(encoding="utf-8"), condition)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":

@@ -85,6 +85,6 @@ def list_events(engine: Engine, filters: Filters | None = None) -> list[dict[str
     """v_timeline rows matching `filters`, chronological, undated last; [] when none."""
     from timeline.queries import fetch_dicts
 
-    condition, params = where_clause(filters or Filters())
+    condition, params = where_clause(filters or Filters(), "t", engine.dialect.name)
     sql = resources.files("timeline").joinpath("sql/events.sql").read_text(encoding="utf-8")
     return fetch_dicts(engine, sql.replace("{where}", condition), params)

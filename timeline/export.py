@@ -28,7 +28,7 @@ PRODID = "-//timeline//timeline export//EN"
 
 def fetch_timeline(engine: Engine, filters: Filters | None = None) -> list[dict[str, Any]]:
     """v_timeline rows matching `filters`, chronological, undated last; [] when none."""
-    condition, params = where_clause(filters or Filters(), "t")
+    condition, params = where_clause(filters or Filters(), "t", engine.dialect.name)
     source = resources.files("timeline").joinpath("sql/events.sql").read_text(encoding="utf-8")
     rows = fetch_dicts(engine, prepare_sql(source, condition), bind_values(engine, params))
     for row in rows:

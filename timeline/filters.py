@@ -56,15 +56,38 @@ def make_filters(
     return Filters(date_from, date_to, tuple(types), actor or None, place or None, text or None)
 
 
-def where_clause(filters: Filters, alias: str = "t") -> tuple[str, dict[str, Any]]:
+# SQLite: the events overlapping --from/--to found through ix_events_span_date_start (migration
+# 0002): the distinct event lengths L are read by skipping through that index, then one bounded
+# index range per length (date_start between --from - L and --to). A plain (date_start, date_end)
+# index can bound only date_start <= --to, so a recent window would walk the index entries of
+# every earlier event. NOTE: each length's ids come back through a correlated subquery and
+# json_each, not a join: SQLite 3.40 answers that join with a Bloom filter over the expression
+# index and loses rows. The length must be spelt exactly as the index spells it.
+_SQLITE_WINDOW = (
+    "{alias}.event_id IN (WITH RECURSIVE w_spans(days) AS ("
+    "SELECT MIN(SPAN) FROM events w_e"
+    " UNION ALL SELECT (SELECT MIN(SPAN) FROM events w_e WHERE SPAN > w_spans.days)"
+    " FROM w_spans WHERE w_spans.days IS NOT NULL)"
+    " SELECT w_ids.value FROM w_spans, json_each((SELECT json_group_array(w_e.id) FROM events w_e"
+    " WHERE SPAN = w_spans.days"
+    " AND w_e.date_start >= date(:f_from, '-' || CAST(w_spans.days AS INTEGER) || ' days'){upper})) w_ids)"
+).replace("SPAN", "julianday(w_e.date_end) - julianday(w_e.date_start)")
+
+
+def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None) -> tuple[str, dict[str, Any]]:
     """SQL condition over v_timeline rows aliased `alias`, and its bound parameters.
 
     Article text and filter values are always bound, never interpolated; an event overlaps
     the period when it starts on or before --to and ends on or after --from. Undated events
-    are kept unless a period is given.
+    are kept unless a period is given. `dialect` "sqlite" adds an equivalent test that the
+    window index answers, so that the cost follows the events in the period (any other value:
+    the portable condition alone).
     """
     conditions: list[str] = []
     params: dict[str, Any] = {}
+    if filters.date_from and dialect == "sqlite":
+        upper = " AND w_e.date_start <= :f_to" if filters.date_to else ""
+        conditions.append(_SQLITE_WINDOW.format(alias=alias, upper=upper))
     if filters.date_from:
         conditions.append(f"{alias}.date_end >= :f_from")
         params["f_from"] = filters.date_from

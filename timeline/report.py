@@ -103,7 +103,8 @@ class Rendered:
 class Row(dict):  # type: ignore[type-arg]
     """A result row: a dict whose columns templates can also read as attributes (`e.title`).
 
-    Jinja tries attributes first; answering them directly spares an exception per lookup.
+    Report environments look a dict's items up before its attributes (templating.py); Python
+    code may use attributes too.
     """
 
     __slots__ = ()
@@ -372,7 +373,7 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
 
 def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every query of the report with the filters and parameters bound; raises ReportError naming the file."""
-    condition, filter_params = where_clause(filters, "t")
+    condition, filter_params = where_clause(filters, "t", engine.dialect.name)
     bound = {**filter_params, **params}
     prepared: list[tuple[str, str, str]] = []
     for name, filename in definition.queries.items():
@@ -396,7 +397,12 @@ def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params:
             values = {key: _bind_value(engine, bound[key]) for key in statement.compile().params}
             try:
                 result = conn.execute(statement, values)
-                results[name] = _make_rows(list(result.keys()), result.fetchall())
+                # The DBAPI's tuples as they are: text() columns have no result processing to apply,
+                # and SQLAlchemy's per-row wrapping costs as much as the query on a large window.
+                columns = list(result.keys())
+                raw = result.cursor.fetchall() if result.cursor is not None else []
+                result.close()
+                results[name] = _make_rows(columns, raw)
             except DBAPIError as exc:
                 message = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
                 line = _sql_error_line(sql, str(exc.orig) if exc.orig is not None else message)
@@ -405,17 +411,20 @@ def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params:
             except SQLAlchemyError as exc:
                 raise ReportError(f"report '{definition.name}': {filename}: {exc}") from exc
     for link in definition.attach:
+        key, name = link.key, link.name
+        for query in (link.query, link.to):
+            if results[query] and key not in results[query][0]:  # every row of a query has the same columns
+                raise ReportError(f"report '{definition.name}': {definition.queries[query]}: "
+                                  f"no column {key!r} to attach by")
         by_key: dict[Any, list[dict[str, Any]]] = {}
         for row in results[link.query]:
-            if link.key not in row:
-                raise ReportError(f"report '{definition.name}': {definition.queries[link.query]}: "
-                                  f"no column {link.key!r} to attach by")
-            by_key.setdefault(row[link.key], []).append(row)
+            found = by_key.get(row[key])
+            if found is None:
+                by_key[row[key]] = [row]
+            else:
+                found.append(row)
         for row in results[link.to]:
-            if link.key not in row:
-                raise ReportError(f"report '{definition.name}': {definition.queries[link.to]}: "
-                                  f"no column {link.key!r} to attach by")
-            row[link.name] = by_key.get(row[link.key], [])
+            row[name] = by_key.get(row[key], [])
     return results
 
 

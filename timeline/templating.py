@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -69,7 +70,28 @@ def escape_markdown(value: Any) -> MarkdownText:
     """
     if isinstance(value, MarkdownText):
         return value
-    text = "" if value is None else str(value)
+    kind = type(value)
+    if kind is int and value >= 0:
+        return MarkdownText(value)
+    text = value if kind is str else "" if value is None else str(value)
+    if len(text) > _MD_CACHE_LENGTH:
+        return _escape_markdown_text(text)
+    # Briefings repeat the same types, places, actors, labels and titles on every event; long
+    # text (summaries, sentences) rarely repeats and is not kept.
+    cached = _MD_CACHE.get(text)
+    if cached is None:
+        if len(_MD_CACHE) >= _MD_CACHE_SIZE:
+            _MD_CACHE.clear()
+        cached = _MD_CACHE[text] = _escape_markdown_text(text)
+    return cached
+
+
+_MD_CACHE: dict[str, MarkdownText] = {}
+_MD_CACHE_SIZE = 20_000
+_MD_CACHE_LENGTH = 120
+
+
+def _escape_markdown_text(text: str) -> MarkdownText:
     text = " ".join(text.split())
     if not _MD_ANY.search(text):
         return MarkdownText(text)
@@ -159,8 +181,12 @@ def describe_date(start: Any, end: Any = None, precision: Any = None, approximat
     first = as_date(start)
     if first is None:
         return "undated"
-    last = as_date(end) or first
-    kind = str(precision or "day")
+    return _describe_span(first, as_date(end) or first, str(precision or "day"), bool(approximate))
+
+
+@lru_cache(maxsize=8192)
+def _describe_span(first: date, last: date, kind: str, approximate: bool) -> str:
+    """describe_date of a resolved span; many events share one, so the text is cached."""
     text: str
     part = _part_of_month(first, last) if approximate else None
     if part and kind in ("day", "week", "month"):
@@ -341,6 +367,23 @@ def _ticks(low: date, high: date, left: int, plot: float, days: int, label_y: in
             for day, label in points]
 
 
+class ReportEnvironment(Environment):
+    """A Jinja environment that reads `row.column` from a dict's items before its attributes.
+
+    Rows are dicts: Jinja's default tries the attribute first, fails, and only then looks the
+    item up, which costs more than the rest of an event's rendering. A key that shadows a dict
+    method (a column named `items`) reads as the column, as the template author meant.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict):
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class RecordingLoader(FileSystemLoader):
     """A FileSystemLoader that remembers the files it loaded, so builds can hash what a report used."""
 
@@ -362,11 +405,11 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
     """
     loader = RecordingLoader(search_path)
     if markdown:
-        env = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=False,
+        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=False,
                           finalize=escape_markdown, keep_trailing_newline=True,
                           trim_blocks=True, lstrip_blocks=True)
     else:
-        env = Environment(loader=loader, undefined=StrictUndefined, autoescape=True, auto_reload=False,
+        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=True, auto_reload=False,
                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         when=describe_event_date,

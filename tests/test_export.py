@@ -118,3 +118,14 @@ def test_cli_export_writes_each_format(export_db: str, runner: CliRunner, tmp_pa
         assert target.stat().st_size > 0
     result = runner.invoke(cli, ["export", "--format", "xml", "--db", export_db])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"])
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(text: str) -> None:
+    from timeline.export import to_csv
+
+    row = {column: None for column in COLUMNS} | {"event_id": 1, "title": text, "summary": "plain"}
+    parsed = list(csv.reader(io.StringIO(to_csv([row]))))
+    assert parsed[1][COLUMNS.index("title")] == "'" + text
+    assert parsed[1][COLUMNS.index("summary")] == "plain"
+    assert parsed[1][COLUMNS.index("event_id")] == "1"

@@ -18,6 +18,7 @@ import timeline
 from timeline import db
 from timeline.config import Settings, load_settings, redact_url
 from timeline.errors import InputRejected, TimelineError
+from timeline.export import inert_cell
 from timeline.filters import Filters, make_filters
 from timeline.records import EVENT_TYPES
 
@@ -116,7 +117,8 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_cell(value) for value in row] for row in rows])
+        # Article text stays data in spreadsheets too (see export.inert_cell).
+        writer.writerows([[inert_cell(_cell(value)) for value in row] for row in rows])
         return buffer.getvalue()
     cells = [[_cell(value).replace("\n", " ") for value in row] for row in rows]
     cells = [[value if len(value) <= 80 else value[:79] + "…" for value in row] for row in cells]

@@ -44,8 +44,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Spreadsheets run a cell that starts with one of these as a formula ("=HYPERLINK(…)"): article
+# text must stay data, so such a cell gets a leading apostrophe, which they show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: Any) -> Any:
+    """A text value made safe to open in a spreadsheet; other values unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """RFC 4180 CSV with a header row of COLUMNS; booleans as true/false, None as empty."""
+    """RFC 4180 CSV with a header row of COLUMNS; booleans as true/false, None as empty.
+
+    Text that a spreadsheet would run as a formula is prefixed with an apostrophe.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -58,7 +73,7 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
             elif value is None:
                 cells.append("")
             else:
-                cells.append(_plain(value))
+                cells.append(inert_cell(_plain(value)))
         writer.writerow(cells)
     return buffer.getvalue()
 

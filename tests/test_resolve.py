@@ -130,3 +130,20 @@ def test_a_curated_event_is_matched_and_the_reason_says_it_stays_as_corrected() 
 
 def test_nothing_stored_means_a_new_event() -> None:
     assert find_match(candidate(), []) is None
+
+
+def test_statements_by_one_country_on_one_day_stay_apart() -> None:
+    day = date(1987, 3, 3)
+    said = candidate("statement", day, day, actors=("United States",))
+    assert find_match(said, [stored(event_type="statement", start=day, end=day, actors=("United States",))]) is None
+
+
+def test_a_joint_statement_or_the_same_speaker_merges() -> None:
+    day = date(2021, 10, 28)
+    joint = candidate("statement", day, day)
+    assert find_match(joint, [stored(event_type="statement", start=day, end=day)]) is not None
+    kirby = EventCandidate(
+        event_type="statement", title="t", summary="s", sentence="s", char_start=0, char_end=1,
+        date_start=day, date_end=day, actors=(ActorRef("John Kirby", "person", "speaker"),),
+    )
+    assert find_match(kirby, [stored(event_type="statement", start=day, end=day, actors=("John Kirby",))]) is not None

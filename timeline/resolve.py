@@ -61,6 +61,10 @@ def _same_event(candidate: EventCandidate, event: StoredEvent) -> str | None:
     if names and event.actors:
         if len(shared) < min(2, len(names), len(event.actors)):
             return None
+        if candidate.event_type == "statement" and len(shared) < 2 and not _shares_a_person(candidate, shared):
+            # One country "said" many things on one day: a statement is the same one only when two
+            # parties made it together or the same person made it.
+            return None
         who = f"shared actors {', '.join(sorted(shared))}"
     elif candidate.place is not None and event.place and dates != "both undated":
         # Nobody named on one side: same type, overlapping dates and a compatible place suffice
@@ -100,6 +104,10 @@ def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:
         return False
     # A country and a city in it are compatible ("in Afghanistan" / "in Kabul"); two cities are not.
     return place.kind == "country" or _same_name(place.country, event.place)
+
+
+def _shares_a_person(candidate: EventCandidate, shared: frozenset[str]) -> bool:
+    return any(actor.kind == "person" and actor.name in shared for actor in candidate.actors)
 
 
 def _names(candidate: EventCandidate) -> frozenset[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import SEEDS, TODAY
-from timeline import db, pipeline
+from timeline import db, pipeline, sources
 from timeline.errors import InputRejected
 from timeline.records import Rejection
 from timeline.sources import iter_documents
@@ -62,8 +62,8 @@ def _mixed_inputs(root: Path) -> tuple[list[Path], Path]:
 
 def _through_units(paths: list[Path], manifest: Path, max_bytes: int) -> list[object]:
     items: list[object] = []
-    for unit in pipeline._units(paths, published=None, manifest=manifest, max_bytes=max_bytes):
-        items.extend([unit] if isinstance(unit, Rejection) else pipeline._read_unit(unit))
+    for unit in sources.iter_units(paths, published=None, manifest=manifest, max_bytes=max_bytes):
+        items.extend([unit] if isinstance(unit, Rejection) else sources.read_unit(unit))
     return items
 
 
@@ -77,7 +77,7 @@ def test_worker_units_give_exactly_what_iter_documents_gives(tmp_path: Path) -> 
 def test_jsonl_units_are_read_lazily(tmp_path: Path) -> None:
     source = tmp_path / "many.jsonl"
     source.write_text("".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(1000)), encoding="utf-8")
-    units = pipeline._units([source], published=None, manifest=None, max_bytes=10_000)
+    units = sources.iter_units([source], published=None, manifest=None, max_bytes=10_000)
     first = list(itertools.islice(units, 3))
     assert [unit.number for unit in first] == [1, 2, 3]  # type: ignore[union-attr]
 
@@ -209,7 +209,7 @@ def test_reading_ahead_is_bounded(sqlite_url: str, tmp_path: Path) -> None:
     engine = timeline.open_db(sqlite_url)
     try:
         with pipeline._Extractors(2, engine) as extractors:
-            units = counted(pipeline._units([source], published=None, manifest=None, max_bytes=10_000))
+            units = counted(sources.iter_units([source], published=None, manifest=None, max_bytes=10_000))
             results = extractors.run(units)  # type: ignore[arg-type]
             next(results)
             ahead = 2 * pipeline.CHUNKS_PER_WORKER * pipeline.CHUNK_UNITS

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import stat
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -22,7 +20,7 @@ from timeline.config import DEFAULT_MAX_BYTES
 from timeline.errors import InputRejected
 from timeline.extract import extract
 from timeline.records import Document, EventCandidate, Rejection
-from timeline.sources import ManifestEntry, iter_documents
+from timeline.sources import iter_documents
 
 # A publication date this far past the clock is a mistake, not a time zone (DESIGN: nothing made up).
 FUTURE_SLACK = timedelta(days=1)
@@ -109,7 +107,7 @@ def ingest(
         )
         _consume(results, writer, summary, limit, progress)
     else:
-        units = _units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
+        units = sources.iter_units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
         with _Extractors(jobs, engine) as extractors:
             _consume(extractors.run(units), writer, summary, limit, progress)
     if summary.rejected:
@@ -141,129 +139,23 @@ def _consume(
 
 # -- parallel extraction ----------------------------------------------------------------------
 #
-# The reading that is cheap and must stay in order (walking folders, the manifest, splitting a
-# JSONL file into lines) happens here; everything CPU-heavy and pure (decoding, normalising,
-# boilerplate, hashing, extraction) happens in the workers, which send back the Document and its
-# candidates. The units mirror sources.iter_documents exactly; tests/test_pipeline_jobs.py
-# checks that both give the same documents and rejections.
+# The reading that is cheap and must stay in order (sources.iter_units: walking folders, the
+# manifest, splitting a JSONL file into lines) happens here; everything CPU-heavy and pure
+# (sources.read_unit: decoding, normalising, boilerplate, hashing; then extraction) happens in
+# the workers, which send back the Document and its candidates. sources.iter_documents is the
+# same two steps in one process.
 
 
-@dataclass(frozen=True)
-class _FileUnit:
-    """A file the worker reads whole through sources (text, Markdown, HTML, or any failure)."""
-
-    path: Path
-    entry: ManifestEntry | None
-    option: date | None
-    max_bytes: int
-
-    @property
-    def name(self) -> str:
-        return str(self.path)
-
-    @property
-    def size(self) -> int:
-        # Unknown until the worker reads it (up to max_bytes): at most 8 files to a chunk.
-        return CHUNK_BYTES // 8
-
-
-@dataclass(frozen=True)
-class _LineUnit:
-    """One line of a JSONL file, read here; the worker turns it into a Document or a Rejection."""
-
-    path: Path
-    number: int
-    raw: bytes | None  # None: the line was over max_bytes (only its number is kept)
-    entry: ManifestEntry | None
-    option: date | None
-    max_bytes: int
-
-    @property
-    def name(self) -> str:
-        return f"{self.path}:{self.number}"
-
-    @property
-    def size(self) -> int:
-        return len(self.raw or b"")
-
-
-_Unit = _FileUnit | _LineUnit
+_Unit = sources.FileUnit | sources.LineUnit
 _Result = _Extracted | Rejection
 
 
-def _units(
-    paths: Sequence[Path], *, published: date | None, manifest: Path | None, max_bytes: int
-) -> Iterator[_Unit | Rejection]:
-    """sources.iter_documents, with the decoding left to the workers: the same order, the same rejections."""
-    entries = sources.read_manifest(manifest) if manifest is not None else {}
-    skip = {sources._resolve(manifest)} if manifest is not None else set()
-    used: set[Path] = set()
-    for entry in entries.values():
-        if entry.problem is not None and not os.path.exists(entry.path):
-            used.add(entry.path)
-            yield Rejection(f"{manifest}:{entry.line}", entry.problem)
-    for path in paths:
-        for file, rejection in sources._walk(Path(path)):
-            if rejection is not None:
-                yield rejection
-                continue
-            resolved = sources._resolve(file)
-            if resolved in skip:
-                continue
-            row = entries.get(resolved)
-            if row is not None:
-                used.add(row.path)
-                if row.problem is not None:
-                    yield Rejection(str(file), f"manifest {manifest} line {row.line}: {row.problem}")
-                    continue
-            yield from _file_units(file, row, published, max_bytes)
-    for entry in entries.values():
-        if entry.problem is not None and entry.path not in used:
-            yield Rejection(f"{manifest}:{entry.line}", entry.problem)
-
-
-def _file_units(
-    path: Path, entry: ManifestEntry | None, option: date | None, max_bytes: int
-) -> Iterator[_Unit | Rejection]:
-    whole = _FileUnit(path, entry, option, max_bytes)
-    if path.suffix.lower() not in sources.JSONL_SUFFIXES:
-        yield whole
-        return
-    try:
-        regular = stat.S_ISREG(path.stat().st_mode)
-        handle = path.open("rb") if regular else None
-    except OSError:
-        handle = None
-    if handle is None:
-        yield whole  # not readable as lines: the worker's sources._read_file names the reason
-        return
-    with handle:
-        try:
-            for number, raw in sources._jsonl_lines(handle, max_bytes):
-                yield _LineUnit(path, number, raw, entry, option, max_bytes)
-        except OSError as exc:
-            yield Rejection(str(path), sources._os_reason(exc))
-
-
-def _read_unit(unit: _Unit) -> Iterator[Document | Rejection]:
-    """The Documents and Rejections of one unit, as sources.iter_documents gives them."""
-    if isinstance(unit, _FileUnit):
-        yield from sources._read_file(unit.path, unit.entry, unit.option, unit.max_bytes)
-        return
-    # NOTE: mirrors sources._jsonl_items for one line.
-    name, number, raw = unit.name, unit.number, unit.raw
-    if raw is None:
-        reason = f"line {number}: over {unit.max_bytes:,} bytes; the limit is {unit.max_bytes:,} (setting max_bytes)"
-        yield Rejection(name, reason)
-        return
-    if number == 1:
-        raw = raw.removeprefix(b"\xef\xbb\xbf")
-    if not raw.strip():
-        return
-    try:
-        yield sources._jsonl_document(raw, number, unit.path, unit.entry, unit.option)
-    except sources.UnreadableInput as exc:
-        yield Rejection(name, f"line {number}: {exc}")
+def _unit_size(unit: _Unit) -> int:
+    """Bytes a unit adds to a chunk: a line's length; a whole file is unknown until read (up to
+    max_bytes), so at most 8 files go to a chunk."""
+    if isinstance(unit, sources.LineUnit):
+        return len(unit.raw or b"")
+    return CHUNK_BYTES // 8
 
 
 def _work(chunk: list[_Unit]) -> list[_Extracted | Rejection]:
@@ -271,7 +163,7 @@ def _work(chunk: list[_Unit]) -> list[_Extracted | Rejection]:
     results: list[_Extracted | Rejection] = []
     for unit in chunk:
         try:
-            for item in _read_unit(unit):
+            for item in sources.read_unit(unit):
                 results.append(item if isinstance(item, Rejection) else extract_safely(item))
         except Exception as exc:  # noqa: BLE001 - a reader bug rejects this input, not the run
             results.append(Rejection(unit.name, f"not read: {type(exc).__name__}: {exc}"))
@@ -295,7 +187,7 @@ def _chunks(units: Iterator[_Unit | Rejection]) -> Iterator[list[_Unit] | Reject
             yield unit
             continue
         chunk.append(unit)
-        size += unit.size
+        size += _unit_size(unit)
         if len(chunk) >= CHUNK_UNITS or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0

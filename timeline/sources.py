@@ -604,6 +604,59 @@ def iter_documents(
     documents with no date of their own. Yields nothing for no paths. Raises ConfigError only
     when the manifest itself cannot be used (see read_manifest).
     """
+    for unit in iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes):
+        if isinstance(unit, Rejection):
+            yield unit
+        else:
+            yield from read_unit(unit)
+
+
+@dataclass(frozen=True)
+class FileUnit:
+    """A file to read whole (text, Markdown, HTML, or a JSONL file that cannot be read as lines)."""
+
+    path: Path
+    entry: ManifestEntry | None
+    option: date | None
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class LineUnit:
+    """One line of a JSONL file, already read; read_unit turns it into a Document or a Rejection."""
+
+    path: Path
+    number: int
+    raw: bytes | None  # None: the line was over max_bytes (only its number is kept)
+    entry: ManifestEntry | None
+    option: date | None
+    max_bytes: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.path}:{self.number}"
+
+
+Unit = FileUnit | LineUnit
+
+
+def iter_units(
+    paths: Sequence[Path],
+    *,
+    published: date | None = None,
+    manifest: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Unit | Rejection]:
+    """The inputs under `paths` as units to read, in iter_documents' order, with the walk's rejections.
+
+    The cheap, ordered part of reading (walking folders, the manifest, splitting JSONL into
+    lines); read_unit does the rest, so that the ingest pipeline can run it in worker processes.
+    Raises ConfigError only when the manifest itself cannot be used.
+    """
     entries = read_manifest(manifest) if manifest is not None else {}
     # The manifest may sit in a folder being ingested; as a .jsonl it would read as documents.
     skip = {_resolve(manifest)} if manifest is not None else set()
@@ -626,11 +679,44 @@ def iter_documents(
                 if row.problem is not None:
                     yield Rejection(str(file), f"manifest {manifest} line {row.line}: {row.problem}")
                     continue
-            yield from _read_file(file, row, published, max_bytes)
+            yield from _file_units(file, row, published, max_bytes)
     for entry in entries.values():
         # A bad row whose file was not among the inputs is still named once.
         if entry.problem is not None and entry.path not in used:
             yield Rejection(f"{manifest}:{entry.line}", entry.problem)
+
+
+def _file_units(
+    path: Path, entry: ManifestEntry | None, option: date | None, max_bytes: int
+) -> Iterator[Unit | Rejection]:
+    whole = FileUnit(path, entry, option, max_bytes)
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        yield whole
+        return
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+        handle = path.open("rb") if regular else None
+    except OSError:
+        handle = None
+    if handle is None:
+        yield whole  # not readable as lines: reading it whole names the reason
+        return
+    with handle:
+        try:
+            for number, raw in _jsonl_lines(handle, max_bytes):
+                yield LineUnit(path, number, raw, entry, option, max_bytes)
+        except OSError as exc:
+            yield Rejection(str(path), _os_reason(exc))
+
+
+def read_unit(unit: Unit) -> Iterator[Document | Rejection]:
+    """The Documents and Rejections of one unit (pure but for reading a FileUnit's file)."""
+    if isinstance(unit, FileUnit):
+        yield from _read_file(unit.path, unit.entry, unit.option, unit.max_bytes)
+        return
+    item = _line_item(unit.path, unit.number, unit.raw, unit.entry, unit.option, unit.max_bytes)
+    if item is not None:
+        yield item
 
 
 def _resolve(path: Path) -> Path:
@@ -910,19 +996,27 @@ def _jsonl_items(
     path: Path, handle: io.BufferedReader, entry: ManifestEntry | None, option: date | None, max_bytes: int
 ) -> Iterator[Document | Rejection]:
     for number, raw in _jsonl_lines(handle, max_bytes):
-        name = f"{path}:{number}"
-        if raw is None:
-            reason = f"line {number}: over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)"
-            yield Rejection(name, reason)
-            continue
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
-            continue
-        try:
-            yield _jsonl_document(raw, number, path, entry, option)
-        except UnreadableInput as exc:
-            yield Rejection(name, f"line {number}: {exc}")
+        item = _line_item(path, number, raw, entry, option, max_bytes)
+        if item is not None:
+            yield item
+
+
+def _line_item(
+    path: Path, number: int, raw: bytes | None, entry: ManifestEntry | None, option: date | None, max_bytes: int
+) -> Document | Rejection | None:
+    """One JSONL line as a Document or a Rejection; None for a blank line."""
+    name = f"{path}:{number}"
+    if raw is None:
+        reason = f"line {number}: over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)"
+        return Rejection(name, reason)
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        return None
+    try:
+        return _jsonl_document(raw, number, path, entry, option)
+    except UnreadableInput as exc:
+        return Rejection(name, f"line {number}: {exc}")
 
 
 def _jsonl_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:

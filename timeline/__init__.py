@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlalchemy import Engine
 
 from timeline import db
 from timeline.errors import ConfigError, InputRejected, ReadOnlyQuery, ReportError, SchemaOutOfDate, TimelineError
-from timeline.filters import Filters, make_filters, where_clause
+from timeline.filters import Filters, make_filters
 from timeline.records import Document, EventCandidate, TimeMention
 
 __all__ = [
@@ -82,9 +81,7 @@ def ingest(
 
 
 def list_events(engine: Engine, filters: Filters | None = None) -> list[dict[str, Any]]:
-    """v_timeline rows matching `filters`, chronological, undated last; [] when none."""
-    from timeline.queries import fetch_dicts
+    """v_timeline rows matching `filters`, chronological, undated last, with typed values; [] when none."""
+    from timeline.export import fetch_timeline
 
-    condition, params = where_clause(filters or Filters(), "t", engine.dialect.name)
-    sql = resources.files("timeline").joinpath("sql/events.sql").read_text(encoding="utf-8")
-    return fetch_dicts(engine, sql.replace("{where}", condition), params)
+    return fetch_timeline(engine, filters)

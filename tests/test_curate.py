@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 import timeline
-from conftest import TODAY, ingest_seeds
+from conftest import TODAY, ingest_seeds, query_rows
 from timeline import db, store
 from timeline.cli import cli
 from timeline.cli_curate import parse_date_option
@@ -28,17 +28,8 @@ LATER_REPORT = (
 )
 
 
-def rows(url: str, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-    engine = db.open_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql), params or {})]
-    finally:
-        engine.dispose()
-
-
 def one(url: str, sql: str, params: dict[str, Any] | None = None) -> Any:
-    found = rows(url, sql, params)
+    found = query_rows(url, sql, params)
     assert len(found) == 1, found
     return found[0][0]
 
@@ -79,7 +70,7 @@ def ingest_text(url: str, folder: Path, body: str, published: date) -> None:
 
 
 def sources_of(url: str, event_id: int) -> list[tuple[Any, ...]]:
-    return rows(
+    return query_rows(
         url,
         "SELECT document_id, char_start, merge_reason FROM event_sources WHERE event_id = :id ORDER BY id",
         {"id": event_id},
@@ -192,10 +183,10 @@ def test_reingesting_never_overwrites_a_curated_event_and_new_sources_still_atta
 
 def test_an_uncurated_event_takes_the_more_precise_date_of_a_later_report(seeded_db: str) -> None:
     # Resolution 2593: "(2021)" in seed 001, "adopted in August" in 002 → August 2021 (issue 4, done when).
-    found = rows(seeded_db, "SELECT date_start, date_end, date_precision FROM v_timeline "
+    found = query_rows(seeded_db, "SELECT date_start, date_end, date_precision FROM v_timeline "
                             "WHERE event_type = 'resolution' AND title LIKE '%2593%'")
     assert [(str(a), str(b), p) for a, b, p in found] == [("2021-08-01", "2021-08-31", "month")]
-    reasons = rows(seeded_db, "SELECT s.merge_reason FROM event_sources s JOIN v_timeline t ON t.event_id = s.event_id"
+    reasons = query_rows(seeded_db, "SELECT s.merge_reason FROM event_sources s JOIN v_timeline t ON t.event_id = s.event_id"
                               " WHERE t.title LIKE '%2593%' AND s.merge_reason LIKE '%refined%'")
     assert reasons and "from 2021-01-01..2021-12-31 year" in reasons[0][0]
 
@@ -207,13 +198,13 @@ def test_merge_moves_sources_and_actors_records_the_reason_and_deletes_the_other
     seeded_db: str, runner: CliRunner
 ) -> None:
     # The seeds mention the 26/11 Mumbai attack twice, undated, with no actors: two events.
-    attacks = [row[0] for row in rows(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'attack' "
+    attacks = [row[0] for row in query_rows(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'attack' "
                                                  "AND place = 'Mumbai' ORDER BY event_id")]
     assert len(attacks) >= 2
     keep, others = attacks[0], attacks[1:]
     moving = sum(len(sources_of(seeded_db, other)) for other in others)
     kept_before = len(sources_of(seeded_db, keep))
-    actors_expected = {row for event in attacks for row in rows(
+    actors_expected = {row for event in attacks for row in query_rows(
         seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": event})}
 
     result = runner.invoke(cli, ["event", "merge", str(keep), *map(str, others), "--reason", "the 26/11 attack",
@@ -221,14 +212,14 @@ def test_merge_moves_sources_and_actors_records_the_reason_and_deletes_the_other
     assert result.exit_code == 0, result.output
     assert f"event {keep}: merged" in result.output
     for other in others:
-        assert rows(seeded_db, "SELECT id FROM events WHERE id = :id", {"id": other}) == []
+        assert query_rows(seeded_db, "SELECT id FROM events WHERE id = :id", {"id": other}) == []
     assert len(sources_of(seeded_db, keep)) == kept_before + moving
     # SQL users see why: SELECT merge_reason FROM event_sources.
-    reasons = sorted(row[0] for row in rows(seeded_db, "SELECT merge_reason FROM event_sources WHERE event_id = :id "
+    reasons = sorted(row[0] for row in query_rows(seeded_db, "SELECT merge_reason FROM event_sources WHERE event_id = :id "
                                                        "AND merge_reason IS NOT NULL", {"id": keep}))
     assert len(reasons) == moving
     assert all(r.startswith("merged by hand from event ") and ": the 26/11 attack" in r for r in reasons)
-    assert set(rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == actors_expected
+    assert set(query_rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == actors_expected
     assert event_row(seeded_db, keep)["curated"] in (True, 1)
     documents = {doc for doc, _start, _reason in sources_of(seeded_db, keep)}
     assert one(seeded_db, "SELECT source_count FROM v_timeline WHERE event_id = :id", {"id": keep}) == len(documents)
@@ -237,11 +228,11 @@ def test_merge_moves_sources_and_actors_records_the_reason_and_deletes_the_other
 def test_merging_events_with_actors_unites_their_actor_links(seeded_db: str) -> None:
     keep = one(seeded_db, JWG)
     other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
-    expected = {row for event in (keep, other) for row in rows(
+    expected = {row for event in (keep, other) for row in query_rows(
         seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": event})}
     moved = write(seeded_db, lambda conn: store.merge_events(conn, keep, [other], now=NOW, reason="test"))
     assert moved >= 1
-    assert set(rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == expected
+    assert set(query_rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == expected
 
 
 def test_merge_refuses_itself_and_names_missing_ids(seeded_db: str) -> None:
@@ -284,9 +275,9 @@ def test_delete_removes_the_event_its_sources_and_links_but_not_the_documents(
     documents = one(seeded_db, "SELECT count(*) FROM documents")
     result = runner.invoke(cli, ["event", "delete", str(event_id), "--db", seeded_db])
     assert result.exit_code == 0, result.output
-    assert rows(seeded_db, "SELECT event_id FROM v_timeline WHERE event_id = :id", {"id": event_id}) == []
+    assert query_rows(seeded_db, "SELECT event_id FROM v_timeline WHERE event_id = :id", {"id": event_id}) == []
     assert sources_of(seeded_db, event_id) == []
-    assert rows(seeded_db, "SELECT actor FROM v_event_actors WHERE event_id = :id", {"id": event_id}) == []
+    assert query_rows(seeded_db, "SELECT actor FROM v_event_actors WHERE event_id = :id", {"id": event_id}) == []
     assert one(seeded_db, "SELECT count(*) FROM documents") == documents
     again = runner.invoke(cli, ["event", "delete", str(event_id), "--db", seeded_db])
     assert again.exit_code == 2 and str(event_id) in again.output
@@ -309,8 +300,8 @@ def test_show_prints_the_event_with_its_sources_and_merge_reasons(seeded_db: str
 
 def test_split_by_source_ids_through_the_library(seeded_db: str) -> None:
     event_id = one(seeded_db, JWG)
-    first_source = rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id ORDER BY id", {"id": event_id})[0][0]
+    first_source = query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id ORDER BY id", {"id": event_id})[0][0]
     new_id = write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
-    assert rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id", {"id": new_id}) == [(first_source,)]
+    assert query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id", {"id": new_id}) == [(first_source,)]
     with pytest.raises(ConfigError, match="are not its sources"):
         write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 import timeline
-from conftest import SEEDS, ingest_seeds
+from conftest import ingest_seeds
 from timeline import db
 from timeline.cli import cli
 

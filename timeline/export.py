@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from importlib import resources
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,14 @@ def fetch_timeline(engine: Engine, filters: Filters | None = None) -> list[dict[
             row[key] = as_date(row[key])
         row["date_approximate"] = bool(row["date_approximate"])
     return rows
+
+
+def _dated(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], date, date, str]]:
+    """(row, start, end, precision) for the dated rows; undated events have no place on a calendar."""
+    for row in rows:
+        start = as_date(row["date_start"])
+        if start is not None:
+            yield row, start, as_date(row["date_end"]) or start, row.get("date_precision") or "day"
 
 
 def _plain(value: Any) -> Any:
@@ -101,12 +109,7 @@ def to_timelinejs(rows: Sequence[dict[str, Any]], title: str = "timeline") -> st
     Undated events have no place on a timeline and are left out.
     """
     events = []
-    for row in rows:
-        start = as_date(row["date_start"])
-        if start is None:
-            continue
-        end = as_date(row["date_end"]) or start
-        precision = row.get("date_precision") or "day"
+    for row, start, end, precision in _dated(rows):
         details = [f"<p>{escape(row['summary'])}</p>"] if row.get("summary") else []
         facts = "; ".join(str(escape(part)) for part in (row.get("place"), row.get("actors")) if part)
         if facts:
@@ -160,12 +163,7 @@ def to_ics(rows: Sequence[dict[str, Any]], now: datetime, calendar_name: str = "
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_ics_text(calendar_name)}"]
-    for row in rows:
-        start = as_date(row["date_start"])
-        if start is None:
-            continue
-        end = as_date(row["date_end"]) or start
-        precision = row.get("date_precision") or "day"
+    for row, start, end, precision in _dated(rows):
         description = [row.get("summary") or ""]
         description.append(f"When: {describe_date(start, end, precision, row.get('date_approximate'))}")
         if row.get("actors"):

@@ -260,6 +260,7 @@ NOT_DATES = [
     "See page 1995 of the report or call 202-647-2021.",
     "Call +1 202 647 2021 for details.",
     "He scored 2000 points and 1500 troops arrived.",
+    "Net profit rose to 1,990 mln dlrs from 1998 mln dlrs, up 2000 pct.",
     "External Affairs Minister greeted Tajikistan on its 30th Independence.",
     "The Daily Guardian has learnt",
     "a 45-year-old man and three-quarters of the vote",

@@ -120,12 +120,12 @@ NUM_UNIT_RE = re.compile(rf"({NUMW})(?:\s+|-)(?:(?:more|full|straight|consecutiv
 TOD_RE = re.compile(TOD, re.IGNORECASE)
 CLOCK_RE = re.compile(rf"(?:([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?\s*({AMPM})|([01]?[0-9]|2[0-3]):([0-5][0-9])|(noon|midday|midnight))", re.IGNORECASE)
 
+# The clause cues below are matched on the lower-cased text, case-sensitively (cheaper than IGNORECASE).
 # A clause about the future: "will meet on Thursday", "is due to visit on Friday", "payable Nov. 25".
 FUTURE_CUE = re.compile(
     r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned|to\s+be\s+held)|(?:is|are)\s+to\s+\w+"
     r"|scheduled|slated|planned|plans?\s+to|planning\s+to|upcoming|expects?\s+to|expected\s+to|hopes?\s+to|intends?\s+to"
-    r"|payable|of\s+record|to\s+be\s+held|will\s+be)\b|['’]ll\b",
-    re.IGNORECASE,
+    r"|payable|of\s+record|to\s+be\s+held|will\s+be)\b|['’]ll\b"
 )
 # Weaker cues, read as future only for a month or a month-day without a year ("would be paid in
 # January", "agreed to buy it in February", "the Nov. 1 deadline"): such a date misread as future
@@ -134,11 +134,10 @@ FUTURE_CUE = re.compile(
 WEAK_FUTURE_CUE = re.compile(
     r"\b(?:would|due|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
-    r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b",
-    re.IGNORECASE,
+    r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
-PAST_PLAN = re.compile(r"\b(?:had|previously)\b", re.IGNORECASE)
+PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
 LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;,!?\n]|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
@@ -146,8 +145,7 @@ LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;,!?\n]|\b(?:who|wh
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
     r"extended(?:\s+until|\s+to)?|delayed(?:\s+until|\s+to)?|deadline\s+(?:of|is)|record\s+date\s+is|takes\s+effect|"
-    r"starting|beginning|resumes?|reconvenes?|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))\s+(?:on\s+)?$",
-    re.IGNORECASE,
+    r"starting|beginning|resumes?|reconvenes?|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))\s+(?:on\s+)?$"
 )
 
 # Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
@@ -163,7 +161,7 @@ NOT_YEAR_BEFORE = re.compile(
 # The tail of a longer number: "+1 202 647 2021".
 NUMBER_BEFORE = re.compile(r"\d[\s-]*$")
 NOT_YEAR_AFTER = re.compile(
-    r"\s*(?:%|percent|per\s+cent|million|billion|trillion|thousand|people|persons|troops|soldiers|men|women|children|"
+    r"\s*(?:%|percent|pct|per\s+cent|million|mln|billion|bln|trillion|dlrs|thousand|people|persons|troops|soldiers|men|women|children|"
     r"workers|employees|jobs|members|shares|units|tonnes|tons|barrels|votes|cases|deaths|dead|killed|points|feet|ft|"
     r"meters|metres|miles|kilometres|kilometers|km|kg|pounds|dollars|rupees|euros|sanctions|hours|calories|cars|"
     r"homes|houses|acres|students|refugees|fighters|militants|civilians|families|residents|patients|doctors|"
@@ -203,6 +201,13 @@ LEAD_WORDS = frozenset((
     + _NUMBER_WORDS
 ).split())
 
+# Lead words that only ever stand inside an expression ("at least", "more than", "every other"): no
+# form begins with them, so the scanner walks past them without trying the pattern there.
+INNER_LEAD_WORDS = frozenset(
+    "of to and or than least so over time shortly ago trading business working long straight "
+    "consecutive additional whole entire dozen other near short".split()
+)
+
 
 def _trie(words: frozenset[str]) -> str:
     """A regex alternation shaped as a prefix tree: one character test per step, not one per word."""
@@ -227,4 +232,7 @@ def _trie(words: frozenset[str]) -> str:
 TRIGGER_RE = re.compile(r"(?<!\d)\d+|(?<![a-z])(?:" + _trie(TRIGGER_WORDS) + r")(?![a-z])")
 # Digits that cannot take part in a time expression: amounts, decimals, percentages, the
 # minutes of a clock time or the middle of "26/10/2021" (whose first number is tried instead).
-DIGIT_SKIP = re.compile(r"(?<=[$£€.,:/])\d|\d+(?=%|\.\d|,\d\d\d|\s*(?:percent|million|billion|cents|shares|people)\b)")
+# Wire copy abbreviates its units ("1,990 mln dlrs", "1998 pct", "2000 cts"): skipped the same way.
+DIGIT_SKIP = re.compile(
+    r"(?<=[$£€.,:/])\d|\d+(?=%|\.\d|,\d\d\d|\s*(?:percent|pct|million|mln|billion|bln|dlrs|cents|cts|pence|shares|people)\b)"
+)

@@ -97,6 +97,11 @@ RELATIVE = [
     ("They will rest over the weekend.", date(2021, 10, 27), "2021-W43-WE", "day"),
     ("The talks were held on August 15.", FRI, "2021-08-15", "day"),
     ("The vote will be held on January 3.", date(2021, 12, 20), "2022-01-03", "day"),
+    # A part of a named day is a TIME with TimeML's part-of-day code; its span is still the day.
+    ("Crowds rallied on Friday night.", FRI, "2021-10-29TNI", "day"),
+    ("He spoke Thursday evening.", FRI, "2021-10-28TEV", "day"),
+    ("The blast hit on Tuesday morning.", FRI, "2021-10-26TMO", "day"),
+    ("They will meet Monday afternoon.", FRI, "2021-11-01TAF", "day"),
 ]
 
 # Weekdays and month-days across month and year boundaries.
@@ -218,6 +223,7 @@ def test_past_clause_is_not_future() -> None:
 NO_REFERENCE = [
     ("on October 26", "XXXX-10-26"),
     ("on Thursday", "XXXX-WXX-4"),
+    ("on Friday night", "XXXX-WXX-5TNI"),
     ("in August", "XXXX-08"),
     ("the third quarter", "XXXX-Q3"),
     ("October 26-27", "XXXX-10-26/XXXX-10-27"),
@@ -408,6 +414,25 @@ ANAPHORIC = [
     ("He was arrested on 2 July 2019 and released the previous day's suspect.", "the previous day", "2019-07-01"),
     ("On 8 June 2021 the talks stalled. Earlier that day, envoys left.", "Earlier that day", "2021-06-08"),
 ]
+
+
+# Earnings reports: "a year ago" / "a year earlier" is the comparable period of the year before.
+EARNINGS = [
+    ("Third-quarter profit rose to $5 million from $4 million a year ago.", "a year ago", "2020-Q3"),
+    # The quarter the sentence names beats the one the report opened with.
+    ("Delta's first-quarter profit rose. Separately, America West said third-quarter profit rose to $5.8 million "
+     "from $4 million a year earlier.", "a year earlier", "2020-Q3"),
+    # Year-to-date figures compare with the same months of the year before: the year is the closest value.
+    ("Third-quarter profit rose. For the nine months, net was $254 million, up from $163 million a year earlier.",
+     "a year earlier", "2020"),
+    ("For the first half, sales were flat compared with year-earlier levels.", "year-earlier", "2020"),
+    ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
+]
+
+
+@pytest.mark.parametrize("text, surface, value", EARNINGS, ids=[c[0][:40] for c in EARNINGS])
+def test_a_year_ago_in_a_report_is_the_comparable_period(text: str, surface: str, value: str) -> None:
+    assert the_mention(text, FRI, surface).value == value
 
 
 @pytest.mark.parametrize("text, surface, value", ANAPHORIC, ids=[c[1] for c in ANAPHORIC])

@@ -119,6 +119,37 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     return year_norm(base.year + shift)
 
 
+# The period a "a year earlier" compares with, when its sentence names one before it: "third-quarter
+# profit rose 45% to $5.8 million from $4 million a year earlier" is that quarter of the year before;
+# "for the nine months, net was $254 million, up from $163 million a year earlier" compares
+# year-to-date figures, whose closest TIMEX3 value is the year before.
+_SENTENCE_PERIOD = re.compile(
+    r"\b(?:(first|second|third|fourth)[\s-]+(?:fiscal[\s-]+)?quarter|(?:first\s+)?(?:nine|six)\s+months|first\s+half)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _compared_period(ctx: Context, start: int, reference: date) -> Norm | None:
+    """The same period a year before, if the sentence before `start` names the period compared."""
+    text = ctx.text
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    named = None
+    for named in _SENTENCE_PERIOD.finditer(text, sentence_start, start):
+        pass
+    if named is None:
+        return None
+    if named.group(1) is None:
+        return year_norm(reference.year - 1)
+    number = _ORDINALS[named.group(1).lower()]
+    if ctx.quarter is not None and ctx.quarter[1] == number:
+        year = ctx.quarter[0]
+    else:
+        # The latest quarter with this number that has begun, as for "third-quarter profit" itself.
+        year = reference.year if cal.quarter_span(reference.year, number)[0] <= reference else reference.year - 1
+    return quarter_norm(year - 1, number)
+
+
 def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("ago")
     parsed = _count_and_unit(body)
@@ -146,7 +177,8 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
         if nearest is None or farthest is None or nearest.span is None or farthest.span is None:
             return None
         return Norm("DATE", "PAST_REF", (farthest.span[0], nearest.span[1]), unit if unit in _UNIT_PRECISIONS else None, True)
-    norm = _shift_by_unit(ref, count, unit, ctx, word)
+    compared = _compared_period(ctx, m.start(), ref) if (unit, count, word) in (("year", 1, "ago"), ("year", 1, "earlier")) else None
+    norm = compared or _shift_by_unit(ref, count, unit, ctx, word)
     if norm is None:
         return None
     return replace(norm, approximate=norm.approximate or bool(_APPROX_WORDS.search(body)))
@@ -163,6 +195,9 @@ def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("DURATION", f"P{number}M" if number else "PXM")
     if ctx.reference is None:
         return unresolved(None)
+    compared = None if "quarter" in body or "period" in body else _compared_period(ctx, m.start(), ctx.reference)
+    if compared is not None:
+        return compared
     if "quarter" in body or "period" in body or ctx.quarter is not None:
         # "year-earlier net" in a quarterly report compares with the same quarter a year before.
         focus = ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)
@@ -458,11 +493,15 @@ def _h_weekday(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     det = low.split()[0] if not pat.WEEKDAY_RE.match(low) else None
     number = cal.weekday_number(pat.WEEKDAY_RE.search(low).group())  # type: ignore[union-attr]
+    tod = pat.TOD_RE.search(low)
     if ctx.reference is None:
-        return unresolved(f"XXXX-WXX-{number + 1}")
-    # "Friday night" keeps the plain day value: TimeBank gives the part of day (`…TNI`) to about half
-    # of such phrases and often leaves "night" outside the TIMEX3; the day is what a timeline needs.
-    return day_norm(cal.weekday_date(ctx.reference, number, _weekday_direction(det, ctx)))
+        # "Friday night" without a reference keeps its part of day: `XXXX-WXX-5TNI`.
+        if tod is None:
+            return unresolved(f"XXXX-WXX-{number + 1}")
+        return unresolved(f"XXXX-WXX-{number + 1}{TOD_CODES[tod.group()]}", "TIME")
+    # "Friday night" is that day's night, `…TNI` (TimeML's part-of-day values TMO/TAF/TEV/TNI), a TIME
+    # whose span is still the day.
+    return _with_time_of_day(day_norm(cal.weekday_date(ctx.reference, number, _weekday_direction(det, ctx))), body)
 
 
 _ENDED_AFTER = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends|which\s+ended)\b", re.I)

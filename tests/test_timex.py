@@ -136,6 +136,8 @@ DURATIONS_AND_SETS = [
     ("five hours", FRI, "PT5H", None),
     ("every week", FRI, "P1W", None),
     ("daily", FRI, "P1D", None),
+    ("rallies held annually", FRI, "P1Y", None),
+    ("average hourly earnings", FRI, "PT1H", None),
     ("each Thursday", FRI, "XXXX-WXX-4", None),
     ("every weekend", FRI, "P1WE", None),
     ("twice a year", FRI, "P1Y", None),

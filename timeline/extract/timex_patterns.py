@@ -79,7 +79,7 @@ _FORMS: list[tuple[str, str]] = [
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
-    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"),
@@ -185,7 +185,7 @@ TRIGGER_WORDS = frozenset((
     "spring summer summers fall autumn winter winters "
     "today yesterday tomorrow tonight morning afternoon evening noon midnight midday "
     "now currently current present presently nowadays recently recent lately past future moment being soon "
-    "daily weekly monthly yearly nightly biweekly "
+    "daily weekly monthly yearly nightly biweekly annually hourly "
     "christmas easter thanksgiving halloween election later q fy period term half "
     "nineteen eighteen thousand twenties thirties forties fifties sixties seventies eighties nineties"
 ).split())

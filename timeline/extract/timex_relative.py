@@ -297,7 +297,7 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 _SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-              "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y"}
+              "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 
 
 def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:

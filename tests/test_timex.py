@@ -429,6 +429,7 @@ EARNINGS = [
      "a year earlier", "2020"),
     ("For the first half, sales were flat compared with year-earlier levels.", "year-earlier", "2020"),
     ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
+    ("Third-quarter net rose from $5 million in the same quarter a year ago.", "same quarter", "2020-Q3"),
 ]
 
 

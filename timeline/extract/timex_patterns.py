@@ -60,6 +60,9 @@ _FORMS: list[tuple[str, str]] = [
     ("clock", rf"(?:(?:about|around|approximately)\s+)?"
               rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday)"
               rf"{TZ}?(?:,?\s+(?:on\s+)?(?:{WD}|today|yesterday|tomorrow)\b|,?\s+{MON}\s*{DAY})?"),
+    # "the same quarter a year ago" is one expression, the quarter of the year before (before "quarter",
+    # which would take "the same quarter" alone).
+    ("period_year_ago", r"(?:(?:the\s+)?(?:same|comparable|corresponding)|the)\s+(?:period|quarter)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year)\b"),
     ("quarter", rf"(?:(?:the|a|an)\s+)?(?:(?:this|last|next)\s+year['’]s\s+)?(?:{ORD_Q}[\s-]+)?(?:fiscal[\s-]+)?"
                 rf"(?:{ORD_Q}[\s-]+)?quarter(?!ly|s|-to-)(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|fiscal\s+{YEAR}))?"
                 rf"|(?:the\s+)?{YEAR}\s+(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+)?(?:quarter|period)\b"
@@ -68,7 +71,7 @@ _FORMS: list[tuple[str, str]] = [
     ("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?<=the )(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<!\d)(?:1[0-9]{2}0|20[0-9]0)['’]?s\b|['’](?:[0-9]0)s\b|(?<=the )[0-9]0s\b)"),
     ("century", r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century"),
     ("ago", rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than)\s+)?{NUMW}\s+(?:(?:or\s+so|more)\s+)?{UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later|back)\b"),
-    ("year_ago", r"(?:the\s+)?latest\s+period|(?:the\s+)?year[\s-](?:ago|earlier)(?:\s+(?:period|quarter|third\s+quarter|fourth\s+quarter|second\s+quarter|first\s+quarter|nine\s+months|six\s+months|months))?|(?:the\s+)?(?:same|comparable|corresponding)\s+(?:period|quarter)\s+(?:a|last)\s+year"),
+    ("year_ago", r"(?:the\s+)?latest\s+period|(?:the\s+)?year[\s-](?:ago|earlier)(?:\s+(?:period|quarter|third\s+quarter|fourth\s+quarter|second\s+quarter|first\s+quarter|nine\s+months|six\s+months|months))?"),
     ("tail", rf"{NUMW}\s+{UNIT}\s+(?:from\s+now|from\s+today|hence)|(?:the\s+)?(?:week|month|year)\s+(?:after\s+next|before\s+last)|(?:the\s+)?{DAY}\s+of\s+(?:next|last|this)\s+month|(?:a\s+)?fortnight\s+ago"),
     # Spoken-style years in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
     ("year_words", r"(?:the\s+year\s+)?(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"

@@ -185,7 +185,7 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
-    body = m.group("year_ago").lower()
+    body = m.group(m.lastgroup or "year_ago").lower()
     if "latest" in body:
         if ctx.reference is None:
             return unresolved(None)
@@ -599,7 +599,7 @@ def apply_modifier(norm: Norm, modifier: str, reference: date | None) -> Norm:
 
 # Handlers of the relative forms of timex_patterns.PATTERN, by group name.
 RELATIVE_HANDLERS: dict[str, Handler] = {
-    "ago": _h_ago, "year_ago": _h_year_ago, "duration": _h_duration, "plural_unit": _h_plural_unit,
+    "ago": _h_ago, "year_ago": _h_year_ago, "period_year_ago": _h_year_ago, "duration": _h_duration, "plural_unit": _h_plural_unit,
     "set": _h_set, "season": _h_season, "holiday": _h_holiday, "dayword": _h_dayword,
     "anaphor": _h_anaphor, "relative": _h_relative, "weekday": _h_weekday, "bare_unit": _h_bare_unit, "ref": _h_ref,
 }

@@ -102,6 +102,7 @@ RELATIVE = [
     ("He spoke Thursday evening.", FRI, "2021-10-28TEV", "day"),
     ("The blast hit on Tuesday morning.", FRI, "2021-10-26TMO", "day"),
     ("They will meet Monday afternoon.", FRI, "2021-11-01TAF", "day"),
+    ("Shares fell at mid-afternoon yesterday.", FRI, "2021-10-28TAF", "day"),
 ]
 
 # Weekdays and month-days across month and year boundaries.
@@ -449,9 +450,18 @@ def test_anaphoric_day_with_no_date_before_it_is_not_a_mention(text: str) -> Non
     assert find_time_mentions(text, FRI) == []
 
 
-def test_clock_time_takes_the_last_day_mentioned_before_it() -> None:
-    mention = the_mention("The polls opened on 5 May 2021 and closed at 8 p.m.", FRI, "p.m.")
-    assert mention.value == "2021-05-05T20:00" and mention.date_start == date(2021, 5, 5)
+@pytest.mark.parametrize(
+    "text, surface, value",
+    [
+        ("The polls opened on 5 May 2021 and closed at 8 p.m.", "p.m.", "2021-05-05T20:00"),
+        ("The father left on 6 April 2000 at 4 in the morning.", "morning", "2000-04-06T04:00"),
+        ("Talks began on 6 April 2000 at 7 o'clock in the evening.", "evening", "2000-04-06T19:00"),
+    ],
+    ids=["8 p.m.", "4 in the morning", "7 o'clock in the evening"],
+)
+def test_clock_time_takes_the_last_day_mentioned_before_it(text: str, surface: str, value: str) -> None:
+    mention = the_mention(text, FRI, surface)
+    assert mention.value == value and mention.date_start == date.fromisoformat(value[:10])
 
 
 OTHER_RULES = [

@@ -287,6 +287,10 @@ def _clock_parts(body: str) -> tuple[int, int] | None:
         return None
     if found.group(6):
         return (0, 0) if found.group(6).lower() == "midnight" else (12, 0)
+    if found.group(7):
+        # "4 in the morning" is 04:00, "6 in the evening" 18:00.
+        hour = int(found.group(7)) % 12
+        return (hour + (12 if found.group(8).lower() != "morning" else 0), 0)
     if found.group(3):
         hour, minute = int(found.group(1)), int(found.group(2) or 0)
         if hour == 0 or hour > 12:

@@ -58,7 +58,8 @@ _FORMS: list[tuple[str, str]] = [
     ("dmy", rf"(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
     ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year)"),
     ("clock", rf"(?:(?:about|around|approximately)\s+)?"
-              rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday)"
+              rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday"
+              rf"|(?:[1-9]|1[0-2])(?:\s+o['’]clock)?\s+in\s+the\s+(?:morning|afternoon|evening))"
               rf"{TZ}?(?:,?\s+(?:on\s+)?(?:{WD}|today|yesterday|tomorrow)\b|,?\s+{MON}\s*{DAY})?"),
     # "the same quarter a year ago" is one expression, the quarter of the year before (before "quarter",
     # which would take "the same quarter" alone).
@@ -85,7 +86,8 @@ _FORMS: list[tuple[str, str]] = [
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
-    ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"),
+    ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
+                rf"|{TOD}\s+(?:yesterday|today|tomorrow)\b"),
     # Anaphoric: relative to the last date mentioned in the text, not to the publication date.
     ("anaphor", rf"(?:(?:the|that)\s+)?(?:same|following|that)\s+(?:day|{TOD}|week|month|year|quarter)\b"
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
@@ -121,7 +123,11 @@ YEAR_RE = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
 DAY_RE = re.compile(r"(?<![\d])(0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d)")
 NUM_UNIT_RE = re.compile(rf"({NUMW})(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?({UNIT})", re.IGNORECASE)
 TOD_RE = re.compile(TOD, re.IGNORECASE)
-CLOCK_RE = re.compile(rf"(?:([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?\s*({AMPM})|([01]?[0-9]|2[0-3]):([0-5][0-9])|(noon|midday|midnight))", re.IGNORECASE)
+CLOCK_RE = re.compile(
+    rf"(?:([01]?[0-9]|2[0-3])(?::([0-5][0-9]))?\s*({AMPM})|([01]?[0-9]|2[0-3]):([0-5][0-9])|(noon|midday|midnight)"
+    rf"|([1-9]|1[0-2])(?:\s+o['’]clock)?\s+in\s+the\s+(morning|afternoon|evening))",
+    re.IGNORECASE,
+)
 
 # The clause cues below are matched on the lower-cased text, case-sensitively (cheaper than IGNORECASE).
 # A clause about the future: "will meet on Thursday", "is due to visit on Friday", "payable Nov. 25".

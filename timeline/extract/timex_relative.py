@@ -402,6 +402,10 @@ def _with_time_of_day(norm: Norm, body: str) -> Norm:
 def _h_dayword(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("dayword")
     low = body.lower()
+    tod_first = pat.TOD_RE.match(low)
+    if tod_first is not None:
+        # "afternoon yesterday" is "yesterday afternoon".
+        low = low[tod_first.end():].strip() + " " + tod_first.group()
     if ctx.reference is None:
         return unresolved(None)
     ref = ctx.reference
@@ -418,7 +422,7 @@ def _h_dayword(m: re.Match[str], ctx: Context) -> Norm | None:
     norm = day_norm(day)
     if low.startswith(("tonight", "last night")):
         return replace(norm, type="TIME", value=norm.value + "TNI")  # type: ignore[operator]
-    return _with_time_of_day(norm, body)
+    return _with_time_of_day(norm, low)
 
 
 def _weekday_direction(det: str | None, ctx: Context) -> str:

@@ -383,6 +383,9 @@ MONTH_DAY_YEAR = [
     ("The vote is due on Jan. 12.", WED, "2022-01-12"),
     ("The board met on Oct. 12.", WED, "2021-10-12"),
     ("A deadline that passed on Oct. 12 would be extended.", WED, "2021-10-12"),
+    # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
+    ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),
+    ("After the vote, Mr. Lee said the plant closed in December.", WED, "2020-12"),
 ]
 
 

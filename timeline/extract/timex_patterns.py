@@ -148,8 +148,9 @@ WEAK_FUTURE_CUE = re.compile(
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
-# relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
-LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;,!?\n]|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
+# and the Czech Republic in March", "Independence, Mo., on March 12"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
+LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"

@@ -477,6 +477,9 @@ OTHER_RULES = [
     ("Results are due in the short term.", "the short term", "DATE", "FUTURE_REF"),
     ("Shares lagged for eight trading days.", "eight trading days", "DURATION", "P8D"),
     ("Turnout on Election Day was high.", "Election Day", "DATE", "2020-11-03"),
+    # No date to count from: the duration between the two events, as TimeML annotates it.
+    ("He was arrested. A few days later, he resigned.", "A few days later", "DURATION", "PXD"),
+    ("The truce began. Three days later it collapsed.", "Three days later", "DURATION", "P3D"),
 ]
 
 

@@ -162,7 +162,11 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
         # the publication date; "a year earlier" in a report compares with the same period last year.
         anchor = ctx.anchor(_ANCHOR_PRECISION.get(unit, "day"))
         if anchor is None or anchor.span is None or count is None or vague:
-            return Norm("DATE", None, None, None, True, "relative to another event in the text")
+            # No date to count from ("a few days later", or no date before it): TimeML's reading, the
+            # duration between the two events (`PXD`, `P3D`) with "later" as its signal.
+            if unit not in _UNIT_CODES and unit not in ("fortnight", "decade", "century"):
+                return None
+            return Norm("DURATION", _duration_value(count, unit), approximate=vague or bool(_APPROX_WORDS.search(body)))
         shifted = _shift_by_unit(anchor.span[0], -count if word == "later" else count, unit, replace(ctx, quarter=None), word)
         if shifted is None:
             return None

@@ -119,7 +119,7 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     return year_norm(base.year + shift)
 
 
-# The period a "a year earlier" compares with, when its sentence names one before it: "third-quarter
+# The period "a year earlier" compares with, when its sentence names one before it: "third-quarter
 # profit rose 45% to $5.8 million from $4 million a year earlier" is that quarter of the year before;
 # "for the nine months, net was $254 million, up from $163 million a year earlier" compares
 # year-to-date figures, whose closest TIMEX3 value is the year before.

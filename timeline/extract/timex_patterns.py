@@ -149,8 +149,7 @@ WEAK_FUTURE_CUE = re.compile(
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
-# and the Czech Republic in March", "Independence, Mo., on March 12"), a relative or temporal
-# conjunction. The greedy prefix makes one match end at the window's last break.
+# and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
 LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(

@@ -442,6 +442,15 @@ def test_a_year_ago_in_a_report_is_the_comparable_period(text: str, surface: str
     assert the_mention(text, FRI, surface).value == value
 
 
+def test_a_quarter_named_by_its_closing_day_is_that_calendar_quarter_and_the_one_in_focus() -> None:
+    text = (
+        "Delta's profit soared in the fiscal first quarter. For the quarter ended Sept. 30, net rose "
+        "to $133 million from $100 million a year earlier."
+    )
+    values = [(m.text, m.value) for m in find_time_mentions(text, FRI)]
+    assert ("the quarter", "2021-Q3") in values and ("a year earlier", "2020-Q3") in values
+
+
 @pytest.mark.parametrize("text, surface, value", ANAPHORIC, ids=[c[1] for c in ANAPHORIC])
 def test_anaphoric_expression_resolves_against_the_last_date_mentioned(text: str, surface: str, value: str) -> None:
     mention = the_mention(text, FRI, surface)

@@ -342,6 +342,8 @@ def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
 _QUARTER_DETERMINER = re.compile(
     r"\b(?:the|this|last|next|latest|current|year[\s-]ago|year[\s-]earlier|previous|prior|past|same|comparable)\b|\d{4}"
 )
+# "the quarter ended Sept. 30": the closing day of the quarter named (the day is a mention of its own).
+_QUARTER_CLOSING_DAY = re.compile(rf"\s+(?:that\s+)?(?:ended|ending)\s+({pat.MON})\s*(\d{{1,2}})\b(?:,?\s+(1[0-9]{{3}}|20[0-9]{{2}}))?", re.I)
 _QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
 
 
@@ -384,6 +386,15 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
         return quarter_norm(anchor.span[0].year, cal.quarter_of(anchor.span[0]))
     if not _QUARTER_DETERMINER.search(low):
         return None  # "a quarter of the vote" is a fraction
+    closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
+    if closing is not None and year is None and ref is not None and not year_ago:
+        month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+        if day == cal.last_day(2001, month) and month % 3 == 0:
+            # "the quarter ended Sept. 30" is the calendar quarter closing that day, whatever the
+            # fiscal name given before it ("the fiscal first quarter"): it becomes the quarter in focus.
+            end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, day) <= ref else ref.year - 1
+            ctx.quarter = (end_year, month // 3)
+            return quarter_norm(end_year, month // 3)
     if year is not None and (ctx.quarter or ctx.reference):
         # "the 1988 period": the quarter under discussion, in the year named.
         number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,14 +21,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.config import Settings, redact_url
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
-from timeline.templating import make_environment, report_roots
+from timeline.templating import report_environment, report_roots
 
 FORMATS = ("html", "md")
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 # Context names and template helpers a query or parameter may not shadow.
 RESERVED = {"report", "params", "filters", "filters_text", "generated", "database", "period", "colours",
-            "group_by_month", "count_by_type", "key_developments", "strip_layout", "describe_date", "md_link",
-            "raw_markdown"}
+            "group_by_month", "chronology", "titled_sections", "split_dated", "count_by_type", "key_developments",
+            "strip_layout", "describe_date", "md_link", "raw_markdown"}
 WHERE_MARK = "{where}"
 _RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
 
@@ -371,6 +373,23 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
     return rows
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while rows are made and rendered.
+
+    A year of a large database makes hundreds of thousands of row dicts and lists that all live
+    until the report is written; the collector walks them again and again and frees nothing
+    (about a third of the query time at 49k events). Reference counting frees as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every query of the report with the filters and parameters bound; raises ReportError naming the file."""
     condition, filter_params = where_clause(filters, "t", engine.dialect.name)
@@ -388,7 +407,7 @@ def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params:
     results: dict[str, list[dict[str, Any]]] = {}
     # NOTE: one transaction for all the queries, so that events and their sources come from the
     # same snapshot even while an ingest is writing.
-    with engine.connect() as conn, conn.begin():
+    with _collector_paused(), engine.connect() as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             # JIT compiling costs more than it saves on these queries (760 → 350 ms, 1M events, a month).
             conn.exec_driver_sql("SET LOCAL jit = off")
@@ -461,10 +480,11 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
     outputs: dict[str, str] = {}
     used: dict[str, Path] = {}
     for fmt in formats:
-        env = make_environment(search_path, markdown=(fmt == "md"))
+        env = report_environment(tuple(search_path), fmt == "md")
         name = definition.template_name(fmt)
         try:
-            outputs[fmt] = env.get_template(name).render(context)
+            with _collector_paused():
+                outputs[fmt] = env.get_template(name).render(context)
         except TemplateNotFound as exc:
             raise ReportError(f"report '{definition.name}': template {exc.name}: not found "
                               f"in {', '.join(map(str, definition.folders))}") from exc

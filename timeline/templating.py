@@ -2,15 +2,16 @@
 
 Also the helpers templates call: dates by precision, grouping by month, the SVG strip's layout.
 
-HTML templates are autoescaped. Markdown templates escape every `{{ … }}` value as Markdown
-unless a filter marked it as Markdown already. Data is only ever a value in a context, never
-compiled as a template (issue 7, hostile text).
+Every `{{ … }}` value is escaped for its format on the way out (Jinja's `finalize`): as HTML
+unless it is markup already (`|safe`, `|e`), as Markdown unless a filter marked it as Markdown.
+Data is only ever a value in a context, never compiled as a template (issue 7, hostile text).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +19,22 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from timeline.records import EVENT_TYPES
+
+
+def _escape_with_markup(text: str) -> str:
+    return str(escape(text))
+
+
+_escape_text: Callable[[str], str] = _escape_with_markup
+try:
+    # markupsafe's C escaping of a str, without wrapping the result in Markup: Markup's
+    # constructor costs several times the escaping itself, once per value on every event.
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # pragma: no cover - markupsafe without its C extension or with another layout
+    pass
 
 _PACKAGE = Path(__file__).resolve().parent
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -58,8 +73,13 @@ class MarkdownText(str):
 
 # `_` inside a word is never emphasis in GFM, so "armed_group" stays readable.
 _MD_INLINE = re.compile(r"([\\`*\[\]<>|~&#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-_MD_ANY = re.compile(r"[\\`*_\[\]<>|~&#!:]|(?i:www\.)|^\s*(?:\d+[.)]|[-+=>])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=>])")
+_MD_SCHEME = re.compile(r"(?<=[A-Za-z]):(?=//)")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")
+# What any rule of _escape_markdown_text can act on, tested piece by piece: one regex with
+# alternatives costs ten times a character class on every summary and sentence.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
+_MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
 
 
 def escape_markdown(value: Any) -> MarkdownText:
@@ -70,14 +90,26 @@ def escape_markdown(value: Any) -> MarkdownText:
     """
     if isinstance(value, MarkdownText):
         return value
+    return MarkdownText(markdown_text(value))
+
+
+def markdown_text(value: Any) -> str:
+    """escape_markdown as a plain str (Markdown text is left as it is): the Markdown environment's finalize.
+
+    Jinja turns whatever finalize returns into a plain str, so making a MarkdownText here would
+    only be copied again.
+    """
     kind = type(value)
-    if kind is int and value >= 0:
-        return MarkdownText(value)
-    text = value if kind is str else "" if value is None else str(value)
+    if kind is str:
+        text = value
+    elif isinstance(value, MarkdownText) or (kind is int and value >= 0):
+        return str(value)
+    else:
+        text = "" if value is None else str(value)
     if len(text) > _MD_CACHE_LENGTH:
         return _escape_markdown_text(text)
-    # Briefings repeat the same types, places, actors, labels and titles on every event; long
-    # text (summaries, sentences) rarely repeats and is not kept.
+    # Briefings repeat the same types, places, actors, dates and short titles on every event;
+    # longer text (document titles, summaries, sentences) rarely repeats and is not kept.
     cached = _MD_CACHE.get(text)
     if cached is None:
         if len(_MD_CACHE) >= _MD_CACHE_SIZE:
@@ -86,23 +118,46 @@ def escape_markdown(value: Any) -> MarkdownText:
     return cached
 
 
-_MD_CACHE: dict[str, MarkdownText] = {}
+_MD_CACHE: dict[str, str] = {}
 _MD_CACHE_SIZE = 20_000
-_MD_CACHE_LENGTH = 120
+_MD_CACHE_LENGTH = 80
 
 
-def _escape_markdown_text(text: str) -> MarkdownText:
-    text = " ".join(text.split())
-    if not _MD_ANY.search(text):
-        return MarkdownText(text)
+def _escape_markdown_text(text: str) -> str:
+    # isprintable() is False for any whitespace but " " (and for control characters).
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
+    if (_MD_SPECIAL.search(text) is None and "://" not in text and _MD_BLOCK_START.match(text) is None
+            and "www." not in text.lower()):
+        return text
     text = _MD_INLINE.sub(r"\\\1", text)
-    text = re.sub(r"(?<=[A-Za-z]):(?=//)", r"\\:", text)
-    text = re.sub(r"(?i)\b(www)\.", r"\1\\.", text)
-    text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", text)
-    return MarkdownText(text)
+    text = _MD_SCHEME.sub(r"\\:", text)
+    text = _MD_WWW.sub(r"\1\\.", text)
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
+                              else f"{m.group(4)}\\{m.group(5)}", text)
+
+
+def escape_html(value: Any) -> str:
+    """`value` as HTML text: `& < > " '` escaped as markupsafe escapes them; markup (`__html__`) as it is.
+
+    The HTML environment's finalize, so every `{{ … }}` value passes through it.
+    """
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is int:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return str(html())
+    return _escape_text(str(value))
 
 
 _HTTP_URL = re.compile(r"(?i)https?://[^\s\x00-\x1f\x7f]+\Z")
+# The characters urllib's quote() leaves alone with markdown_link's `safe`: a URL made only of
+# them is its own destination, without quote()'s per-character work.
+_QUOTE_SAFE = ":/?#@!$&'*+,;=%~-._[]"
+_UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 
 def safe_href(url: Any) -> str:
@@ -110,16 +165,21 @@ def safe_href(url: Any) -> str:
     if not url:
         return ""
     text = str(url).strip()
+    if text.isascii():
+        # For ASCII text the pattern's test is this: no whitespace, no control character.
+        head = text[:8].lower()
+        scheme = 8 if head == "https://" else 7 if head.startswith("http://") else 0
+        return text if scheme and len(text) > scheme and text.isprintable() and " " not in text else ""
     return text if _HTTP_URL.match(text) else ""
 
 
 def markdown_link(label: Any, url: Any) -> MarkdownText:
     """A Markdown link to an http(s) `url`, or the escaped label alone for anything else."""
     href = safe_href(url)
-    text = escape_markdown(label)
+    text = markdown_text(label)
     if not href:
-        return text
-    destination = quote(href, safe=":/?#@!$&'*+,;=%~-._[]")
+        return MarkdownText(text)
+    destination = href if _UNQUOTED.fullmatch(href) else quote(href, safe=_QUOTE_SAFE)
     return MarkdownText(f"[{text}](<{destination}>)")
 
 
@@ -218,7 +278,11 @@ def _describe_span(first: date, last: date, kind: str, approximate: bool) -> str
 
 def describe_event_date(row: Any) -> str:
     """describe_date over a row with date_start, date_end, date_precision, date_approximate."""
-    return describe_date(row["date_start"], row["date_end"], row["date_precision"], row["date_approximate"])
+    start, end = row["date_start"], row["date_end"]
+    if type(start) is date and type(end) is date:
+        # Rows carry dates already (report._make_rows): straight to the cached text, once per event.
+        return _describe_span(start, end, row["date_precision"] or "day", bool(row["date_approximate"]))
+    return describe_date(start, end, row["date_precision"], row["date_approximate"])
 
 
 def month_label(value: Any) -> str:
@@ -229,7 +293,7 @@ def month_label(value: Any) -> str:
 
 def day_label(value: Any) -> str:
     """"26 Oct 2021" ("" for None)."""
-    day = as_date(value)
+    day = value if type(value) is date else as_date(value)
     return "" if day is None else _day(day)
 
 
@@ -240,6 +304,24 @@ def iso(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def type_colour(event_type: Any) -> str:
+    """The colour of an event type in the strip and on each event ("#555" for a type it does not know)."""
+    return TYPE_COLOURS.get(event_type, "#555")
+
+
+def numbered(rows: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    """(1, first), (2, second), ...: citation numbers without a loop object per event."""
+    return enumerate(rows, 1)
+
+
+def split_dated(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """(dated rows, undated rows), each in the order given."""
+    dated = [row for row in rows if row["date_start"] is not None]
+    if len(dated) == len(rows):
+        return dated, []
+    return dated, [row for row in rows if row["date_start"] is None]
 
 
 _COARSE = ("quarter", "season", "year", "decade", "century")
@@ -276,6 +358,26 @@ def group_by_month(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return months
 
 
+def chronology(dated: Sequence[Mapping[str, Any]], undated: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Sections for `briefing/_sections.*.j2`: group_by_month(dated), then one "Undated events" section.
+
+    Each section is {key, id, css, label, days: [{label, events}]}; [] when there are no rows.
+    """
+    sections = group_by_month(dated)
+    for month in sections:
+        month["id"], month["css"] = f"m-{month['key']}", "month"
+    if undated:
+        sections.append({"key": "undated", "id": "undated", "css": "undated", "label": "Undated events",
+                         "days": [{"label": "", "date": None, "events": list(undated)}]})
+    return sections
+
+
+def titled_sections(parts: Sequence[tuple[str, str, Sequence[Mapping[str, Any]]]]) -> list[dict[str, Any]]:
+    """Sections for `briefing/_sections.*.j2` from (label, css class, rows), without day headings; empty ones left out."""
+    return [{"key": css, "id": "", "css": css, "label": label, "days": [{"label": "", "date": None, "events": list(rows)}]}
+            for label, css, rows in parts if rows]
+
+
 def count_by_type(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
     """[(event_type, count)], most frequent first, then by name."""
     counts: dict[str, int] = {}
@@ -286,10 +388,12 @@ def count_by_type(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
 
 def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapping[str, Any]]:
     """The `count` dated events with the most sources (ties: earlier, then lower event_id), chronologically."""
+    if count <= 0:
+        return []
     dated = [row for row in rows if row["date_start"] is not None]
-    best = sorted(dated, key=lambda row: (-(row.get("source_count") or 0), as_date(row["date_start"]), row["event_id"]))
-    chosen = best[: max(count, 0)]
-    return sorted(chosen, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
+    best = heapq.nsmallest(count, dated, key=lambda row: (-(row.get("source_count") or 0),
+                                                          as_date(row["date_start"]), row["event_id"]))
+    return sorted(best, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
 
 
 def strip_layout(rows: Sequence[Mapping[str, Any]], date_from: Any = None, date_to: Any = None,
@@ -401,16 +505,15 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
                      globals_: dict[str, Any] | None = None) -> Environment:
     """A Jinja environment over `search_path` (first match wins) with StrictUndefined.
 
-    markdown=False autoescapes HTML; markdown=True escapes every output value as Markdown.
+    Every `{{ … }}` value is escaped on output: as HTML (markdown=False) unless it is markup
+    already, as Markdown (markdown=True) unless a filter made it Markdown. Autoescape stays off
+    because finalize does its work: Jinja's autoescape wraps each value in Markup, which costs
+    more than the escaping. A macro's output is therefore text; templates include partials.
     """
     loader = RecordingLoader(search_path)
-    if markdown:
-        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=False,
-                          finalize=escape_markdown, keep_trailing_newline=True,
-                          trim_blocks=True, lstrip_blocks=True)
-    else:
-        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=True, auto_reload=False,
-                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=True,
+                            finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
+                            trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,
@@ -419,10 +522,23 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
         md=escape_markdown,
         md_link=markdown_link,
         href=safe_href,
+        colour=type_colour,
+        numbered=numbered,
     )
     env.globals.update(describe_date=describe_date, raw_markdown=MarkdownText, md_link=markdown_link,
-                       group_by_month=group_by_month, count_by_type=count_by_type,
+                       group_by_month=group_by_month, chronology=chronology,
+                       titled_sections=titled_sections, split_dated=split_dated, count_by_type=count_by_type,
                        key_developments=key_developments, strip_layout=strip_layout, colours=TYPE_COLOURS)
     if globals_:
         env.globals.update(globals_)
     return env
+
+
+@lru_cache(maxsize=32)
+def report_environment(search_path: tuple[Path, ...], markdown: bool) -> Environment:
+    """make_environment, kept per search path so that templates are compiled once per process.
+
+    Templates edited on disk are reloaded (auto_reload); the loader's record of the files used
+    keeps growing across renders, which only ever makes a build hash more files.
+    """
+    return make_environment(search_path, markdown=markdown)

@@ -392,6 +392,11 @@ def _collector_paused() -> Iterator[None]:
 
 def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every query of the report with the filters and parameters bound; raises ReportError naming the file."""
+    with _collector_paused():
+        return _run_queries(engine, definition, filters, params)
+
+
+def _run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     condition, filter_params = where_clause(filters, "t", engine.dialect.name)
     bound = {**filter_params, **params}
     prepared: list[tuple[str, str, str]] = []
@@ -407,7 +412,7 @@ def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params:
     results: dict[str, list[dict[str, Any]]] = {}
     # NOTE: one transaction for all the queries, so that events and their sources come from the
     # same snapshot even while an ingest is writing.
-    with _collector_paused(), engine.connect() as conn, conn.begin():
+    with engine.connect() as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             # JIT compiling costs more than it saves on these queries (760 → 350 ms, 1M events, a month).
             conn.exec_driver_sql("SET LOCAL jit = off")
@@ -459,6 +464,12 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
            filters: Filters | None = None, params: Mapping[str, Any] | None = None,
            now: datetime | None = None, database: str | None = None) -> Rendered:
     """Run the report's queries once and render each format; raises ReportError and writes nothing."""
+    with _collector_paused():
+        return _render(engine, definition, formats, filters, params, now, database)
+
+
+def _render(engine: Engine, definition: ReportDef, formats: Sequence[str], filters: Filters | None,
+            params: Mapping[str, Any] | None, now: datetime | None, database: str | None) -> Rendered:
     filters = filters or Filters()
     moment = now or datetime.now(UTC)
     values = parse_params(definition, params or {}, moment)
@@ -483,8 +494,7 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
         env = report_environment(tuple(search_path), fmt == "md")
         name = definition.template_name(fmt)
         try:
-            with _collector_paused():
-                outputs[fmt] = env.get_template(name).render(context)
+            outputs[fmt] = env.get_template(name).render(context)
         except TemplateNotFound as exc:
             raise ReportError(f"report '{definition.name}': template {exc.name}: not found "
                               f"in {', '.join(map(str, definition.folders))}") from exc

@@ -164,7 +164,7 @@ def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
     if not url:
         return ""
-    text = str(url).strip()
+    text = (url if type(url) is str else str(url)).strip()
     if text.isascii():
         # For ASCII text the pattern's test is this: no whitespace, no control character.
         head = text[:8].lower()
@@ -194,6 +194,7 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+@lru_cache(maxsize=8192)
 def _day(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
@@ -334,21 +335,22 @@ def group_by_month(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     with no day heading (day label ""), instead of posing as an event of that January.
     """
     months: list[dict[str, Any]] = []
+    # Rows of one day share their headings: work them out once per distinct date (and span).
+    headings: dict[tuple[Any, ...], tuple[str, str, str]] = {}
     for row in rows:
-        start = as_date(row["date_start"])
-        if start is None:
-            continue
+        start = row["date_start"]
+        if type(start) is not date:
+            start = as_date(start)
+            if start is None:
+                continue
         precision = row.get("date_precision") or "day"
         approximate = bool(row.get("date_approximate"))
-        if precision in _COARSE:
-            key = f"{start.year:04d}-{start.month:02d}-{precision}"
-            label = describe_date(row["date_start"], row["date_end"], precision, False)
-            day = ""
-        else:
-            key = f"{start.year:04d}-{start.month:02d}"
-            label = month_label(start)
-            day = day_label(start) if precision == "day" and not approximate else \
-                describe_date(row["date_start"], row["date_end"], precision, approximate)
+        lookup = (start, precision) if precision == "day" and not approximate else \
+            (start, row["date_end"], precision, approximate)
+        heading = headings.get(lookup)
+        if heading is None:
+            heading = headings[lookup] = _headings(start, row["date_end"], precision, approximate)
+        key, label, day = heading
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "label": label, "days": []})
         days = months[-1]["days"]
@@ -356,6 +358,14 @@ def group_by_month(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             days.append({"label": day, "date": start, "events": []})
         days[-1]["events"].append(row)
     return months
+
+
+def _headings(start: date, end: Any, precision: str, approximate: bool) -> tuple[str, str, str]:
+    """(month key, month heading, day heading) of an event for group_by_month."""
+    if precision in _COARSE:
+        return f"{start.year:04d}-{start.month:02d}-{precision}", describe_date(start, end, precision, False), ""
+    day = _day(start) if precision == "day" and not approximate else describe_date(start, end, precision, approximate)
+    return f"{start.year:04d}-{start.month:02d}", month_label(start), day
 
 
 def chronology(dated: Sequence[Mapping[str, Any]], undated: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
@@ -404,9 +414,12 @@ def strip_layout(rows: Sequence[Mapping[str, Any]], date_from: Any = None, date_
     """
     dated: list[tuple[date, date, str]] = []
     for row in rows:
-        start = as_date(row["date_start"])
-        if start is not None:
-            dated.append((start, as_date(row["date_end"]) or start, row["event_type"]))
+        start, end = row["date_start"], row["date_end"]
+        if type(start) is not date or type(end) is not date:
+            start, end = as_date(start), as_date(end)
+            if start is None:
+                continue
+        dated.append((start, end or start, row["event_type"]))
     if not dated:
         return {"lanes": [], "marks": [], "ticks": [], "width": width, "height": 0}
     low = as_date(date_from) or min(start for start, _, _ in dated)

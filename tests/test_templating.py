@@ -148,3 +148,16 @@ def test_markdown_finalize_and_filter_agree() -> None:
     for text in ["# Heading", "[x](javascript:y)", "a_b _c_", "http://x.example", "1. item", "plain words"]:
         assert markdown_text(text) == escape_markdown(text)
         assert markdown_text(escape_markdown(text)) == escape_markdown(text)
+
+
+def test_a_template_added_later_wins_in_the_same_process(tmp_path: Path) -> None:
+    from timeline.templating import report_environment
+
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir()
+    theirs.mkdir()
+    (theirs / "_part.md.j2").write_text("theirs", encoding="utf-8")
+    assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "theirs"
+    assert report_environment([mine, theirs], True) is report_environment([mine, theirs], True)
+    (mine / "_part.md.j2").write_text("mine", encoding="utf-8")
+    assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "mine"

@@ -491,7 +491,7 @@ def _render(engine: Engine, definition: ReportDef, formats: Sequence[str], filte
     outputs: dict[str, str] = {}
     used: dict[str, Path] = {}
     for fmt in formats:
-        env = report_environment(tuple(search_path), fmt == "md")
+        env = report_environment(search_path, fmt == "md")
         name = definition.template_name(fmt)
         try:
             outputs[fmt] = env.get_template(name).render(context)

@@ -80,6 +80,7 @@ _MD_WWW = re.compile(r"(?i)\b(www)\.")
 # alternatives costs ten times a character class on every summary and sentence.
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
 _MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
+_MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, no-break spaces, ...
 
 
 def escape_markdown(value: Any) -> MarkdownText:
@@ -124,8 +125,7 @@ _MD_CACHE_LENGTH = 80
 
 
 def _escape_markdown_text(text: str) -> str:
-    # isprintable() is False for any whitespace but " " (and for control characters).
-    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+    if "  " in text or text[:1] == " " or text[-1:] == " " or _MD_OTHER_SPACE.search(text):
         text = " ".join(text.split())
     if (_MD_SPECIAL.search(text) is None and "://" not in text and _MD_BLOCK_START.match(text) is None
             and "www." not in text.lower()):
@@ -547,11 +547,18 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
     return env
 
 
-@lru_cache(maxsize=32)
-def report_environment(search_path: tuple[Path, ...], markdown: bool) -> Environment:
+def report_environment(search_path: Sequence[Path], markdown: bool) -> Environment:
     """make_environment, kept per search path so that templates are compiled once per process.
 
-    Templates edited on disk are reloaded (auto_reload); the loader's record of the files used
-    keeps growing across renders, which only ever makes a build hash more files.
+    Edited templates are reloaded (auto_reload); a file added to or removed from the search path
+    gives a new environment, because the file that wins a name may change. The loader's record
+    of the files used grows across renders, which only ever makes a build hash more files.
     """
+    folders = tuple(Path(folder) for folder in search_path)
+    listing = tuple(sorted(str(path) for folder in folders if folder.is_dir() for path in folder.rglob("*.j2")))
+    return _cached_environment(folders, markdown, listing)
+
+
+@lru_cache(maxsize=32)
+def _cached_environment(search_path: tuple[Path, ...], markdown: bool, listing: tuple[str, ...]) -> Environment:
     return make_environment(search_path, markdown=markdown)

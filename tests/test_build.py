@@ -122,6 +122,9 @@ def test_manifest_records_what_was_built_from_what(small_db: str, tmp_path: Path
     assert weekly["built_at"] == NOW.isoformat()
     assert {"data", "filters", "params", "version"} <= set(weekly["input_parts"])
     assert "briefing.md.j2" in weekly["templates"]
+    # An output of one format renders that format only.
+    assert manifest["outputs"]["all"]["templates"] and \
+        all(name.endswith(".md.j2") for name in manifest["outputs"]["all"]["templates"])
 
 
 @pytest.mark.parametrize("bad", ["../escape", "/etc/passwd", "a/../../b", "C:/x"], ids=["dotdot", "absolute", "nested", "drive"])

@@ -259,14 +259,14 @@ def test_bad_sql_names_report_file_and_line(hostile_db: str, tmp_path: Path) -> 
 
 
 def test_missing_column_in_template_names_template_and_line(hostile_db: str, tmp_path: Path) -> None:
-    mine = _user_report(tmp_path, "_event.html.j2", "{{ e.title }}", "{{ e.headline }}")
+    mine = _user_report(tmp_path, "_sections.html.j2", "{{ e.title }}", "{{ e.headline }}")
     engine = timeline.open_db(hostile_db, read_only=True)
     try:
         with pytest.raises(ReportError) as caught:
             render_report(engine, "briefing", "html", user_dirs=[mine], now=NOW)
     finally:
         engine.dispose()
-    assert str(caught.value) == "report 'briefing': _event.html.j2: line 5: the row has no column 'headline'"
+    assert str(caught.value) == "report 'briefing': _sections.html.j2: line 14: the row has no column 'headline'"
 
 
 @pytest.mark.parametrize(

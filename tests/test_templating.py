@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
+from markupsafe import Markup, escape
 
-from timeline.templating import describe_date, escape_markdown, make_environment, markdown_link, safe_href
+from timeline.templating import (
+    describe_date,
+    escape_html,
+    escape_markdown,
+    make_environment,
+    markdown_link,
+    markdown_text,
+    safe_href,
+)
 
 
 @pytest.mark.parametrize(
@@ -115,3 +124,40 @@ def test_user_folders_come_before_defaults(tmp_path: Path) -> None:
     (theirs / "_part.html.j2").write_text("theirs", encoding="utf-8")
     env = make_environment([mine, theirs], markdown=False)
     assert env.get_template("_part.html.j2").render() == "mine"
+
+
+@pytest.mark.parametrize("value", ["<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "plain", "", 42, -1, 2.5,
+                                   None, True, date(2021, 10, 26)], ids=repr)
+def test_html_escaping_matches_markupsafe(value: object) -> None:
+    assert escape_html(value) == str(escape(value))
+    assert type(escape_html(value)) is str
+
+
+def test_html_values_are_escaped_however_they_are_built(tmp_path: Path) -> None:
+    source = ("{{ v }}|{{ v ~ '!' }}|{{ [v, v]|join(',') }}|{{ v|upper }}|{{ '<i>' }}|{{ v|e }}|{{ trusted }}"
+              "|{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{{ m(v) }}|{% set block %}<u>{{ v }}</u>{% endset %}{{ block }}")
+    env = _env_with(tmp_path, "t.html.j2", source, markdown=False)
+    out = env.get_template("t.html.j2").render(v="<x>", trusted=Markup("<em>ok</em>"))
+    # Macro and block output is text like any other value: escaped again, never run as markup.
+    assert out == ("&lt;x&gt;|&lt;x&gt;!|&lt;x&gt;,&lt;x&gt;|&lt;X&gt;|&lt;i&gt;|&lt;x&gt;|<em>ok</em>"
+                   "|&lt;b&gt;&amp;lt;x&amp;gt;&lt;/b&gt;|&lt;u&gt;&amp;lt;x&amp;gt;&lt;/u&gt;")
+    assert "<x>" not in out and "<X>" not in out
+
+
+def test_markdown_finalize_and_filter_agree() -> None:
+    for text in ["# Heading", "[x](javascript:y)", "a_b _c_", "http://x.example", "1. item", "plain words"]:
+        assert markdown_text(text) == escape_markdown(text)
+        assert markdown_text(escape_markdown(text)) == escape_markdown(text)
+
+
+def test_a_template_added_later_wins_in_the_same_process(tmp_path: Path) -> None:
+    from timeline.templating import report_environment
+
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir()
+    theirs.mkdir()
+    (theirs / "_part.md.j2").write_text("theirs", encoding="utf-8")
+    assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "theirs"
+    assert report_environment([mine, theirs], True) is report_environment([mine, theirs], True)
+    (mine / "_part.md.j2").write_text("mine", encoding="utf-8")
+    assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "mine"

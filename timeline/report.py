@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,14 +21,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.config import Settings, redact_url
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
-from timeline.templating import make_environment, report_roots
+from timeline.templating import report_environment, report_roots
 
 FORMATS = ("html", "md")
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 # Context names and template helpers a query or parameter may not shadow.
 RESERVED = {"report", "params", "filters", "filters_text", "generated", "database", "period", "colours",
-            "group_by_month", "count_by_type", "key_developments", "strip_layout", "describe_date", "md_link",
-            "raw_markdown"}
+            "group_by_month", "chronology", "titled_sections", "split_dated", "count_by_type", "key_developments",
+            "strip_layout", "describe_date", "md_link", "raw_markdown"}
 WHERE_MARK = "{where}"
 _RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
 
@@ -371,8 +373,30 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
     return rows
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while rows are made and rendered.
+
+    A year of a large database makes hundreds of thousands of row dicts and lists that all live
+    until the report is written; the collector walks them again and again and frees nothing
+    (about a third of the query time at 49k events). Reference counting frees as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every query of the report with the filters and parameters bound; raises ReportError naming the file."""
+    with _collector_paused():
+        return _run_queries(engine, definition, filters, params)
+
+
+def _run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     condition, filter_params = where_clause(filters, "t", engine.dialect.name)
     bound = {**filter_params, **params}
     prepared: list[tuple[str, str, str]] = []
@@ -440,6 +464,12 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
            filters: Filters | None = None, params: Mapping[str, Any] | None = None,
            now: datetime | None = None, database: str | None = None) -> Rendered:
     """Run the report's queries once and render each format; raises ReportError and writes nothing."""
+    with _collector_paused():
+        return _render(engine, definition, formats, filters, params, now, database)
+
+
+def _render(engine: Engine, definition: ReportDef, formats: Sequence[str], filters: Filters | None,
+            params: Mapping[str, Any] | None, now: datetime | None, database: str | None) -> Rendered:
     filters = filters or Filters()
     moment = now or datetime.now(UTC)
     values = parse_params(definition, params or {}, moment)
@@ -461,7 +491,7 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
     outputs: dict[str, str] = {}
     used: dict[str, Path] = {}
     for fmt in formats:
-        env = make_environment(search_path, markdown=(fmt == "md"))
+        env = report_environment(search_path, fmt == "md")
         name = definition.template_name(fmt)
         try:
             outputs[fmt] = env.get_template(name).render(context)

@@ -2,15 +2,16 @@
 
 Also the helpers templates call: dates by precision, grouping by month, the SVG strip's layout.
 
-HTML templates are autoescaped. Markdown templates escape every `{{ … }}` value as Markdown
-unless a filter marked it as Markdown already. Data is only ever a value in a context, never
-compiled as a template (issue 7, hostile text).
+Every `{{ … }}` value is escaped for its format on the way out (Jinja's `finalize`): as HTML
+unless it is markup already (`|safe`, `|e`), as Markdown unless a filter marked it as Markdown.
+Data is only ever a value in a context, never compiled as a template (issue 7, hostile text).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +19,22 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from timeline.records import EVENT_TYPES
+
+
+def _escape_with_markup(text: str) -> str:
+    return str(escape(text))
+
+
+_escape_text: Callable[[str], str] = _escape_with_markup
+try:
+    # markupsafe's C escaping of a str, without wrapping the result in Markup: Markup's
+    # constructor costs several times the escaping itself, once per value on every event.
+    from markupsafe._speedups import _escape_inner as _escape_text
+except ImportError:  # pragma: no cover - markupsafe without its C extension or with another layout
+    pass
 
 _PACKAGE = Path(__file__).resolve().parent
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -58,8 +73,14 @@ class MarkdownText(str):
 
 # `_` inside a word is never emphasis in GFM, so "armed_group" stays readable.
 _MD_INLINE = re.compile(r"([\\`*\[\]<>|~&#!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-_MD_ANY = re.compile(r"[\\`*_\[\]<>|~&#!:]|(?i:www\.)|^\s*(?:\d+[.)]|[-+=>])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=>])")
+_MD_SCHEME = re.compile(r"(?<=[A-Za-z]):(?=//)")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")
+# What any rule of _escape_markdown_text can act on, tested piece by piece: one regex with
+# alternatives costs ten times a character class on every summary and sentence.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
+_MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
+_MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, no-break spaces, ...
 
 
 def escape_markdown(value: Any) -> MarkdownText:
@@ -70,14 +91,26 @@ def escape_markdown(value: Any) -> MarkdownText:
     """
     if isinstance(value, MarkdownText):
         return value
+    return MarkdownText(markdown_text(value))
+
+
+def markdown_text(value: Any) -> str:
+    """escape_markdown as a plain str (Markdown text is left as it is): the Markdown environment's finalize.
+
+    Jinja turns whatever finalize returns into a plain str, so making a MarkdownText here would
+    only be copied again.
+    """
     kind = type(value)
-    if kind is int and value >= 0:
-        return MarkdownText(value)
-    text = value if kind is str else "" if value is None else str(value)
+    if kind is str:
+        text = value
+    elif isinstance(value, MarkdownText) or (kind is int and value >= 0):
+        return str(value)
+    else:
+        text = "" if value is None else str(value)
     if len(text) > _MD_CACHE_LENGTH:
         return _escape_markdown_text(text)
-    # Briefings repeat the same types, places, actors, labels and titles on every event; long
-    # text (summaries, sentences) rarely repeats and is not kept.
+    # Briefings repeat the same types, places, actors, dates and short titles on every event;
+    # longer text (document titles, summaries, sentences) rarely repeats and is not kept.
     cached = _MD_CACHE.get(text)
     if cached is None:
         if len(_MD_CACHE) >= _MD_CACHE_SIZE:
@@ -86,40 +119,67 @@ def escape_markdown(value: Any) -> MarkdownText:
     return cached
 
 
-_MD_CACHE: dict[str, MarkdownText] = {}
+_MD_CACHE: dict[str, str] = {}
 _MD_CACHE_SIZE = 20_000
-_MD_CACHE_LENGTH = 120
+_MD_CACHE_LENGTH = 80
 
 
-def _escape_markdown_text(text: str) -> MarkdownText:
-    text = " ".join(text.split())
-    if not _MD_ANY.search(text):
-        return MarkdownText(text)
+def _escape_markdown_text(text: str) -> str:
+    if "  " in text or text[:1] == " " or text[-1:] == " " or _MD_OTHER_SPACE.search(text):
+        text = " ".join(text.split())
+    if (_MD_SPECIAL.search(text) is None and "://" not in text and _MD_BLOCK_START.match(text) is None
+            and "www." not in text.lower()):
+        return text
     text = _MD_INLINE.sub(r"\\\1", text)
-    text = re.sub(r"(?<=[A-Za-z]):(?=//)", r"\\:", text)
-    text = re.sub(r"(?i)\b(www)\.", r"\1\\.", text)
-    text = _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2) else f"{m.group(4)}\\{m.group(5)}", text)
-    return MarkdownText(text)
+    text = _MD_SCHEME.sub(r"\\:", text)
+    text = _MD_WWW.sub(r"\1\\.", text)
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
+                              else f"{m.group(4)}\\{m.group(5)}", text)
+
+
+def escape_html(value: Any) -> str:
+    """`value` as HTML text: `& < > " '` escaped as markupsafe escapes them; markup (`__html__`) as it is.
+
+    The HTML environment's finalize, so every `{{ … }}` value passes through it.
+    """
+    kind = type(value)
+    if kind is str:
+        return _escape_text(value)
+    if kind is int:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return str(html())
+    return _escape_text(str(value))
 
 
 _HTTP_URL = re.compile(r"(?i)https?://[^\s\x00-\x1f\x7f]+\Z")
+# The characters urllib's quote() leaves alone with markdown_link's `safe`: a URL made only of
+# them is its own destination, without quote()'s per-character work.
+_QUOTE_SAFE = ":/?#@!$&'*+,;=%~-._[]"
+_UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 
 def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
     if not url:
         return ""
-    text = str(url).strip()
+    text = (url if type(url) is str else str(url)).strip()
+    if text.isascii():
+        # For ASCII text the pattern's test is this: no whitespace, no control character.
+        head = text[:8].lower()
+        scheme = 8 if head == "https://" else 7 if head.startswith("http://") else 0
+        return text if scheme and len(text) > scheme and text.isprintable() and " " not in text else ""
     return text if _HTTP_URL.match(text) else ""
 
 
 def markdown_link(label: Any, url: Any) -> MarkdownText:
     """A Markdown link to an http(s) `url`, or the escaped label alone for anything else."""
     href = safe_href(url)
-    text = escape_markdown(label)
+    text = markdown_text(label)
     if not href:
-        return text
-    destination = quote(href, safe=":/?#@!$&'*+,;=%~-._[]")
+        return MarkdownText(text)
+    destination = href if _UNQUOTED.fullmatch(href) else quote(href, safe=_QUOTE_SAFE)
     return MarkdownText(f"[{text}](<{destination}>)")
 
 
@@ -134,6 +194,7 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+@lru_cache(maxsize=8192)
 def _day(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
@@ -218,7 +279,11 @@ def _describe_span(first: date, last: date, kind: str, approximate: bool) -> str
 
 def describe_event_date(row: Any) -> str:
     """describe_date over a row with date_start, date_end, date_precision, date_approximate."""
-    return describe_date(row["date_start"], row["date_end"], row["date_precision"], row["date_approximate"])
+    start, end = row["date_start"], row["date_end"]
+    if type(start) is date and type(end) is date:
+        # Rows carry dates already (report._make_rows): straight to the cached text, once per event.
+        return _describe_span(start, end, row["date_precision"] or "day", bool(row["date_approximate"]))
+    return describe_date(start, end, row["date_precision"], row["date_approximate"])
 
 
 def month_label(value: Any) -> str:
@@ -229,7 +294,7 @@ def month_label(value: Any) -> str:
 
 def day_label(value: Any) -> str:
     """"26 Oct 2021" ("" for None)."""
-    day = as_date(value)
+    day = value if type(value) is date else as_date(value)
     return "" if day is None else _day(day)
 
 
@@ -242,6 +307,24 @@ def iso(value: Any) -> str:
     return str(value)
 
 
+def type_colour(event_type: Any) -> str:
+    """The colour of an event type in the strip and on each event ("#555" for a type it does not know)."""
+    return TYPE_COLOURS.get(event_type, "#555")
+
+
+def numbered(rows: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    """(1, first), (2, second), ...: citation numbers without a loop object per event."""
+    return enumerate(rows, 1)
+
+
+def split_dated(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """(dated rows, undated rows), each in the order given."""
+    dated = [row for row in rows if row["date_start"] is not None]
+    if len(dated) == len(rows):
+        return dated, []
+    return dated, [row for row in rows if row["date_start"] is None]
+
+
 _COARSE = ("quarter", "season", "year", "decade", "century")
 
 
@@ -252,21 +335,22 @@ def group_by_month(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     with no day heading (day label ""), instead of posing as an event of that January.
     """
     months: list[dict[str, Any]] = []
+    # Rows of one day share their headings: work them out once per distinct date (and span).
+    headings: dict[tuple[Any, ...], tuple[str, str, str]] = {}
     for row in rows:
-        start = as_date(row["date_start"])
-        if start is None:
-            continue
+        start = row["date_start"]
+        if type(start) is not date:
+            start = as_date(start)
+            if start is None:
+                continue
         precision = row.get("date_precision") or "day"
         approximate = bool(row.get("date_approximate"))
-        if precision in _COARSE:
-            key = f"{start.year:04d}-{start.month:02d}-{precision}"
-            label = describe_date(row["date_start"], row["date_end"], precision, False)
-            day = ""
-        else:
-            key = f"{start.year:04d}-{start.month:02d}"
-            label = month_label(start)
-            day = day_label(start) if precision == "day" and not approximate else \
-                describe_date(row["date_start"], row["date_end"], precision, approximate)
+        lookup = (start, precision) if precision == "day" and not approximate else \
+            (start, row["date_end"], precision, approximate)
+        heading = headings.get(lookup)
+        if heading is None:
+            heading = headings[lookup] = _headings(start, row["date_end"], precision, approximate)
+        key, label, day = heading
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "label": label, "days": []})
         days = months[-1]["days"]
@@ -274,6 +358,34 @@ def group_by_month(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             days.append({"label": day, "date": start, "events": []})
         days[-1]["events"].append(row)
     return months
+
+
+def _headings(start: date, end: Any, precision: str, approximate: bool) -> tuple[str, str, str]:
+    """(month key, month heading, day heading) of an event for group_by_month."""
+    if precision in _COARSE:
+        return f"{start.year:04d}-{start.month:02d}-{precision}", describe_date(start, end, precision, False), ""
+    day = _day(start) if precision == "day" and not approximate else describe_date(start, end, precision, approximate)
+    return f"{start.year:04d}-{start.month:02d}", month_label(start), day
+
+
+def chronology(dated: Sequence[Mapping[str, Any]], undated: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """Sections for `briefing/_sections.*.j2`: group_by_month(dated), then one "Undated events" section.
+
+    Each section is {key, id, css, label, days: [{label, events}]}; [] when there are no rows.
+    """
+    sections = group_by_month(dated)
+    for month in sections:
+        month["id"], month["css"] = f"m-{month['key']}", "month"
+    if undated:
+        sections.append({"key": "undated", "id": "undated", "css": "undated", "label": "Undated events",
+                         "days": [{"label": "", "date": None, "events": list(undated)}]})
+    return sections
+
+
+def titled_sections(parts: Sequence[tuple[str, str, Sequence[Mapping[str, Any]]]]) -> list[dict[str, Any]]:
+    """Sections for `briefing/_sections.*.j2` from (label, css class, rows), without day headings; empty ones left out."""
+    return [{"key": css, "id": "", "css": css, "label": label, "days": [{"label": "", "date": None, "events": list(rows)}]}
+            for label, css, rows in parts if rows]
 
 
 def count_by_type(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
@@ -286,10 +398,12 @@ def count_by_type(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
 
 def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapping[str, Any]]:
     """The `count` dated events with the most sources (ties: earlier, then lower event_id), chronologically."""
+    if count <= 0:
+        return []
     dated = [row for row in rows if row["date_start"] is not None]
-    best = sorted(dated, key=lambda row: (-(row.get("source_count") or 0), as_date(row["date_start"]), row["event_id"]))
-    chosen = best[: max(count, 0)]
-    return sorted(chosen, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
+    best = heapq.nsmallest(count, dated, key=lambda row: (-(row.get("source_count") or 0),
+                                                          as_date(row["date_start"]), row["event_id"]))
+    return sorted(best, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
 
 
 def strip_layout(rows: Sequence[Mapping[str, Any]], date_from: Any = None, date_to: Any = None,
@@ -300,9 +414,12 @@ def strip_layout(rows: Sequence[Mapping[str, Any]], date_from: Any = None, date_
     """
     dated: list[tuple[date, date, str]] = []
     for row in rows:
-        start = as_date(row["date_start"])
-        if start is not None:
-            dated.append((start, as_date(row["date_end"]) or start, row["event_type"]))
+        start, end = row["date_start"], row["date_end"]
+        if type(start) is not date or type(end) is not date:
+            start, end = as_date(start), as_date(end)
+            if start is None:
+                continue
+        dated.append((start, end or start, row["event_type"]))
     if not dated:
         return {"lanes": [], "marks": [], "ticks": [], "width": width, "height": 0}
     low = as_date(date_from) or min(start for start, _, _ in dated)
@@ -401,16 +518,15 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
                      globals_: dict[str, Any] | None = None) -> Environment:
     """A Jinja environment over `search_path` (first match wins) with StrictUndefined.
 
-    markdown=False autoescapes HTML; markdown=True escapes every output value as Markdown.
+    Every `{{ … }}` value is escaped on output: as HTML (markdown=False) unless it is markup
+    already, as Markdown (markdown=True) unless a filter made it Markdown. Autoescape stays off
+    because finalize does its work: Jinja's autoescape wraps each value in Markup, which costs
+    more than the escaping. A macro's output is therefore text; templates include partials.
     """
     loader = RecordingLoader(search_path)
-    if markdown:
-        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=False,
-                          finalize=escape_markdown, keep_trailing_newline=True,
-                          trim_blocks=True, lstrip_blocks=True)
-    else:
-        env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=True, auto_reload=False,
-                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=True,
+                            finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
+                            trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,
@@ -419,10 +535,30 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
         md=escape_markdown,
         md_link=markdown_link,
         href=safe_href,
+        colour=type_colour,
+        numbered=numbered,
     )
     env.globals.update(describe_date=describe_date, raw_markdown=MarkdownText, md_link=markdown_link,
-                       group_by_month=group_by_month, count_by_type=count_by_type,
+                       group_by_month=group_by_month, chronology=chronology,
+                       titled_sections=titled_sections, split_dated=split_dated, count_by_type=count_by_type,
                        key_developments=key_developments, strip_layout=strip_layout, colours=TYPE_COLOURS)
     if globals_:
         env.globals.update(globals_)
     return env
+
+
+def report_environment(search_path: Sequence[Path], markdown: bool) -> Environment:
+    """make_environment, kept per search path so that templates are compiled once per process.
+
+    Edited templates are reloaded (auto_reload); a file added to or removed from the search path
+    gives a new environment, because the file that wins a name may change. The loader's record
+    of the files used grows across renders, which only ever makes a build hash more files.
+    """
+    folders = tuple(Path(folder) for folder in search_path)
+    listing = tuple(sorted(str(path) for folder in folders if folder.is_dir() for path in folder.rglob("*.j2")))
+    return _cached_environment(folders, markdown, listing)
+
+
+@lru_cache(maxsize=32)
+def _cached_environment(search_path: tuple[Path, ...], markdown: bool, listing: tuple[str, ...]) -> Environment:
+    return make_environment(search_path, markdown=markdown)

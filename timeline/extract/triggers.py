@@ -60,7 +60,7 @@ class TriggerMatcher:
         found: list[TriggerMatch] = []
         for match in self.phrases.finditer(lowered):
             start, end = match.span()
-            if (start and lowered[start - 1].isalnum()) or (end < len(lowered) and lowered[end].isalnum()):
+            if end < len(lowered) and lowered[end].isalnum():
                 continue
             phrase = match.group()
             event_type = self.phrase_types.get(phrase)
@@ -96,7 +96,10 @@ def get_matcher(lexicon: Lexicon) -> TriggerMatcher:
         (re.compile(pattern), entry.event_type) for entry in lexicon.event_types for pattern in entry.patterns
     )
     blockers = _trie_regex(b.lower() for b in lexicon.blockers) if lexicon.blockers else None
-    return TriggerMatcher(_trie_regex(phrase_types), phrase_types, patterns, blockers)
+    # A phrase starts a word: testing that before the trie, rather than after a match, spares the
+    # scan every position inside a word.
+    phrases = re.compile(r"(?<![^\W_])" + _trie_regex(phrase_types).pattern)
+    return TriggerMatcher(phrases, phrase_types, patterns, blockers)
 
 
 def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:

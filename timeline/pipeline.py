@@ -35,9 +35,14 @@ BATCH_POSTGRESQL = 32
 CHUNK_UNITS = 32
 CHUNK_BYTES = 1 << 20
 CHUNKS_PER_WORKER = 3
-# A short article that exercises every extraction stage, to load lexicon, gazetteer and matchers.
+# A short article that exercises every extraction stage, to load lexicon, gazetteer and matchers
+# (and dateparser, which timex loads for rare phrases such as "the week after next": ~0.1-0.8 s
+# that forked workers would otherwise each pay again).
 _WARM_UP = Document(
-    text="Foreign ministers of India and France met in Paris on Tuesday, the ministry said on 3 March 2021.",
+    text=(
+        "Foreign ministers of India and France met in Paris on Tuesday, the ministry said on 3 March 2021. "
+        "They will meet again the week after next."
+    ),
     uri="<warm-up>",
     sha256="0" * 64,
     published=date(2021, 3, 4),

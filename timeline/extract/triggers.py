@@ -24,6 +24,8 @@ _DETERMINERS = frozenset("the a an this that last its their his her".split())
 # ("the 26/11 Mumbai attack", "a drone strike"), not as a generic plural ("plan terror attacks").
 _SPECIFIC_ONLY = frozenset({"attack", "strike"})
 _CLAUSE_CHARS = ",;:()“”\"—–"
+# Everything up to the last clause character: its end is where the trigger's clause starts.
+_UP_TO_CLAUSE = re.compile("(?s:.*)[" + re.escape(_CLAUSE_CHARS) + "]")
 _WORD = re.compile(r"[a-z]+(?:n't)?|n't")
 # How a title says that a statement of this kind was made.
 _STATEMENT_VERBS = {
@@ -138,7 +140,8 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon) -> str | None:
     """"past", "planned", or None when the trigger reports no event (negated, hypothetical, generic)."""
     before = text[max(sentence_start, match.start - 90) : match.start]
-    clause = before[max(before.rfind(c) for c in _CLAUSE_CHARS) + 1 :].lower()
+    up_to = _UP_TO_CLAUSE.match(before)
+    clause = (before[up_to.end() :] if up_to else before).lower()
     words = _WORD.findall(clause)[-8:]
     window = " ".join(words)
     previous = words[-1] if words else ""

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline import sources
 from timeline.errors import ConfigError
 from timeline.records import PUBLISHED_SOURCES, Document, Rejection
 from timeline.sources import (
@@ -637,6 +638,25 @@ def test_a_date_heading_in_the_body_is_not_boilerplate():
 
 def test_a_published_date_in_story_text_is_not_a_dateline():
     assert find_dateline_date("Headline\nThe report, published on 29 Oct 2021, said the talks failed.") is None
+
+
+@settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.from_regex(sources._FURNITURE, fullmatch=True, alphabet=st.characters(max_codepoint=127)),
+        st.from_regex(sources._PROMPT, alphabet=st.characters(max_codepoint=127)),
+    )
+)
+def test_every_furniture_line_passes_the_cheap_first_test(line):
+    # The first test only lets lines skip the patterns; it must never skip one they would mark.
+    normal = " ".join(line.split())
+    if sources._FURNITURE.match(normal) or sources._PROMPT.match(normal):
+        assert sources._may_be_furniture(normal)
+
+
+def test_boilerplate_spans_are_whole_lines_with_their_blanks():
+    text = "READ: Sony\nBody text here.\n  share  THIS:  \nBy Jane Doe\nBody text here.\n29 Oct 2021\n"
+    assert find_boilerplate(text) == ((0, 10), (27, 43), (44, 55), (56, 71), (72, 83))
 
 
 def test_a_line_repeating_the_title_is_marked_but_the_headline_is_not():

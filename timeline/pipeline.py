@@ -31,13 +31,20 @@ BATCH_SQLITE = 128
 BATCH_POSTGRESQL = 32
 # Parallel ingest: units of work per chunk sent to a worker, the raw bytes that close a chunk
 # early, and chunks in flight per worker. In flight is what bounds memory: at most
-# jobs × CHUNKS_PER_WORKER × CHUNK_UNITS documents are read ahead of the writer.
-CHUNK_UNITS = 32
+# jobs × CHUNKS_PER_WORKER × CHUNK_UNITS documents are read ahead of the writer. Fewer, larger
+# chunks cost the writer's process less: 0.028 ms/article of sending and receiving at 128 units,
+# 0.040 at 32 (Reuters, docs/benchmarks.md §3).
+CHUNK_UNITS = 128
 CHUNK_BYTES = 1 << 20
 CHUNKS_PER_WORKER = 3
-# A short article that exercises every extraction stage, to load lexicon, gazetteer and matchers.
+# A short article that exercises every extraction stage, to load lexicon, gazetteer and matchers
+# (and dateparser, which timex loads for rare phrases such as "the week after next": ~0.1-0.8 s
+# that forked workers would otherwise each pay again).
 _WARM_UP = Document(
-    text="Foreign ministers of India and France met in Paris on Tuesday, the ministry said on 3 March 2021.",
+    text=(
+        "Foreign ministers of India and France met in Paris on Tuesday, the ministry said on 3 March 2021. "
+        "They will meet again the week after next."
+    ),
     uri="<warm-up>",
     sha256="0" * 64,
     published=date(2021, 3, 4),
@@ -202,11 +209,11 @@ _Window = deque[tuple[list[_Unit] | Rejection, Future[list[_Result]] | None]]
 class _Extractors:
     """Worker processes for reading and extraction; results come back in input order.
 
-    On Linux the workers are forked from this process after it has loaded the lexicon and closed
-    its database connections (a forked SQLite or PostgreSQL connection must never be shared), so
-    the start-up cost is paid once. A worker that dies (killed, out of memory) costs only the
-    units it was given: they are retried one at a time and the one that kills a worker again is
-    rejected.
+    On Linux the workers are forked from this process after it has closed its database
+    connections (a forked SQLite or PostgreSQL connection must never be shared), elsewhere
+    spawned; either way each loads the lexicon, gazetteer and matchers itself, off the writer's
+    critical path. A worker that dies (killed, out of memory) costs only the units it was given:
+    they are retried one at a time and the one that kills a worker again is rejected.
     """
 
     def __init__(self, jobs: int, engine: Engine):
@@ -216,8 +223,6 @@ class _Extractors:
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Extractors:
-        if self.fork:
-            _warm_up()
         self._start()
         return self
 
@@ -230,11 +235,10 @@ class _Extractors:
         if self.fork:
             # NOTE: close pooled connections before forking; the writer reopens them afterwards.
             self.engine.dispose()
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
-        else:
-            self.executor = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
-            )
+        # Each worker loads lexicon, gazetteer and dateparser itself, in parallel with the writer:
+        # loading them here before forking would put ~0.6 s on the writer's critical path.
+        context = multiprocessing.get_context("fork" if self.fork else "spawn")
+        self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up)
 
     def _restart(self) -> None:
         if self.executor is not None:

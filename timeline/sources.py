@@ -188,6 +188,8 @@ def normalise_text(text: str) -> str:
     """Return `text` with the BOM stripped, line endings as \\n and Unicode in NFC; never raises."""
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():
+        return text  # no surrogates, and ASCII is already NFC
     # Lone surrogates (from JSON "\ud800" escapes) cannot be encoded, hashed or stored: U+FFFD.
     if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
@@ -296,7 +298,17 @@ _PROMPT = re.compile(
 _BYLINE_ROLE = re.compile(r"(?:desk|editor|correspondent|reporter|bureau|staff|writer|agencies)$", re.IGNORECASE)
 _BY_NAME = re.compile(r"^(?i:by|written\s+by|edited\s+by|posted\s+by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}$")
 
-_LINE = re.compile(r"[^\n]*")
+# Cheap first tests, so that most lines of an article skip the patterns above: every furniture
+# or prompt pattern starts with one of these words (or "(", "©", a digit), in any case, and every
+# date stamp holds a digit.
+_LEAD_WORDS = (
+    "ad", "all", "also", "back", "click", "comment", "copyright", "don", "download", "email", "follow",
+    "get", "leave", "more", "next", "post", "previous", "print", "read", "recommended", "related",
+    "required", "scroll", "see", "share", "sign", "sponsored", "subscribe", "tag", "telegram", "this",
+    "top", "translate", "trending", "tweet", "watch", "whatsapp", "you",
+)  # fmt: skip
+_DIGIT = re.compile(r"\d")
+_READ_LINK = re.compile(r"(?:also\s+)?read\s*[:\-–—|]", re.IGNORECASE)
 
 
 def find_boilerplate(text: str, title: str | None = None) -> tuple[tuple[int, int], ...]:
@@ -311,24 +323,24 @@ def find_boilerplate(text: str, title: str | None = None) -> tuple[tuple[int, in
     seen: set[str] = set()
     title_key = _line_key(title) if title else ""
     content_lines = 0
-    for match in _LINE.finditer(text):
-        start, end = match.span()
-        if start == end and start > 0 and text[start - 1] != "\n":
-            continue  # the empty match finditer yields right after each line
-        line = match.group()
-        stripped = line.strip()
-        if not stripped:
-            continue
-        key = _line_key(stripped)
-        content_lines += 1
-        is_first = content_lines == 1
-        if (
-            key in seen
-            or (title_key and key == title_key and not is_first)
-            or _is_boilerplate_line(stripped, headline=is_first, header=content_lines <= DATELINE_LINES)
-        ):
-            spans.append((start, end))
-        seen.add(key)
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        # One normal form serves both tests: blanks collapsed (the pattern test), then case-folded
+        # (the repeat test, _line_key).
+        normal = " ".join(line.split())
+        if normal:
+            key = normal.casefold().rstrip(" .…")
+            content_lines += 1
+            is_first = content_lines == 1
+            if (
+                key in seen
+                or (title_key and key == title_key and not is_first)
+                or _is_boilerplate_normal(normal, headline=is_first, header=content_lines <= DATELINE_LINES)
+            ):
+                spans.append((start, end))
+            seen.add(key)
+        start = end + 1
     return tuple(spans)
 
 
@@ -338,19 +350,30 @@ def _line_key(line: str) -> str:
 
 
 def _is_boilerplate_line(line: str, *, headline: bool = False, header: bool = True) -> bool:
-    line = " ".join(line.split())  # non-breaking spaces and runs of blanks
-    if len(line) > 400 and not re.match(r"(?:also\s+)?read\s*[:\-–—|]", line, re.IGNORECASE):
+    return _is_boilerplate_normal(" ".join(line.split()), headline=headline, header=header)
+
+
+def _is_boilerplate_normal(line: str, *, headline: bool, header: bool) -> bool:
+    """_is_boilerplate_line for a line whose blanks are already collapsed (non-breaking spaces, runs)."""
+    if len(line) > 400 and not _READ_LINK.match(line):
         return False
-    if _FURNITURE.match(line):
-        return True
-    if len(line) <= 80 and not line.endswith((".", "?", "!")) and _PROMPT.match(line):
-        return True
+    if _may_be_furniture(line):
+        if _FURNITURE.match(line):
+            return True
+        if len(line) <= 80 and not line.endswith((".", "?", "!")) and _PROMPT.match(line):
+            return True
     # A title-case headline ("Taliban Detain Foreign Correspondent") looks like a byline.
     if not headline and _is_byline(line):
         return True
     # A date-stamp line in the header is furniture, its date the dateline's business; further
     # down, a date on its own line heads the paragraph below it (a chronology) and stays.
     return header and _match_date_stamp(line) is not None
+
+
+def _may_be_furniture(line: str) -> bool:
+    # Exact for ASCII, where lower() compares as the patterns' IGNORECASE does; any other line
+    # takes the full test.
+    return not line.isascii() or line[:1] in "(0123456789" or line[:12].lower().startswith(_LEAD_WORDS)
 
 
 def _is_byline(line: str) -> bool:
@@ -422,6 +445,8 @@ def find_dateline_date(text: str) -> date | None:
     dateline with a year. Returns None when there is none or it has no year; never raises.
     """
     for line in _header_lines(text):
+        if not _DIGIT.search(line):
+            continue  # every form holds a day or a year
         for part in re.split(r"\s+[|•·]\s+", line):
             found = _match_date_stamp(part)
             if found is not None:
@@ -461,8 +486,8 @@ def _header_lines(text: str) -> Iterator[str]:
 
 
 def _match_date_stamp(line: str) -> date | None:
-    if len(line) > 80:
-        return None
+    if len(line) > 80 or not _DIGIT.search(line):
+        return None  # every form holds a day or a year
     match = _first_match(_STAMPS, line.strip())
     return _date_from_match(match) if match else None
 

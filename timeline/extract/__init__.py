@@ -83,6 +83,7 @@ class _Draft:
     has_actor_before: bool = False  # a named actor precedes the trigger in its sentence
     has_party_before: bool = False  # ... or "both sides", "they"
     definite: bool = False  # "the meeting", "this attack": an event named before
+    clause_start: int = -1  # where the trigger's clause starts; -1 until _clause_start computes it
 
 
 def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[EventCandidate]:
@@ -97,7 +98,9 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     triggers = get_matcher(lexicon).find(text)
     if not triggers:
         return []
-    sentences = [s for s in split_sentences(text) if not document.is_boilerplate(s.start, s.end)]
+    sentences = split_sentences(text)
+    if document.boilerplate:
+        sentences = [s for s in sentences if not document.is_boilerplate(s.start, s.end)]
     if not sentences:
         return []
     entities = finder.find(text)
@@ -317,10 +320,13 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
 
 
 def _clause_start(text: str, draft: _Draft) -> int:
-    start = draft.sentence.start
-    for found in CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
-        start = found.end()
-    return start
+    # Asked once per actor of the sentence: computed once per draft.
+    if draft.clause_start < 0:
+        start = draft.sentence.start
+        for found in CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
+            start = found.end()
+        draft.clause_start = start
+    return draft.clause_start
 
 
 def _clause_end(text: str, draft: _Draft, start: int | None = None) -> int:

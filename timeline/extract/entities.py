@@ -516,6 +516,8 @@ def _gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, Pl
         )
     # News copy drops diacritics: "Jalalabad" for Jalālābād. The spelt name stays canonical.
     for name, place in list(cities.items()):
+        if name.isascii():
+            continue  # nothing to fold
         folded = _fold(name)
         if folded != name and populations.get(folded, -1) < populations[name]:
             cities[folded] = place

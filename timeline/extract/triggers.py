@@ -24,6 +24,8 @@ _DETERMINERS = frozenset("the a an this that last its their his her".split())
 # ("the 26/11 Mumbai attack", "a drone strike"), not as a generic plural ("plan terror attacks").
 _SPECIFIC_ONLY = frozenset({"attack", "strike"})
 _CLAUSE_CHARS = ",;:()“”\"—–"
+# Everything up to the last clause character: its end is where the trigger's clause starts.
+_UP_TO_CLAUSE = re.compile("(?s:.*)[" + re.escape(_CLAUSE_CHARS) + "]")
 _WORD = re.compile(r"[a-z]+(?:n't)?|n't")
 # How a title says that a statement of this kind was made.
 _STATEMENT_VERBS = {
@@ -60,7 +62,7 @@ class TriggerMatcher:
         found: list[TriggerMatch] = []
         for match in self.phrases.finditer(lowered):
             start, end = match.span()
-            if (start and lowered[start - 1].isalnum()) or (end < len(lowered) and lowered[end].isalnum()):
+            if end < len(lowered) and lowered[end].isalnum():
                 continue
             phrase = match.group()
             event_type = self.phrase_types.get(phrase)
@@ -96,7 +98,10 @@ def get_matcher(lexicon: Lexicon) -> TriggerMatcher:
         (re.compile(pattern), entry.event_type) for entry in lexicon.event_types for pattern in entry.patterns
     )
     blockers = _trie_regex(b.lower() for b in lexicon.blockers) if lexicon.blockers else None
-    return TriggerMatcher(_trie_regex(phrase_types), phrase_types, patterns, blockers)
+    # A phrase starts a word: testing that before the trie, rather than after a match, spares the
+    # scan every position inside a word.
+    phrases = re.compile(r"(?<![^\W_])" + _trie_regex(phrase_types).pattern)
+    return TriggerMatcher(phrases, phrase_types, patterns, blockers)
 
 
 def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -135,7 +140,8 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon) -> str | None:
     """"past", "planned", or None when the trigger reports no event (negated, hypothetical, generic)."""
     before = text[max(sentence_start, match.start - 90) : match.start]
-    clause = before[max(before.rfind(c) for c in _CLAUSE_CHARS) + 1 :].lower()
+    up_to = _UP_TO_CLAUSE.match(before)
+    clause = (before[up_to.end() :] if up_to else before).lower()
     words = _WORD.findall(clause)[-8:]
     window = " ".join(words)
     previous = words[-1] if words else ""

@@ -82,27 +82,28 @@ _ACTOR_IDS = (
     "SELECT f_a.id FROM actors f_a WHERE lower(f_a.name) LIKE :f_actor"
     " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE lower(f_aa.alias) LIKE :f_actor"
 )
-# PostgreSQL: ARRAY(...) is computed once before the outer query (an InitPlan), and the index
-# range `actor_id = ANY (ids)` is planned as an index scan rather than a join with the subquery.
-_ACTOR_ID_TEST = {"postgresql": "{column} = ANY (ARRAY(" + _ACTOR_IDS + "))"}
 
 
 def _actor_condition(filters: Filters, alias: str, dialect: str | None) -> str:
     """The events of the matching actors; within the period through event_actor_dates when one is given."""
-    test = _ACTOR_ID_TEST.get(dialect or "", "{column} IN (" + _ACTOR_IDS + ")")
-    if not (filters.date_from or filters.date_to):
-        return f"{alias}.event_id IN (SELECT f_ea.event_id FROM event_actors f_ea WHERE {test.format(column='f_ea.actor_id')})"
-    # NOTE: the same overlap as the portable test below, on the copies of the event's dates
-    # (migration 0003): undated events have no rows there, as they match no period.
     window = []
     if filters.date_to:
         window.append(" AND f_x.date_start <= :f_to")
     if filters.date_from:
         window.append(" AND f_x.date_end >= :f_from")
-    return (
-        f"{alias}.event_id IN (SELECT f_x.event_id FROM event_actor_dates f_x"
-        f" WHERE {test.format(column='f_x.actor_id')}{''.join(window)})"
-    )
+    if window:
+        # NOTE: the same overlap as the portable test in where_clause, on the copies of the
+        # event's dates (migration 0003): undated events have no rows there, as they match no period.
+        events = "SELECT f_x.event_id FROM event_actor_dates f_x WHERE f_x.actor_id {ids}" + "".join(window)
+    else:
+        events = "SELECT f_ea.event_id FROM event_actors f_ea WHERE f_ea.actor_id {ids}"
+    if dialect == "postgresql":
+        # ARRAY(...) runs once, before the outer query (an InitPlan), and the outer test becomes an
+        # index scan of those ids. As a join, the planner cannot know how many events the actors
+        # have and hashes a scan of all events instead (docs/benchmarks.md section 5).
+        inner = events.format(ids=f"= ANY (ARRAY({_ACTOR_IDS}))")
+        return f"{alias}.event_id = ANY (ARRAY({inner}))"
+    return f"{alias}.event_id IN ({events.format(ids=f'IN ({_ACTOR_IDS})')})"
 
 
 def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None) -> tuple[str, dict[str, Any]]:

@@ -195,3 +195,24 @@ def test_sql_users_changing_dates_and_links_by_hand_keep_the_table_in_step(seede
     finally:
         engine.dispose()
     assert assert_actor_dates_in_step(seeded_db) > 0
+
+
+def test_a_match_is_found_behind_hundreds_of_events_sharing_one_actor(db_url: str) -> None:
+    # 600 meetings of India with someone else on the same day come first (lower ids); find_match
+    # rejects each (one shared actor of two), so they must not crowd the real match out of the
+    # neighbour query's limit of 500 rows.
+    day = dict(date_start=date(2021, 10, 26), date_end=date(2021, 10, 26), date_precision="day", date_value=None)
+    engine = timeline.open_db(db_url)
+    try:
+        with engine.begin() as conn:
+            for number in range(600):
+                other = (ActorRef("India", "country"), ActorRef(f"Partner {number}", "organisation"))
+                document = make_document(f"Report {number}\n\nIndia met partner {number}.\n", f"p{number}.txt",
+                                         published=date(2021, 10, 27), published_source="option")
+                store.save_document(conn, document, [replace(BASE, actors=other, **day)], now=NOW)
+    finally:
+        engine.dispose()
+    first = save(db_url, 1001, replace(BASE, **day))
+    again = save(db_url, 1002, replace(BASE, sentence="India and the US held talks again.", **day))
+    assert (first.events_created, again.events_merged, again.events_created) == (1, 1, 0)
+    assert assert_actor_dates_in_step(db_url) == 2 * 600 + 2

@@ -262,10 +262,14 @@ _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end
 # Dated events sharing an actor: one range of event_actor_dates per actor (migration 0003), so the
 # cost follows the actor's events near the candidate's dates, not every event of the type in the
 # year before. NOTE: CROSS JOIN keeps `near` the outer loop on SQLite (PostgreSQL plans it freely).
+# HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's actors) actors,
+# or all of their own (it asks for min(2, either side's count) shared).
 _NEAR_BY_ACTOR = (
     _NEIGHBOUR_SELECT
-    + "FROM (SELECT DISTINCT x.event_id FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
-    " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start) near"
+    + "FROM (SELECT x.event_id FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
+    " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start"
+    " GROUP BY x.event_id HAVING COUNT(*) >= :min_shared"
+    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)) near"
     " CROSS JOIN events e LEFT JOIN places p ON p.id = e.place_id"
     " WHERE e.id = near.event_id AND e.event_type = :event_type"
 )
@@ -312,6 +316,7 @@ def _stored_neighbours(conn: Connection, candidate: EventCandidate, candidate_ac
     params: dict[str, Any] = {"event_type": candidate.event_type}
     if candidate_actor_ids:
         params["actor_ids"] = candidate_actor_ids
+        params["min_shared"] = min(2, len(set(candidate_actor_ids)))
     if dated:
         assert candidate.date_start is not None
         params.update(

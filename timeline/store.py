@@ -261,18 +261,22 @@ _NEIGHBOUR_COLUMNS = {
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
 # Dated events sharing an actor: one range of event_actor_dates per actor (migration 0003), so the
 # cost follows the actor's events near the candidate's dates, not every event of the type in the
-# year before. NOTE: CROSS JOIN keeps `near` the outer loop on SQLite (PostgreSQL plans it freely).
-# HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's actors) actors,
-# or all of their own (it asks for min(2, either side's count) shared).
-_NEAR_BY_ACTOR = (
-    _NEIGHBOUR_SELECT
-    + "FROM (SELECT x.event_id FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
+# year before. HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's
+# actors) actors, or all of their own (it asks for min(2, either side's count) shared).
+_NEAR_IDS = (
+    "SELECT x.event_id FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
     " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start"
     " GROUP BY x.event_id HAVING COUNT(*) >= :min_shared"
-    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)) near"
-    " CROSS JOIN events e LEFT JOIN places p ON p.id = e.place_id"
-    " WHERE e.id = near.event_id AND e.event_type = :event_type"
+    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)"
 )
+_NEAR_BY_ACTOR = {
+    # NOTE: CROSS JOIN keeps `near` the outer loop on SQLite.
+    "sqlite": _NEIGHBOUR_SELECT + f"FROM ({_NEAR_IDS}) near CROSS JOIN events e"
+    " LEFT JOIN places p ON p.id = e.place_id WHERE e.id = near.event_id AND e.event_type = :event_type",
+    # PostgreSQL plans a join freely and, while ingest grows the tables faster than statistics
+    # follow, hashed a scan of events; ARRAY(...) is computed first and looked up by primary key.
+    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS}))",
+}
 _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
@@ -287,21 +291,25 @@ def _neighbour_query(sql: str, *, actors: bool, dated: bool) -> Any:
     return query.bindparams(*binds)
 
 
-# Built once: ingest runs these per candidate. They fetch only the events resolve.find_match can
-# accept: sharing an actor with the candidate, or (when one side names nobody) both placed.
-_NEIGHBOURS = {
-    # (dated, candidate names actors, candidate has a place) → query; the two parts of a UNION ALL
-    # are disjoint (events with actors, events without).
-    (True, True, True): _neighbour_query(
-        f"{_NEAR_BY_ACTOR} UNION ALL {_PLACED} AND {_NO_ACTORS}", actors=True, dated=True
-    ),
-    (True, True, False): _neighbour_query(_NEAR_BY_ACTOR, actors=True, dated=True),
-    (True, False, True): _neighbour_query(_PLACED, actors=False, dated=True),
-    (False, True, True): _neighbour_query(
-        _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}", actors=True, dated=False
-    ),
-}
-_NEIGHBOURS[(False, True, False)] = _NEIGHBOURS[(False, True, True)]
+def _neighbour_queries(near_by_actor: str) -> dict[tuple[bool, bool, bool], Any]:
+    """(dated, candidate names actors, candidate has a place) → query; the two parts of a UNION ALL
+    are disjoint (events with actors, events without)."""
+    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}"
+    return {
+        (True, True, True): _neighbour_query(
+            f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}", actors=True, dated=True
+        ),
+        (True, True, False): _neighbour_query(near_by_actor, actors=True, dated=True),
+        (True, False, True): _neighbour_query(_PLACED, actors=False, dated=True),
+        (False, True, True): _neighbour_query(undated, actors=True, dated=False),
+        (False, True, False): _neighbour_query(undated, actors=True, dated=False),
+    }
+
+
+# Built once per dialect: ingest runs these per candidate. They fetch only the events
+# resolve.find_match can accept: sharing actors with the candidate, or (when one side names
+# nobody) both placed.
+_NEIGHBOURS = {dialect: _neighbour_queries(sql) for dialect, sql in _NEAR_BY_ACTOR.items()}
 _NEIGHBOUR_ACTORS = text(
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -310,7 +318,8 @@ _NEIGHBOUR_ACTORS = text(
 def _stored_neighbours(conn: Connection, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
     """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place."""
     dated = candidate.date_start is not None and candidate.date_end is not None
-    query = _NEIGHBOURS.get((dated, bool(candidate_actor_ids), candidate.place is not None))
+    queries = _NEIGHBOURS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    query = queries.get((dated, bool(candidate_actor_ids), candidate.place is not None))
     if query is None:
         return []  # nothing find_match could accept (no actors and no place, or undated without actors)
     params: dict[str, Any] = {"event_type": candidate.event_type}

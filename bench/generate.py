@@ -3,6 +3,8 @@
     python bench/generate.py DB_URL N [--seed S] [--years Y]
 
 The database must already be migrated (`timeline init`); rows are added after any that exist.
+event_actor_dates fills itself: the triggers of migration 0003 add a row per actor link as the
+event_actors rows go in (a database generated before 0003 gets them from its backfill).
 """
 
 from __future__ import annotations

@@ -305,3 +305,34 @@ def test_split_by_source_ids_through_the_library(seeded_db: str) -> None:
     assert query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id", {"id": new_id}) == [(first_source,)]
     with pytest.raises(ConfigError, match="are not its sources"):
         write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
+
+
+def test_every_curation_command_keeps_event_actor_dates_in_step(seeded_db: str, runner: CliRunner) -> None:
+    from test_store import assert_actor_dates_in_step
+
+    def run(*args: str) -> None:
+        result = runner.invoke(cli, ["event", *args, "--db", seeded_db])
+        assert result.exit_code == 0, (args, result.output)
+        assert assert_actor_dates_in_step(seeded_db) > 0, args
+
+    def dates_of(event_id: int) -> set[tuple[str, str]]:
+        rows = query_rows(seeded_db, "SELECT date_start, date_end FROM event_actor_dates WHERE event_id = :id",
+                          {"id": event_id})
+        return {(str(start), str(end)) for start, end in rows}
+
+    jwg = one(seeded_db, JWG)
+    other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
+    run("correct", str(jwg), "--date", "2021-10")
+    assert dates_of(jwg) == {("2021-10-01", "2021-10-31")}
+    run("correct", str(jwg), "--date", "none")
+    assert dates_of(jwg) == set()
+    run("correct", str(jwg), "--date", "2021-10-26..2021-10-27")
+    assert dates_of(jwg) == {("2021-10-26", "2021-10-27")}
+    run("merge", str(jwg), str(other))  # the other's actors join, at the kept event's dates
+    assert dates_of(jwg) == {("2021-10-26", "2021-10-27")} and dates_of(other) == set()
+    document = max(doc for doc, _start, _reason in sources_of(seeded_db, jwg))
+    run("split", str(jwg), "--document", str(document))
+    new_id = one(seeded_db, "SELECT max(id) FROM events")
+    assert dates_of(new_id) == {("2021-10-26", "2021-10-27")}
+    run("delete", str(new_id))
+    assert dates_of(new_id) == set()

@@ -44,12 +44,58 @@ def test_the_sqlite_window_index_finds_exactly_the_overlapping_events(synthetic_
     assert any(_ids(synthetic_sqlite, *where_clause(make_filters(date_from=low, date_to=high))) for low, high in windows)
 
 
+# --actor as it was matched before event_actor_dates: a substring of the name or an alias, over the join.
+REFERENCE_ACTOR = (
+    "t.event_id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+    " WHERE lower(a.name) LIKE :f_actor OR a.id IN"
+    " (SELECT actor_id FROM actor_aliases WHERE lower(alias) LIKE :f_actor))"
+)
+PERIODS = [(None, None), (date(2021, 8, 1), date(2021, 10, 31)), (date(2021, 10, 27), None),
+           (None, date(2019, 12, 31)), (date(2017, 6, 1), date(2017, 6, 1))]
+
+
+def _reference(actor: str, low: date | None, high: date | None) -> tuple[str, dict]:
+    condition, params = where_clause(make_filters(date_from=low, date_to=high))
+    params["f_actor"] = f"%{actor.lower()}%"
+    return f"{REFERENCE_ACTOR} AND {condition}", params
+
+
+@pytest.mark.parametrize("actor", ["india", "UNITED", "blinken", "ISIL", "u.s.", "sco", "zz-nobody", "_"])
+def test_actor_filter_matches_names_and_aliases_as_a_substring_in_any_case(seeded_db: str, actor: str) -> None:
+    dialect = seeded_db.split(":", 1)[0].split("+", 1)[0]
+    for low, high in PERIODS:
+        expected = _ids(seeded_db, *_reference(actor, low, high))
+        for spelling in (None, dialect):
+            filters = make_filters(date_from=low, date_to=high, actor=actor)
+            assert _ids(seeded_db, *where_clause(filters, dialect=spelling)) == expected, (actor, low, high, spelling)
+    if actor not in ("zz-nobody",):
+        assert _ids(seeded_db, *_reference(actor, None, None)), f"{actor!r} should match some seed event"
+
+
+def test_actor_and_period_through_event_actor_dates_find_the_same_events(synthetic_sqlite: str) -> None:
+    rng = random.Random(9)
+    names = [name for (name,) in query_rows(synthetic_sqlite, "SELECT name FROM actors ORDER BY id")]
+    (first,), = query_rows(synthetic_sqlite, "SELECT min(date_start) FROM events")
+    start = date.fromisoformat(str(first))
+    found = 0
+    for _ in range(30):
+        actor = rng.choice(names)[1:7]
+        low = start + timedelta(days=rng.randrange(0, 7300))
+        high = low + timedelta(days=rng.choice([0, 6, 30, 90, 365]))
+        expected = _ids(synthetic_sqlite, *_reference(actor, low, high))
+        assert _ids(synthetic_sqlite, *where_clause(make_filters(low, high, actor=actor), dialect="sqlite")) == expected
+        found += len(expected)
+    assert found > 0
+
+
 def test_filter_values_are_bound_never_interpolated() -> None:
     hostile = "x' OR 1=1 --"
-    condition, params = where_clause(make_filters(actor=hostile, place=hostile, text=hostile, types=["meeting"]))
-    assert hostile not in condition
-    assert params["f_actor"] == f"%{hostile.lower()}%"
-    assert params["f_type0"] == "meeting"
+    for dialect in (None, "sqlite", "postgresql"):
+        filters = make_filters(date_from=date(2021, 1, 1), actor=hostile, place=hostile, text=hostile, types=["meeting"])
+        condition, params = where_clause(filters, dialect=dialect)
+        assert hostile not in condition and hostile.lower() not in condition
+        assert params["f_actor"] == f"%{hostile.lower()}%"
+        assert params["f_type0"] == "meeting"
 
 
 def test_unknown_types_and_reversed_periods_are_config_errors() -> None:

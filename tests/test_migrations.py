@@ -140,3 +140,16 @@ def test_check_constraints_reject_reversed_dates_and_unknown_vocabularies(db_url
                     conn.execute(models.Event.__table__.insert().values(row))
     finally:
         engine.dispose()
+
+
+def test_upgrading_a_filled_database_backfills_event_actor_dates(seeded_db: str) -> None:
+    from test_store import assert_actor_dates_in_step
+
+    engine = db.open_engine(seeded_db)
+    try:
+        db.downgrade(engine, "0002")
+        assert "event_actor_dates" not in inspect(engine).get_table_names()
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert assert_actor_dates_in_step(seeded_db) > 0

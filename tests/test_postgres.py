@@ -25,6 +25,8 @@ DATE_COLUMNS = [
     ("events", "date_start"),
     ("events", "date_end"),
     ("event_sources", "reference_date"),
+    ("event_actor_dates", "date_start"),
+    ("event_actor_dates", "date_end"),
     ("v_timeline", "date_start"),
     ("v_timeline", "date_end"),
     ("v_timeline", "first_published"),
@@ -183,3 +185,20 @@ def test_date_columns_are_real_dates_on_postgresql(seeds_on_both: tuple[str, str
     assert {key: types.get(key) for key in DATE_COLUMNS} == {key: "date" for key in DATE_COLUMNS}
     # Date arithmetic works on them as dates, not text.
     assert _fetch(pg, "SELECT count(*) FROM v_timeline WHERE date_end - date_start < 0") == [(0,)]
+
+
+def test_read_only_engines_run_without_jit_and_writers_keep_the_server_setting(pg_url: str) -> None:
+    def jit(read_only: bool) -> str:
+        engine = db.open_engine(pg_url, read_only=read_only)
+        try:
+            with engine.connect() as conn:
+                # Twice: the setting must outlive the first transaction on a pooled connection.
+                conn.execute(text("SHOW jit")).scalar_one()
+                conn.commit()
+                return str(conn.execute(text("SHOW jit")).scalar_one())
+        finally:
+            engine.dispose()
+
+    assert jit(read_only=True) == "off"
+    server = _fetch(pg_url, "SELECT reset_val FROM pg_settings WHERE name = 'jit'")[0][0]
+    assert jit(read_only=False) == server

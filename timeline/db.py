@@ -63,6 +63,16 @@ def open_engine(url: str, *, read_only: bool = False) -> Engine:
         ) from exc
     if read_only:
 
+        @event.listens_for(engine, "connect")
+        def _no_jit(dbapi_connection: Any, _record: Any) -> None:
+            # Reads are index lookups of a few ms; JIT compiling them costs tens to hundreds
+            # (1M events, actor + period: docs/benchmarks.md section 5). Once per connection.
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            dbapi_connection.autocommit = autocommit
+
         @event.listens_for(engine, "begin")
         def _read_only(conn: Connection) -> None:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")

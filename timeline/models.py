@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -174,3 +175,25 @@ class EventActor(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class EventActorDate(Base):
+    """One row per (actor, dated event) with the event's dates: an actor's events in a period are one index range.
+
+    Kept by triggers on events and event_actors (migration 0003), never written by timeline's code;
+    it always equals `SELECT DISTINCT ea.actor_id, e.date_start, e.date_end, e.id FROM event_actors
+    ea JOIN events e ON e.id = ea.event_id WHERE e.date_start IS NOT NULL`. Undated events are absent.
+    The key leads on date_end: see the migration for why.
+    """
+
+    __tablename__ = "event_actor_dates"
+    __table_args__ = (
+        PrimaryKeyConstraint("actor_id", "date_end", "date_start", "event_id"),
+        Index("ix_event_actor_dates_event_id", "event_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    date_start: Mapped[date] = mapped_column(Date)
+    date_end: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

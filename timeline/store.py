@@ -250,8 +250,8 @@ def _as_stored(event_id: int, candidate: EventCandidate) -> StoredEvent:
 
 _NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,
     e.date_approximate, p.name, p.country_code
-FROM events e LEFT JOIN places p ON p.id = e.place_id
-WHERE e.event_type = :event_type AND """
+"""
+_NEIGHBOUR_FROM = "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE e.event_type = :event_type AND "
 # Built once: statement objects compiled from text are cached by SQLAlchemy, and ingest runs
 # these per candidate.
 _NEIGHBOUR_COLUMNS = {
@@ -259,35 +259,57 @@ _NEIGHBOUR_COLUMNS = {
     "date_precision": String, "date_approximate": Boolean, "name": String, "country_code": String,
 }
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
-_SHARES_AN_ACTOR = "e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN :actor_ids)"
+# Dated events sharing an actor: one range of event_actor_dates per actor (migration 0003), so the
+# cost follows the actor's events near the candidate's dates, not every event of the type in the
+# year before. HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's
+# actors) actors, or all of their own (it asks for min(2, either side's count) shared).
+_NEAR_IDS = (
+    "SELECT x.event_id FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
+    " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start"
+    " GROUP BY x.event_id HAVING COUNT(*) >= :min_shared"
+    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)"
+)
+_NEAR_BY_ACTOR = {
+    # NOTE: CROSS JOIN keeps `near` the outer loop on SQLite.
+    "sqlite": _NEIGHBOUR_SELECT + f"FROM ({_NEAR_IDS}) near CROSS JOIN events e"
+    " LEFT JOIN places p ON p.id = e.place_id WHERE e.id = near.event_id AND e.event_type = :event_type",
+    # PostgreSQL plans a join freely and, while ingest grows the tables faster than statistics
+    # follow, hashed a scan of events; ARRAY(...) is computed first and looked up by primary key.
+    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS}))",
+}
+_SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
-_TAIL = " ORDER BY e.id LIMIT 500"
+_PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
+_TAIL = " ORDER BY 1 LIMIT 500"  # column 1 is e.id, in both parts of a UNION ALL
 
 
-def _neighbour_query(condition: str, *, actors: bool, dated: bool) -> Any:
-    query = text(_NEIGHBOUR_SELECT + condition + _TAIL).columns(**_NEIGHBOUR_COLUMNS)
+def _neighbour_query(sql: str, *, actors: bool, dated: bool) -> Any:
+    query = text(sql + _TAIL).columns(**_NEIGHBOUR_COLUMNS)
     binds = [bindparam(name, type_=Date) for name in ("lookback", "date_start", "date_end")] if dated else []
     if actors:
         binds.append(bindparam("actor_ids", expanding=True))
     return query.bindparams(*binds)
 
 
-# Built once: ingest runs these per candidate. They fetch only the events resolve.find_match can
-# accept: sharing an actor with the candidate, or (when one side names nobody) both placed.
-_NEIGHBOURS = {
-    # (dated, candidate names actors, candidate has a place) → query
-    (True, True, True): _neighbour_query(
-        f"{_DATED} AND ({_SHARES_AN_ACTOR} OR ({_NO_ACTORS} AND e.place_id IS NOT NULL))", actors=True, dated=True
-    ),
-    (True, True, False): _neighbour_query(f"{_DATED} AND {_SHARES_AN_ACTOR}", actors=True, dated=True),
-    (True, False, True): _neighbour_query(f"{_DATED} AND e.place_id IS NOT NULL", actors=False, dated=True),
-    (False, True, True): _neighbour_query(
-        f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}", actors=True, dated=False
-    ),
-    (False, True, False): _neighbour_query(
-        f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}", actors=True, dated=False
-    ),
-}
+def _neighbour_queries(near_by_actor: str) -> dict[tuple[bool, bool, bool], Any]:
+    """(dated, candidate names actors, candidate has a place) → query; the two parts of a UNION ALL
+    are disjoint (events with actors, events without)."""
+    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}"
+    return {
+        (True, True, True): _neighbour_query(
+            f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}", actors=True, dated=True
+        ),
+        (True, True, False): _neighbour_query(near_by_actor, actors=True, dated=True),
+        (True, False, True): _neighbour_query(_PLACED, actors=False, dated=True),
+        (False, True, True): _neighbour_query(undated, actors=True, dated=False),
+        (False, True, False): _neighbour_query(undated, actors=True, dated=False),
+    }
+
+
+# Built once per dialect: ingest runs these per candidate. They fetch only the events
+# resolve.find_match can accept: sharing actors with the candidate, or (when one side names
+# nobody) both placed.
+_NEIGHBOURS = {dialect: _neighbour_queries(sql) for dialect, sql in _NEAR_BY_ACTOR.items()}
 _NEIGHBOUR_ACTORS = text(
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -296,12 +318,14 @@ _NEIGHBOUR_ACTORS = text(
 def _stored_neighbours(conn: Connection, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
     """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place."""
     dated = candidate.date_start is not None and candidate.date_end is not None
-    query = _NEIGHBOURS.get((dated, bool(candidate_actor_ids), candidate.place is not None))
+    queries = _NEIGHBOURS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    query = queries.get((dated, bool(candidate_actor_ids), candidate.place is not None))
     if query is None:
         return []  # nothing find_match could accept (no actors and no place, or undated without actors)
     params: dict[str, Any] = {"event_type": candidate.event_type}
     if candidate_actor_ids:
         params["actor_ids"] = candidate_actor_ids
+        params["min_shared"] = min(2, len(set(candidate_actor_ids)))
     if dated:
         assert candidate.date_start is not None
         params.update(

@@ -60,8 +60,10 @@ def test_autogenerate_finds_no_difference_from_the_models(db_url: str) -> None:
                 opts={
                     "compare_type": True,
                     "target_metadata": models.Base.metadata,
+                    # Views and the expression indexes are made by hand in migrations (0002, 0004).
                     "include_object": lambda obj, name, type_, reflected, compare_to: not (
-                        type_ == "table" and name.startswith("v_")
+                        (type_ == "table" and name.startswith("v_"))
+                        or (type_ == "index" and name in {"ix_events_span_date_start", "ix_events_period"})
                     ),
                 },
             )

@@ -113,6 +113,13 @@ _SQLITE_TRIGGER_NAMES = [statement.split()[2] for statement in _SQLITE_TRIGGERS]
 
 # PostgreSQL: the same rules as row triggers; two PL/pgSQL functions do the updates (their plans
 # are cached per session) for an array of event ids.
+# A link (event_actors or event_sources row) added, removed or moved: its old and new events.
+_PG_FOLLOW_LINKS = """CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {store}(CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW.event_id]
+        WHEN 'DELETE' THEN ARRAY[OLD.event_id] ELSE ARRAY[OLD.event_id, NEW.event_id] END);
+    RETURN NULL;
+END $$"""
 _PG_FUNCTIONS = [
     f"""CREATE FUNCTION events_store_actor_names(ids integer[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -122,23 +129,13 @@ END $$""",
 BEGIN
     {_set_source_summary("events.id = ANY(ids)")};
 END $$""",
-    """CREATE FUNCTION event_summary_follow_actor_links() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM events_store_actor_names(CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW.event_id]
-        WHEN 'DELETE' THEN ARRAY[OLD.event_id] ELSE ARRAY[OLD.event_id, NEW.event_id] END);
-    RETURN NULL;
-END $$""",
+    _PG_FOLLOW_LINKS.format(name="event_summary_follow_actor_links", store="events_store_actor_names"),
     """CREATE FUNCTION event_summary_follow_actor_name() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM events_store_actor_names(ARRAY(SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id = NEW.id));
     RETURN NULL;
 END $$""",
-    """CREATE FUNCTION event_summary_follow_source_links() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM events_store_source_summary(CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW.event_id]
-        WHEN 'DELETE' THEN ARRAY[OLD.event_id] ELSE ARRAY[OLD.event_id, NEW.event_id] END);
-    RETURN NULL;
-END $$""",
+    _PG_FOLLOW_LINKS.format(name="event_summary_follow_source_links", store="events_store_source_summary"),
     """CREATE FUNCTION event_summary_follow_document() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM events_store_source_summary(ARRAY(SELECT es.event_id FROM event_sources es

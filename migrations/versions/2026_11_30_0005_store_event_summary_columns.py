@@ -23,7 +23,9 @@ the same triggers. Each stored column always equals the 0001 definition:
 
 The columns are added with plain ALTER TABLE ADD COLUMN: on SQLite `batch_alter_table` would
 rebuild events and drop the 0002 expression index and the 0003 triggers.
-NOTE: these columns belong to the triggers; nothing else writes them.
+NOTE: these columns belong to the triggers; nothing else writes them. A later `batch_alter_table`
+on event_actors, actors, event_sources or documents rebuilds that table on SQLite and drops its
+triggers: such a migration must create them again (create_triggers below), as for 0002 and 0003.
 """
 
 from __future__ import annotations

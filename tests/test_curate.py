@@ -307,13 +307,16 @@ def test_split_by_source_ids_through_the_library(seeded_db: str) -> None:
         write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
 
 
-def test_every_curation_command_keeps_event_actor_dates_in_step(seeded_db: str, runner: CliRunner) -> None:
-    from test_store import assert_actor_dates_in_step
+def test_every_curation_command_keeps_event_actor_dates_and_summaries_in_step(
+    seeded_db: str, runner: CliRunner
+) -> None:
+    from test_store import assert_actor_dates_in_step, assert_summaries_in_step
 
     def run(*args: str) -> None:
         result = runner.invoke(cli, ["event", *args, "--db", seeded_db])
         assert result.exit_code == 0, (args, result.output)
         assert assert_actor_dates_in_step(seeded_db) > 0, args
+        assert assert_summaries_in_step(seeded_db) > 0, args
 
     def dates_of(event_id: int) -> set[tuple[str, str]]:
         rows = query_rows(seeded_db, "SELECT date_start, date_end FROM event_actor_dates WHERE event_id = :id",
@@ -334,5 +337,7 @@ def test_every_curation_command_keeps_event_actor_dates_in_step(seeded_db: str, 
     run("split", str(jwg), "--document", str(document))
     new_id = one(seeded_db, "SELECT max(id) FROM events")
     assert dates_of(new_id) == {("2021-10-26", "2021-10-27")}
+    assert query_rows(seeded_db, "SELECT source_count FROM events WHERE id IN (:a, :b) ORDER BY id",
+                      {"a": jwg, "b": new_id}) == [(len({d for d, _s, _r in sources_of(seeded_db, jwg)}),), (1,)]
     run("delete", str(new_id))
     assert dates_of(new_id) == set()

@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import timeline
+from conftest import query_rows
 from timeline import db, models
 from timeline.errors import SchemaOutOfDate
 
@@ -155,3 +156,58 @@ def test_upgrading_a_filled_database_backfills_event_actor_dates(seeded_db: str)
     finally:
         engine.dispose()
     assert assert_actor_dates_in_step(seeded_db) > 0
+
+
+# Made by hand in migrations (0002 index, 0003 and 0005 triggers): a later migration that rebuilt
+# events on SQLite (batch mode) would silently drop them.
+HAND_MADE = {
+    "sqlite": (
+        "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')",
+        {"ix_events_span_date_start", "tr_event_actors_add_dates", "tr_event_actors_drop_dates",
+         "tr_event_actors_move_dates", "tr_events_redate_actors", "tr_event_actors_add_names",
+         "tr_event_actors_drop_names", "tr_event_actors_move_names", "tr_actors_rename_events",
+         "tr_event_sources_add_summary", "tr_event_sources_drop_summary", "tr_event_sources_move_summary",
+         "tr_documents_resummarise_events"},
+    ),
+    "postgresql": (
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal UNION SELECT indexname FROM pg_indexes",
+        {"ix_events_period", "tr_event_actors_keep_dates", "tr_events_redate_actors",
+         "tr_event_actors_store_names", "tr_actors_rename_events", "tr_event_sources_store_summary",
+         "tr_documents_resummarise_events"},
+    ),
+}
+
+
+def test_upgrading_a_filled_database_backfills_the_event_summaries_and_keeps_v_timeline(seeded_db: str) -> None:
+    from test_store import assert_summaries_in_step
+
+    timeline_rows = "SELECT * FROM v_timeline ORDER BY event_id"
+    at_head = query_rows(seeded_db, timeline_rows)
+    engine = db.open_engine(seeded_db)
+    try:
+        db.downgrade(engine, "0004")
+        assert "actor_names" not in {c["name"] for c in inspect(engine).get_columns("events")}
+    finally:
+        engine.dispose()
+    # 0001's v_timeline computes what 0005 stores: the same rows.
+    assert query_rows(seeded_db, timeline_rows) == at_head
+    # Written at 0004, with no triggers to follow them: the backfill must find them.
+    engine = db.open_engine(seeded_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE actors SET name = 'Zz renamed at 0004' WHERE id = (SELECT min(actor_id)"
+                              " FROM event_actors)"))
+            conn.execute(text("DELETE FROM event_sources WHERE id = (SELECT min(id) FROM event_sources)"))
+    finally:
+        engine.dispose()
+    at_0004 = query_rows(seeded_db, timeline_rows)
+    assert at_0004 != at_head
+    engine = db.open_engine(seeded_db)
+    try:
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert assert_summaries_in_step(seeded_db) > 0
+    assert query_rows(seeded_db, timeline_rows) == at_0004
+    sql, expected = HAND_MADE["sqlite" if seeded_db.startswith("sqlite") else "postgresql"]
+    assert expected <= {name for (name,) in query_rows(seeded_db, sql)}

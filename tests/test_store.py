@@ -197,6 +197,95 @@ def test_sql_users_changing_dates_and_links_by_hand_keep_the_table_in_step(seede
     assert assert_actor_dates_in_step(seeded_db) > 0
 
 
+# -- events' stored summary: the triggers of migration 0005 keep it equal to 0001's v_timeline ------
+
+STORED_SUMMARIES = "SELECT id, actor_names, source_count, first_published, first_source FROM events"
+# The definitions of v_timeline's actors, source_count, first_published and first_source in 0001.
+DERIVED_ACTORS = {
+    "sqlite": "(SELECT group_concat(name, '; ') FROM (SELECT DISTINCT a.name AS name FROM event_actors ea"
+              " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id ORDER BY a.name))",
+    "postgresql": "(SELECT string_agg(DISTINCT a.name, '; ' ORDER BY a.name) FROM event_actors ea"
+                  " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id)",
+}
+DERIVED_SUMMARIES = (
+    "SELECT e.id, {actors},"
+    " (SELECT COUNT(DISTINCT es.document_id) FROM event_sources es WHERE es.event_id = e.id),"
+    " (SELECT MIN(d.published) FROM event_sources es JOIN documents d ON d.id = es.document_id"
+    "  WHERE es.event_id = e.id),"
+    " (SELECT COALESCE(d.title, d.uri) FROM event_sources es JOIN documents d ON d.id = es.document_id"
+    "  WHERE es.event_id = e.id"
+    "  ORDER BY CASE WHEN d.published IS NULL THEN 1 ELSE 0 END, d.published, d.id LIMIT 1)"
+    " FROM events e"
+)
+
+
+def assert_summaries_in_step(url: str) -> int:
+    """Fail unless every event's stored summary equals its derivation from the base tables; the events with sources."""
+    derived_sql = DERIVED_SUMMARIES.format(actors=DERIVED_ACTORS["sqlite" if url.startswith("sqlite") else "postgresql"])
+    stored = sorted(query_rows(url, STORED_SUMMARIES))
+    derived = sorted(query_rows(url, derived_sql))
+    assert stored == derived
+    return sum(1 for row in stored if row[2] > 0)
+
+
+def test_event_summaries_equal_their_derivation_after_ingesting_the_seeds(seeded_db: str) -> None:
+    assert assert_summaries_in_step(seeded_db) > 0
+    assert query_rows(seeded_db, "SELECT count(*) FROM events WHERE actor_names IS NOT NULL")[0][0] > 0
+
+
+def test_a_refining_merge_counts_both_sources_and_keeps_the_first(db_url: str) -> None:
+    save(db_url, 1, YEAR)
+    save(db_url, 2, DAY)  # merges: a second source of the same event
+    assert assert_summaries_in_step(db_url) == 1
+    assert query_rows(db_url, "SELECT actors, source_count, first_source FROM v_timeline") == [
+        ("India; United States", 2, "doc1.txt")  # same day: the lower document id
+    ]
+
+
+def test_sql_users_changing_sources_documents_and_actors_by_hand_keep_the_summaries_in_step(seeded_db: str) -> None:
+    # What a person might run in sqlite3 or psql: each statement on its own, checked after each.
+    engine = db.open_engine(seeded_db)
+    try:
+        with engine.connect() as conn:
+            event_id, document_id = conn.execute(
+                text("SELECT event_id, document_id FROM event_sources ORDER BY event_id, id")
+            ).first()
+            actor_id = conn.execute(text("SELECT min(actor_id) FROM event_actors")).scalar_one()
+            other_document = conn.execute(
+                text("SELECT min(id) FROM documents WHERE id NOT IN (SELECT document_id FROM event_sources"
+                     " WHERE event_id = :e)"), {"e": event_id}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    ids = {"e": event_id, "d": document_id, "a": actor_id, "o": other_document}
+    statements = [
+        "INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end, confidence)"
+        " VALUES (:e, :o, 'A sentence.', 0, 11, 0.5)",
+        "UPDATE documents SET published = '1999-01-01' WHERE id = :o",
+        "UPDATE documents SET title = 'Retitled' WHERE id = :o",
+        "UPDATE documents SET title = NULL, uri = 'file:///by-hand.txt' WHERE id = :o",
+        "UPDATE event_sources SET document_id = :d WHERE event_id = :e AND document_id = :o",
+        "UPDATE event_sources SET event_id = (SELECT max(id) FROM events) WHERE event_id = :e AND char_start = 0"
+        " AND char_end = 11",
+        "DELETE FROM event_sources WHERE event_id = (SELECT max(id) FROM events) AND char_end = 11",
+        "UPDATE actors SET name = 'Aaa renamed by hand' WHERE id = :a",
+        "INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, 'subject')",
+        "UPDATE event_actors SET event_id = (SELECT max(id) FROM events) WHERE event_id = :e AND actor_id = :a"
+        " AND role = 'subject'",
+        "DELETE FROM event_actors WHERE actor_id = :a AND event_id = (SELECT max(id) FROM events)",
+        "DELETE FROM documents WHERE id = :d",
+        "DELETE FROM actors WHERE id = :a",
+    ]
+    engine = db.open_engine(seeded_db)
+    try:
+        for statement in statements:
+            with engine.begin() as conn:
+                conn.execute(text(statement), {k: v for k, v in ids.items() if f":{k}" in statement})
+            assert assert_summaries_in_step(seeded_db) > 0, statement
+    finally:
+        engine.dispose()
+
+
 def test_a_match_is_found_behind_hundreds_of_events_sharing_one_actor(db_url: str) -> None:
     # 600 meetings of India with someone else on the same day come first (lower ids); find_match
     # rejects each (one shared actor of two), so they must not crowd the real match out of the

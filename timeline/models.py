@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -141,6 +142,12 @@ class Event(Base):
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # v_timeline's derived columns, stored and kept by the triggers of migration 0005: never
+    # written by timeline's code or by hand.
+    actor_names: Mapped[str | None] = mapped_column(Text)
+    source_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    first_published: Mapped[date | None] = mapped_column(Date)
+    first_source: Mapped[str | None] = mapped_column(Text)
 
 
 class EventSource(Base):

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -143,21 +143,28 @@ def _seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _seeded_pg_template(pg_url: str) -> Iterator[str]:
-    name = f"tl_seeded_{uuid.uuid4().hex[:8]}"
+@contextmanager
+def pg_database(pg_url: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (a file copy of `template` when given), dropped afterwards; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    timeline.init_db(url)
-    ingest_seeds(url)
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
-        yield name
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _seeded_pg_template(pg_url: str) -> Iterator[str]:
+    with pg_database(pg_url, "tl_seeded") as url:
+        timeline.init_db(url)
+        ingest_seeds(url)
+        yield str(make_url(url).database)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -171,16 +178,8 @@ def seeded_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     pg_url = request.getfixturevalue("pg_url")
     template = request.getfixturevalue("_seeded_pg_template")
-    name = f"tl_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
-    try:
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database(pg_url, "tl", template) as url:
+        yield url
 
 
 @pytest.fixture

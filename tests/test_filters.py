@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from conftest import ROOT, query_rows
+from conftest import ROOT, pg_database, query_rows
 from timeline.errors import ConfigError
 from timeline.filters import make_filters, where_clause
 
@@ -30,18 +29,9 @@ def synthetic_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def synthetic_pg(pg_url: str) -> Iterator[str]:
     """The same synthetic events in a PostgreSQL database of their own."""
-    name = f"tl_filters_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with pg_database(pg_url, "tl_filters") as url:
         generate(url, 3000, seed=11, years=20)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

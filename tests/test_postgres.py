@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 import timeline
-from conftest import ingest_seeds
+from conftest import ingest_seeds, pg_database
 from timeline import db
 from timeline.cli import cli
 
@@ -116,29 +117,15 @@ def test_concurrent_ingest_processes_lose_nothing_and_duplicate_nothing(empty_pg
 
 
 @pytest.fixture(scope="module")
-def seeds_on_both(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> tuple[str, str]:
+def seeds_on_both(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[tuple[str, str]]:
     """The seeds ingested through the API on a SQLite file and on a PostgreSQL database."""
-    import uuid
-
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
     sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('both') / 'seeds.db'}"
     timeline.init_db(sqlite_url)
     ingest_seeds(sqlite_url)
-    name = f"tl_both_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    pg = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with pg_database(pg_url, "tl_both") as pg:
         timeline.init_db(pg)
         ingest_seeds(pg)
         yield sqlite_url, pg
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ EXPLICIT = [
     ("the week of March 6, 2000", FRI, "2000-W10", "week"),
     ("in the first week of October", FRI, "2021-W40", "week"),
     ("the late 19th century", FRI, "18", "century"),
+    ("That 1978 resolution calls for a withdrawal.", FRI, "1978", "year"),
 ]
 
 RANGES = [
@@ -91,6 +92,9 @@ RELATIVE = [
     ("two weeks ago", FRI, "2021-W41", "week"),
     ("a year ago", FRI, "2020", "year"),
     ("last November", FRI, "2020-11", "month"),
+    # "last"/"next" before a month-day: the latest one before the reference / the first one after it.
+    ("He was shot last Oct. 23 at his home.", date(2022, 4, 19), "2021-10-23", "day"),
+    ("The fund closes next Oct. 2.", FRI, "2022-10-02", "day"),
     ("the weekend", date(2021, 11, 1), "2021-W43-WE", "day"),
     ("last weekend", date(2021, 10, 27), "2021-W42-WE", "day"),
     ("this weekend", date(2021, 10, 27), "2021-W43-WE", "day"),
@@ -142,6 +146,11 @@ DURATIONS_AND_SETS = [
     ("each Thursday", FRI, "XXXX-WXX-4", None),
     ("every weekend", FRI, "P1WE", None),
     ("twice a year", FRI, "P1Y", None),
+    ("a minute and a half later", FRI, "PT1M30S", None),
+    ("for two and a half days", FRI, "P2DT12H", None),
+    ("a year and a half", FRI, "P1Y6M", None),
+    ("Orangemen march each July.", FRI, "XXXX-07", None),
+    ("every summer", FRI, "XXXX-SU", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS

@@ -224,6 +224,10 @@ def _h_month_day(m: re.Match[str], ctx: Context) -> Norm | None:
                 if cal.is_valid_day(y, month, int(days[0])) and date(y, month, int(days[0])).weekday() == wanted]
         if fits:
             year = min(fits, key=lambda y: abs((date(y, month, int(days[0])) - ctx.reference).days))  # type: ignore[operator]
+    det = body.split(None, 1)[0].lower()
+    if det in ("last", "next"):
+        # "last Oct. 23" is the latest Oct. 23 before the reference, "next Oct. 23" the first after it.
+        ctx = replace(ctx, future=det == "next")
     found = _with_year(month, int(days[0]), year, ctx)
     if found is None:
         return None

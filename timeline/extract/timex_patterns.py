@@ -54,7 +54,7 @@ _FORMS: list[tuple[str, str]] = [
     ("week_of", rf"(?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?week\s+of\s+(?:{MON}\s*{DAY}(?:,?\s+{YEAR})?|{MON}(?:,?\s+{YEAR})?)"),
     ("iso", r"(?<![\d-])(?:1[0-9]{3}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:T[0-2][0-9]:[0-5][0-9])?(?![\d-])"),
     ("numeric", r"(?<![\d/.-])\d{1,2}(?P<nsep>[/.-])\d{1,2}(?P=nsep)(?:\d{4}|\d{2})(?![\d/.-]|-\d)"),
-    ("mdy", rf"(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
+    ("mdy", rf"(?:(?:last|next)\s+)?(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
     ("dmy", rf"(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
     ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year)"),
     ("clock", rf"(?:(?:about|around|approximately)\s+)?"
@@ -79,11 +79,11 @@ _FORMS: list[tuple[str, str]] = [
                    r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
-                 rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
+                 rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
-    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
@@ -93,7 +93,7 @@ _FORMS: list[tuple[str, str]] = [
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
-    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}|{WD})\b"),
+    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}(?!\s*\d)|{WD})\b"),
     ("weekday", rf"(?:(?:last|next|this|coming|past|previous)\s+)?{WD}(?:\s+{TOD})?\b"),
     ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
     ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
@@ -161,9 +161,10 @@ DEADLINE_CUE = re.compile(
 # Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
 DEADLINE_AFTER = re.compile(r"\s+(?:as\s+(?:the|a)\s+)?(?:deadline|target\s+date|return\s+date|due\s+date)\b", re.IGNORECASE)
 
-# Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000".
+# Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000". Whole
+# words only: "That 1978 resolution" is a year ("at" ends "That").
 NOT_YEAR_BEFORE = re.compile(
-    r"(?:resolutions?|no\.?|nos\.?|number|numbers|page|pages|pp?\.|room|flight|route|highway|code|article|articles|section|"
+    r"(?<![a-z])(?:resolutions?|no\.?|nos\.?|number|numbers|page|pages|pp?\.|room|flight|route|highway|code|article|articles|section|"
     r"chapter|rule|model|version|v\.|bill|item|unit|usd|us\$|rs\.?|inr|eur|gbp|#|\$|€|£|¥|dow|index|fund|"
     r"committee|paragraph|para\.?|box|suite|apartment|street|st\.|avenue|ave\.|road|tel\.?|phone|fax|ext\.?|at|of\s+about)\s*$",
     re.IGNORECASE,

@@ -228,6 +228,19 @@ def _duration_value(count: int | None, unit: str) -> str:
     return f"P{time_part}{'X' if count is None else count}{code}"
 
 
+# Half of one unit in the next smaller one: "two and a half hours" PT2H30M, "a year and a half" P1Y6M.
+_HALF_UNITS = {"year": "Y6M", "month": "M15D", "day": "DT12H", "night": "DT12H", "hour": "H30M", "minute": "M30S"}
+
+
+_HALF_BEFORE_UNIT = re.compile(rf"(\w+)\s+and\s+a\s+half[\s-]+(?:\w+\s+)?({pat.UNIT})\b")
+
+
+def _and_a_half(whole: int, unit: str) -> str:
+    if unit not in _HALF_UNITS:
+        return _duration_value(whole, unit)
+    return f"P{'T' if unit in ('hour', 'minute') else ''}{whole}{_HALF_UNITS[unit]}"
+
+
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
@@ -236,6 +249,14 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
+    half = _HALF_BEFORE_UNIT.search(low)
+    if half is not None:
+        # "two and a half days": the count before "and a half", the unit after it.
+        whole = cal.parse_number(half.group(1))
+        unit = "century" if half.group(2) == "centuries" else half.group(2).rstrip("s")
+        if whole is None or unit not in _UNIT_CODES:
+            return None
+        return Norm("DURATION", _and_a_half(whole, unit), approximate=bool(_APPROX_WORDS.search(body)))
     found = pat.NUM_UNIT_RE.search(body)
     parsed = _count_and_unit(body)
     if parsed is None or found is None:
@@ -258,13 +279,9 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
             return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "$5 a year", "twice a week"
     value: str
     if "1/2" in word:
-        whole = int(word.split()[0])
-        if unit == "hour":
-            value = f"PT{whole}H30M"
-        elif unit == "year":
-            value = f"P{whole}Y6M"
-        else:
-            value = _duration_value(whole, unit)
+        value = _and_a_half(int(word.split()[0]), unit)
+    elif low.endswith("and a half") and count is not None:
+        value = _and_a_half(count, unit)  # "a minute and a half" PT1M30S
     elif re.match(r"\d+\.\d+$", word):
         value = f"P{'T' if unit in ('hour', 'minute', 'second') else ''}{word}{_UNIT_CODES.get(unit, ('', 'Y'))[1]}"
     else:
@@ -316,6 +333,12 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     suffix = TOD_CODES[tod.group().lower()] if tod else ""
     if weekday:
         return Norm("SET", f"XXXX-WXX-{cal.weekday_number(weekday.group()) + 1}{suffix}")
+    month = pat.MONTH_RE.search(body)
+    if month is not None:
+        return Norm("SET", f"XXXX-{cal.month_number(month.group()):02d}")  # "each July"
+    season = re.search(r"\b(spring|summer|fall|autumn|winter)\b", low)
+    if season is not None:
+        return Norm("SET", "XXXX-" + cal.SEASONS[season.group(1)])  # "every summer"
     if low.startswith("per ") and not re.search(r"\b(?:day|week|month|year|hour|minute)\b", low):
         return None
     unit = re.search(r"(second|minute|hour|day|night|weekend|week|fortnight|month|quarter|year|decade|century)", low)

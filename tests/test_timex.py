@@ -405,6 +405,22 @@ def test_month_day_takes_the_closest_year_before_unless_the_clause_is_about_the_
     assert the_mention(text, reference).value == value
 
 
+# A date heading its sentence, set off by a comma, belongs to the clause after it: that clause's verb
+# decides ("On Tuesday, the league plans to ..." is next Tuesday; "Until Thursday, they had not ...").
+FRONTED = [
+    ("He left. On Tuesday, the league plans to hold a news conference.", "2021-11-02"),
+    ("He left. Until Thursday, they had not called him a suspect.", "2021-10-28"),
+    ("On Friday, the government planned to pay the first claims.", "2021-10-29"),
+    ("In September, it announced plans to sell the unit.", "2021-09"),
+    ("They met. Until Thursday, he will stay in Rome.", "2021-11-04"),
+]
+
+
+@pytest.mark.parametrize("text, value", FRONTED, ids=[c[0] for c in FRONTED])
+def test_a_date_heading_its_sentence_takes_the_tense_of_the_clause_after_it(text: str, value: str) -> None:
+    assert the_mention(text, FRI).value == value
+
+
 @pytest.mark.parametrize(
     "text, value",
     [

@@ -78,6 +78,17 @@ def _is_future_clause(text: str, low: str, start: int, end: int, month_form: boo
     """
     if month_form and pat.DEADLINE_AFTER.match(text, end):
         return True
+    fronted = pat.FRONTED_DATE.match(text, end) if pat.SENTENCE_HEAD.match(text, max(0, start - 12), start) else None
+    if fronted is not None:
+        # "On Tuesday, the league plans to ...", "Until Thursday, they had not ...": a date heading its
+        # sentence, set off by a comma, belongs to the clause after it; its tense decides.
+        clause = text[fronted.end():fronted.end() + 80]
+        head = pat.LAST_CLAUSE_BREAK_AHEAD.search(clause)
+        clause = clause[:head.start()] if head else clause
+        cue = pat.FRONTED_FUTURE_CUE.search(clause)
+        # The cue must be the clause's own verb: "the government planned to pay", "it announced plans
+        # to" are past clauses.
+        return cue is not None and pat.PAST_VERB.search(clause, 0, cue.start()) is None
     if pat.PAST_PLAN.search(low, max(0, start - 50), start):
         return False
     if pat.DEADLINE_CUE.search(low, max(0, start - 40), start):

@@ -151,6 +151,21 @@ PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
 # and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
 LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# A date at the head of its sentence ("On Tuesday, the league plans to ..."): what precedes the
+# mention is the start of the text or a sentence end, and a comma follows it.
+SENTENCE_HEAD = re.compile(
+    r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*|``\s*))(?:(?:Until|Till|Since|By|Before|After|As\s+of)\s+)?$", re.DOTALL
+)
+FRONTED_DATE = re.compile(r"\s*,")
+# The first clause break after the head: the end of the clause the fronted date belongs to.
+LAST_CLAUSE_BREAK_AHEAD = re.compile(r"(?<=[a-z]{2})\.(?=\s)|[;!?\n]|\b(?:who|which|that|after|when|since|but)\b")
+# The main verb of such a clause speaking of the future, matched on the text as written.
+FRONTED_FUTURE_CUE = re.compile(
+    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are)\s+(?:due|set|scheduled|expected|slated|to)|(?:plans|plan|expects?|hopes?|intends?)\s+to)\b|['’]ll\b"
+)
+# A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
+PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
+
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"

@@ -416,6 +416,17 @@ FRONTED = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("He announced that the father would be traveling to Rome Thursday.", "2021-11-04"),
+        ("Institutions were likely to buy the stock as soon as trading opened Monday.", "2021-11-01"),
+    ],
+)
+def test_weak_future_cues_move_a_weekday_forward(text: str, value: str) -> None:
+    assert the_mention(text, FRI).value == value
+
+
 @pytest.mark.parametrize("text, value", FRONTED, ids=[c[0] for c in FRONTED])
 def test_a_date_heading_its_sentence_takes_the_tense_of_the_clause_after_it(text: str, value: str) -> None:
     assert the_mention(text, FRI).value == value
@@ -424,12 +435,15 @@ def test_a_date_heading_its_sentence_takes_the_tense_of_the_clause_after_it(text
 @pytest.mark.parametrize(
     "text, value",
     [
-        # "would" and "next to" do not move a weekday: it stays in the week before the reference.
+        # A possessive weekday names a thing already there, and "next to" is a place: the week before.
         ("Lawyers said they would challenge Wednesday's ruling.", "2021-10-27"),
         ("A bomb exploded next to the station on Friday.", "2021-10-29"),
+        # Not cues at all: the counterfactual "would have", the causal "due to".
+        ("The deal would have closed on Thursday.", "2021-10-28"),
+        ("Flights were cancelled due to the storm on Thursday.", "2021-10-28"),
     ],
 )
-def test_weak_future_cues_leave_weekdays_in_the_past(text: str, value: str) -> None:
+def test_weak_future_cues_leave_possessive_weekdays_in_the_past(text: str, value: str) -> None:
     assert the_mention(text, FRI).value == value
 
 

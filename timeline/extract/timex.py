@@ -97,7 +97,9 @@ def _is_future_clause(text: str, low: str, start: int, end: int, month_form: boo
     clause_start = last_break.end() if last_break else max(0, start - 80)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
-    return month_form and pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
+    if not month_form and text.startswith(("'s", "’s"), end):
+        return False
+    return pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
 
 
 # Forms whose words are ordinary lower-case English ("this week", "today"): capitalised in mid-sentence

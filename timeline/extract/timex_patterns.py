@@ -138,10 +138,12 @@ FUTURE_CUE = re.compile(
 )
 # Weaker cues, read as future only for a month or a month-day without a year ("would be paid in
 # January", "agreed to buy it in February", "the Nov. 1 deadline"): such a date misread as future
-# lands within days of the reference (see timex_calendar.closest_year), while a weekday misread
-# lands a week off, so weekdays follow the strong cues above only.
+# lands within days of the reference (see timex_calendar.closest_year). Weekdays read them too
+# ("would be traveling to the United States Thursday"), except a possessive weekday, which names a
+# thing already there ("would challenge Wednesday's ruling"). Not cues: the counterfactual "would
+# have", the causal "due to the storm".
 WEAK_FUTURE_CUE = re.compile(
-    r"\b(?:would|due|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
+    r"\b(?:would(?!\s+(?:have|not\s+have)\b)|due(?!\s+to\s+(?:the|a|an|his|her|its|their|this|that)\b)|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )

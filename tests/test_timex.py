@@ -391,6 +391,8 @@ MONTH_DAY_YEAR = [
     ("The upcoming summit opens on Dec. 3.", WED, "2021-12-03"),
     ("The vote is due on Jan. 12.", WED, "2022-01-12"),
     ("The board met on Oct. 12.", WED, "2021-10-12"),
+    # The present progressive cannot take a past date: "is calling for the redemption on Dec. 7" is ahead.
+    ("The insurer said it is calling for the redemption on Dec. 7 of its preferred shares.", WED, "2021-12-07"),
     ("A deadline that passed on Oct. 12 would be extended.", WED, "2021-10-12"),
     # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
     ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),

@@ -144,6 +144,7 @@ FUTURE_CUE = re.compile(
 # have", the causal "due to the storm".
 WEAK_FUTURE_CUE = re.compile(
     r"\b(?:would(?!\s+(?:have|not\s+have)\b)|due(?!\s+to\s+(?:the|a|an|his|her|its|their|this|that)\b)|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
+    r"|(?:is|are|am)\s+(?:\w+ly\s+)?(?!being\b)[a-z]+ing"
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )

@@ -391,6 +391,8 @@ MONTH_DAY_YEAR = [
     ("The upcoming summit opens on Dec. 3.", WED, "2021-12-03"),
     ("The vote is due on Jan. 12.", WED, "2022-01-12"),
     ("The board met on Oct. 12.", WED, "2021-10-12"),
+    # A date set off by a comma completes the clause before it (the cue "would extend" still counts).
+    ("It said it would extend its bid, first made in vain, to Nov. 6.", WED, "2021-11-06"),
     # The present progressive cannot take a past date: "is calling for the redemption on Dec. 7" is ahead.
     ("The insurer said it is calling for the redemption on Dec. 7 of its preferred shares.", WED, "2021-12-07"),
     ("A deadline that passed on Oct. 12 would be extended.", WED, "2021-10-12"),

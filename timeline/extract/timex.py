@@ -95,6 +95,14 @@ def _is_future_clause(text: str, low: str, start: int, end: int, month_form: boo
         return True
     last_break = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), start)
     clause_start = last_break.end() if last_break else max(0, start - 80)
+    if last_break and text[clause_start - 1] == "," and pat.ADJUNCT_AFTER_COMMA.fullmatch(text, clause_start, start):
+        # "extend its bid, due to expire last Thursday, to Nov. 6": a date set off by a comma
+        # completes the clause before the comma.
+        earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), clause_start - 1)
+        if earlier and text[earlier.end() - 1] == ",":
+            # ... and the clause goes on across a parenthetical ("its bid, first set for last week,").
+            earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), earlier.end() - 1)
+        clause_start = earlier.end() if earlier else max(0, start - 80)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
     if not month_form and text.startswith(("'s", "’s"), end):

@@ -169,6 +169,9 @@ FRONTED_FUTURE_CUE = re.compile(
 # A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
 PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
 
+# Between a comma and the date, only its preposition: the date completes the clause before the comma.
+ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
+
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"

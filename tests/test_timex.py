@@ -283,6 +283,9 @@ NOT_DATES = [
     "The Daily Guardian has learnt",
     "a 45-year-old man and three-quarters of the vote",
     "Jan Kavan of the Czech Republic",
+    # The time word of a rate is a unit of measure: "$500 million a year", "700 seats a week", "rise 8.5% annually".
+    "It should save $500 million a year, add 700 seats a week and let sales rise 8.5% annually.",
+    "Rooms cost between $35 and $55 a night; cars drove at 55 miles an hour.",
 ]
 
 

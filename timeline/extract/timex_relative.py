@@ -241,6 +241,10 @@ def _and_a_half(whole: int, unit: str) -> str:
     return f"P{'T' if unit in ('hour', 'minute') else ''}{whole}{_HALF_UNITS[unit]}"
 
 
+# A quantity right before "a year" / "annually": the time word is the unit of a rate.
+_RATE_BEFORE = re.compile(r"(?:\d[\d,.]*(?:\s*(?:%|percent|pct|cents?|million|billion|mln|bln))?(?:\s+[a-z]+)?|up\s+to\s+\S+)\s*$", re.I)
+
+
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
@@ -273,10 +277,12 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
         return None  # "three-quarters" is a fraction
     if unit == "quarter" and word in ("a", "an", "one"):
         return None  # "a quarter of the country"
-    if word in ("a", "an") and unit in ("day", "week", "month", "year"):
+    if word in ("a", "an") and unit in ("day", "night", "week", "month", "year", "hour"):
         before = ctx.text[max(0, m.start("duration") - 30):m.start("duration")]
-        if re.search(r"(?:\d[\d,.]*\s*(?:%|percent|million|billion|[a-z]+)?|times|twice|once|up\s+to\s+\S+)\s*$", before, re.I):
-            return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "$5 a year", "twice a week"
+        if re.search(r"(?:times|twice|once)\s*$", before, re.I):
+            return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "twice a week": how often
+        if _RATE_BEFORE.search(before):
+            return None  # "$500 million a year", "700 seats a week": the unit of a rate, not a time
     value: str
     if "1/2" in word:
         value = _and_a_half(int(word.split()[0]), unit)
@@ -327,6 +333,9 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     if body[0].isupper() and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
         return None  # "The Daily Guardian", "Weekly Standard": a name
     if low in _SET_WORDS:
+        before = ctx.text[max(0, m.start("set") - 30):m.start("set")]
+        if low in ("annually", "yearly") and _RATE_BEFORE.search(before):
+            return None  # "rise 8.5% annually", "10,000 units annually": a rate
         return Norm("SET", _SET_WORDS[low])
     weekday = pat.WEEKDAY_RE.search(low)
     tod = pat.TOD_RE.search(low)

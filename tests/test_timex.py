@@ -59,6 +59,11 @@ EXPLICIT = [
     ("in the first week of October", FRI, "2021-W40", "week"),
     ("the late 19th century", FRI, "18", "century"),
     ("That 1978 resolution calls for a withdrawal.", FRI, "1978", "year"),
+    ("the post-1959 politics", FRI, "1959", "year"),
+    ("January nineteen ninety-seven.", FRI, "1997-01", "month"),
+    ("the winter of nineteen ninety-four", FRI, "1994-WI", "season"),
+    ("through the first two quarters of 1990", FRI, "1990-H1", "year"),
+    ("The day before last Tuesday's hearing, he went home.", FRI, "2021-10-25", "day"),
 ]
 
 RANGES = [
@@ -151,6 +156,7 @@ DURATIONS_AND_SETS = [
     ("a year and a half", FRI, "P1Y6M", None),
     ("Orangemen march each July.", FRI, "XXXX-07", None),
     ("every summer", FRI, "XXXX-SU", None),
+    ("their third day-long meeting", FRI, "P1D", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS

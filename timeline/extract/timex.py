@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from string import ascii_lowercase
 from typing import Callable, Iterator
@@ -221,6 +221,24 @@ def _anchor_clock(mentions: list[TimeMention], text: str) -> None:
         )
 
 
+_DAY_BEFORE_AFTER = re.compile(r"\b(?:the\s+)?day\s+(before|after)\s+$", re.I)
+
+
+def _day_before_after(mentions: list[TimeMention], text: str) -> None:
+    """ "the day before last Tuesday's hearing" is one expression: the day before that Tuesday."""
+    for i, mention in enumerate(mentions):
+        if mention.date_start is None or mention.date_start != mention.date_end or mention.type != "DATE":
+            continue
+        found = _DAY_BEFORE_AFTER.search(text, max(0, mention.start - 20), mention.start)
+        if found is None or (i and mentions[i - 1].end > found.start()):
+            continue
+        day = mention.date_start + timedelta(days=-1 if found.group(1).lower() == "before" else 1)
+        mentions[i] = replace(
+            mention, start=found.start(), text=text[found.start():mention.end], value=cal.day_value(day),
+            date_start=day, date_end=day,
+        )
+
+
 def _extent(form: str, m: re.Match[str], norm: Norm, text: str) -> tuple[int, int]:
     """Character span of the mention: the preposition belongs to dates, not to durations or sets."""
     start, end = m.span()
@@ -295,4 +313,5 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
             )
         )
     _anchor_clock(mentions, text)
+    _day_before_after(mentions, text)
     return mentions

@@ -272,7 +272,7 @@ def _h_week_of(m: re.Match[str], ctx: Context) -> Norm | None:
 def _h_month_year(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("month_year")
     month = cal.month_number(pat.MONTH_RE.search(body).group())  # type: ignore[union-attr]
-    year = explicit_year(body) or _year_word(body, ctx)
+    year = written_year(body) or _year_word(body, ctx)
     if year is None:
         return unresolved(f"XXXX-{month:02d}")
     return month_norm(year, month)
@@ -425,7 +425,7 @@ def _h_half(m: re.Match[str], ctx: Context) -> Norm | None:
         if ctx.reference is None:
             return None
         year = ctx.reference.year
-    half = 1 if re.search(r"first|1st", body, re.I) else 2  # "second", "latter", "last" half
+    half = 1 if re.search(r"first|1st", body, re.I) else 2  # "second", "latter", "last" half or two quarters
     start = date(year, 1 if half == 1 else 7, 1)
     end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
     return Norm("DATE", f"{year:04d}-H{half}", (start, end), "year")
@@ -475,16 +475,36 @@ def _h_century(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", f"{number - 1:02d}", (date(max(first_year, 1), 1, 1), date(first_year + 99, 12, 31)), "century")
 
 
-def _h_year_words(m: re.Match[str], ctx: Context) -> Norm | None:
-    words = re.sub(r"^the\s+year\s+|\band\b", " ", m.group("year_words").lower()).replace("-", " ").split()
+def spoken_year(text: str) -> int | None:
+    """The year of "nineteen ninety-six", "the year two thousand", or None."""
+    words = re.sub(r"^the\s+year\s+|\band\b", " ", text.lower()).replace("-", " ").split()
     if words[:2] == ["two", "thousand"]:
         rest = cal.parse_number(" ".join(words[2:])) if words[2:] else 0
-        return None if rest is None else year_norm(2000 + rest)
+        return None if rest is None else 2000 + rest
+    if not words:
+        return None
     century = cal.parse_number(words[0])
     rest = cal.parse_number(" ".join(w for w in words[1:] if w != "hundred"))
     if century is None or rest is None:
         return None
-    return year_norm(century * 100 + rest)
+    return century * 100 + rest
+
+
+_YEAR_WORDS_RE = re.compile(pat.YEAR_WORDS, re.I)
+
+
+def written_year(text: str) -> int | None:
+    """The year written in `text` in digits ("1997") or words ("nineteen ninety-seven"), or None."""
+    found = explicit_year(text)
+    if found is not None:
+        return found
+    words = _YEAR_WORDS_RE.search(text)
+    return spoken_year(words.group()) if words else None
+
+
+def _h_year_words(m: re.Match[str], ctx: Context) -> Norm | None:
+    year = spoken_year(m.group("year_words"))
+    return None if year is None else year_norm(year)
 
 
 def _h_fiscal_year(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -538,7 +558,8 @@ def _h_year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if not in_parens and pat.NUMBER_BEFORE.search(before):
         return None
-    cued = bool(m.group("prep") or m.group("mod") or in_parens or _YEAR_CUE_BEFORE.search(before))
+    # "post-1959 politics": TimeML's value is the year, the prefix a modifier (mod="AFTER").
+    cued = bool(m.group("prep") or m.group("mod") or in_parens or body[0] in "pP" or _YEAR_CUE_BEFORE.search(before))
     lowest = 1000 if cued else 1600
     if not lowest <= year <= 2099:
         return None

@@ -22,6 +22,11 @@ MON = rf"(?-i:(?:{_FULL_MONTHS})\b|(?:{_ABBR_MONTHS})(?:\.|\b))"
 WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 YEAR = r"(?<![\d,.$])(?:1[0-9]{3}|20[0-9]{2})(?![\d%]|,\d|\.\d)"
 DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d|:\d|%|\.\d)"
+# A year spoken in words, as broadcast transcripts write it: "nineteen ninety-six", "two thousand".
+YEAR_WORDS = (
+    r"(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+    r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)"
+)
 NUMW = (
     r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|"
     r"a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -56,7 +61,7 @@ _FORMS: list[tuple[str, str]] = [
     ("numeric", r"(?<![\d/.-])\d{1,2}(?P<nsep>[/.-])\d{1,2}(?P=nsep)(?:\d{4}|\d{2})(?![\d/.-]|-\d)"),
     ("mdy", rf"(?:(?:last|next)\s+)?(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
     ("dmy", rf"(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
-    ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year)"),
+    ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b|(?:this|last|next)\s+year)"),
     ("clock", rf"(?:(?:about|around|approximately)\s+)?"
               rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday"
               rf"|(?:[1-9]|1[0-2])(?:\s+o['’]clock)?\s+in\s+the\s+(?:morning|afternoon|evening))"
@@ -68,23 +73,23 @@ _FORMS: list[tuple[str, str]] = [
                 rf"(?:{ORD_Q}[\s-]+)?quarter(?!ly|s|-to-)(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|fiscal\s+{YEAR}))?"
                 rf"|(?:the\s+)?{YEAR}\s+(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+)?(?:quarter|period)\b"
                 rf"|\b(?:Q[1-4]|[1-4]Q)(?:\s+{YEAR}|\s+of\s+{YEAR})?\b|{YEAR}\s+Q[1-4]\b"),
-    ("half", rf"(?:the\s+)?(?:first|second|1st|2nd|latter|last)\s+half(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|the\s+year))?"),
+    ("half", rf"(?:the\s+)?(?:first|second|1st|2nd|latter|last)\s+half(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|the\s+year))?"
+             rf"|(?:the\s+)?(?:first|last|final)\s+two\s+quarters\s+of\s+(?:{YEAR}|(?:this|last|next)\s+year|the\s+year)"),
     ("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?<=the )(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<!\d)(?:1[0-9]{2}0|20[0-9]0)['’]?s\b|['’](?:[0-9]0)s\b|(?<=the )[0-9]0s\b)"),
     ("century", r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century"),
     ("ago", rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than)\s+)?{NUMW}\s+(?:(?:or\s+so|more)\s+)?{UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later|back)\b"),
     ("year_ago", r"(?:the\s+)?latest\s+period|(?:the\s+)?year[\s-](?:ago|earlier)(?:\s+(?:period|quarter|third\s+quarter|fourth\s+quarter|second\s+quarter|first\s+quarter|nine\s+months|six\s+months|months))?"),
     ("tail", rf"{NUMW}\s+{UNIT}\s+(?:from\s+now|from\s+today|hence)|(?:the\s+)?(?:week|month|year)\s+(?:after\s+next|before\s+last)|(?:the\s+)?{DAY}\s+of\s+(?:next|last|this)\s+month|(?:a\s+)?fortnight\s+ago"),
     # Spoken-style years in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
-    ("year_words", r"(?:the\s+year\s+)?(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-                   r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
+    ("year_words", rf"(?:the\s+year\s+)?{YEAR_WORDS}\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
                  rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
-                 rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
+                 rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
-    ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
+    ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
                 rf"|{TOD}\s+(?:yesterday|today|tomorrow)\b"),
@@ -98,7 +103,7 @@ _FORMS: list[tuple[str, str]] = [
     ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
     ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
     ("month", MON),
-    ("year", rf"(?:\(\s*)?{YEAR}(?:\s*\))?"),
+    ("year", rf"(?:(?:pre|post)-)?(?:\(\s*)?{YEAR}(?:\s*\))?"),
     ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|for\s+the\s+time\s+being|"
             r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
             r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
@@ -229,7 +234,7 @@ LEAD_WORDS = frozenset((
     "fiscal calendar straight consecutive additional long whole entire first second third fourth "
     "final latest from between and or so few several many couple dozen dozens hundreds "
     "right these time for recent ensuing near short shortly that q fy year ago earlier prior comparable "
-    "corresponding new once twice trading business working monday tuesday wednesday thursday friday saturday sunday "
+    "corresponding new once twice pre post trading business working monday tuesday wednesday thursday friday saturday sunday "
     + _NUMBER_WORDS
 ).split())
 

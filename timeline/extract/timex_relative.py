@@ -20,6 +20,7 @@ from .timex_forms import (
     unresolved,
     week_norm,
     weekend_norm,
+    written_year,
     year_norm,
 )
 
@@ -253,6 +254,12 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
+    if low.endswith("-long") and low[:-5] in _UNIT_CODES:
+        return Norm("DURATION", _duration_value(1, low[:-5]))  # "a day-long meeting" P1D
+    if re.search(r"\b(?:first|last|final)\s+two\s+quarters$", low) and re.match(
+        r"\s+of\s+(?:\d{4}|this\s+year|last\s+year|next\s+year|the\s+year)", ctx.text[m.end("duration"):m.end("duration") + 16], re.I
+    ):
+        return None  # "the first two quarters of 1990" is a half year (see timex_forms._h_half)
     half = _HALF_BEFORE_UNIT.search(low)
     if half is not None:
         # "two and a half days": the count before "and a half", the unit after it.
@@ -300,7 +307,7 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     before = ctx.text[max(0, m.start("plural_unit") - 12):m.start("plural_unit")].lower()
     qualified = re.match(r"(?:recent|coming|past|last|next|previous|several|many|ensuing|following|the)\b", low)
-    if not qualified and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
+    if not qualified and not low.endswith("-long") and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
         return None
     unit_word = re.search(r"(minutes|hours|days|weeks|months|years|decades|centuries)", low)
     if unit_word is None:
@@ -375,7 +382,7 @@ def _h_season(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     name = re.search(r"spring|summer|fall|autumn|winter", low).group()  # type: ignore[union-attr]
     code = cal.SEASONS[name]
-    year = explicit_year(body)
+    year = written_year(body)
     has_det = low != name
     after = ctx.text[m.end("season"):m.end("season") + 4].lower()
     before = ctx.text[max(0, m.start("season") - 2):m.start("season")]

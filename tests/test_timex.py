@@ -400,6 +400,10 @@ MONTH_DAY_YEAR = [
     ("The upcoming summit opens on Dec. 3.", WED, "2021-12-03"),
     ("The vote is due on Jan. 12.", WED, "2022-01-12"),
     ("The board met on Oct. 12.", WED, "2021-10-12"),
+    # A modal with a bare verb speaks of what is still to come ("may be resolved", "can take part").
+    ("The case may finally be resolved in a hearing the week of Nov. 8.", WED, "2021-W45"),
+    ("They also can take part in planning for the summit in April.", WED, "2022-04"),
+    ("The talks might have ended in April.", WED, "2021-04"),
     # A date set off by a comma completes the clause before it (the cue "would extend" still counts).
     ("It said it would extend its bid, first made in vain, to Nov. 6.", WED, "2021-11-06"),
     # The present progressive cannot take a past date: "is calling for the redemption on Dec. 7" is ahead.
@@ -535,6 +539,7 @@ OTHER_RULES = [
     ("The ministry will soon publish the rules.", "soon", "DATE", "FUTURE_REF"),
     ("Officials want the talks to end as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
     ("The recent floods cut the road.", "recent", "DATE", "PAST_REF"),
+    ("Holders may buy shares at half the then current market price.", "current", "DATE", "PAST_REF"),
     ("Results are due in the short term.", "the short term", "DATE", "FUTURE_REF"),
     ("Shares lagged for eight trading days.", "eight trading days", "DURATION", "P8D"),
     ("Turnout on Election Day was high.", "Election Day", "DATE", "2020-11-03"),

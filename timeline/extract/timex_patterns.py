@@ -150,6 +150,7 @@ FUTURE_CUE = re.compile(
 WEAK_FUTURE_CUE = re.compile(
     r"\b(?:would(?!\s+(?:have|not\s+have)\b)|due(?!\s+to\s+(?:the|a|an|his|her|its|their|this|that)\b)|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
     r"|(?:is|are|am)\s+(?:\w+ly\s+)?(?!being\b)[a-z]+ing"
+    r"|(?:may|might|can|should|must)\s+(?:not\s+)?(?:\w+ly\s+)?(?!have\b|not\b)[a-z]+"
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )

@@ -619,6 +619,8 @@ def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if _FUTURE_WORDS.search(low):
         return Norm("DATE", "FUTURE_REF", None, None, True)
+    if low == "current" and re.search(r"\bthen[\s-]$", ctx.text[max(0, m.start("ref") - 5):m.start("ref")], re.I):
+        return Norm("DATE", "PAST_REF", None, None, True)  # "the then current price": current at that time
     if _PRESENT_WORDS.match(low):
         span = (ref, ref) if ref else None
         return Norm("DATE", "PRESENT_REF", span, "day" if ref else None, True)

@@ -507,6 +507,11 @@ def test_a_quarter_named_by_its_closing_day_is_that_calendar_quarter_and_the_one
     assert ("the quarter", "2021-Q3") in values and ("a year earlier", "2020-Q3") in values
 
 
+def test_a_quarter_closing_off_the_calendar_is_the_quarter_of_its_middle_month() -> None:
+    # May to July: two of its three months are in the second calendar quarter.
+    assert the_mention("In the quarter ended July 31, it had 5.6 million shares.", FRI, "quarter").value == "2021-Q2"
+
+
 @pytest.mark.parametrize("text, surface, value", ANAPHORIC, ids=[c[1] for c in ANAPHORIC])
 def test_anaphoric_expression_resolves_against_the_last_date_mentioned(text: str, surface: str, value: str) -> None:
     mention = the_mention(text, FRI, surface)

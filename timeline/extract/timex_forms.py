@@ -393,12 +393,18 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
     if closing is not None and year is None and ref is not None and not year_ago:
         month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+        end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, min(day, 28)) <= ref else ref.year - 1
         if day == cal.last_day(2001, month) and month % 3 == 0:
             # "the quarter ended Sept. 30" is the calendar quarter closing that day, whatever the
             # fiscal name given before it ("the fiscal first quarter"): it becomes the quarter in focus.
-            end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, day) <= ref else ref.year - 1
             ctx.quarter = (end_year, month // 3)
             return quarter_norm(end_year, month // 3)
+        if day >= 25 and month % 3:
+            # "the quarter ended July 31" (May to July): the calendar quarter holding two of its three
+            # months, the one of its middle month.
+            middle_year, middle = (end_year, month - 1) if month > 1 else (end_year - 1, 12)
+            ctx.quarter = (middle_year, (middle - 1) // 3 + 1)
+            return quarter_norm(*ctx.quarter)
     if year is not None and (ctx.quarter or ctx.reference):
         # "the 1988 period": the quarter under discussion, in the year named.
         number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]

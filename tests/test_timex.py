@@ -63,6 +63,10 @@ EXPLICIT = [
     ("January nineteen ninety-seven.", FRI, "1997-01", "month"),
     ("the winter of nineteen ninety-four", FRI, "1994-WI", "season"),
     ("through the first two quarters of 1990", FRI, "1990-H1", "year"),
+    ("the trend of the last half of the '80s", FRI, "198", "decade"),
+    # "year-end" is the closing day of the year: the last one before the reference unless the clause looks ahead.
+    ("The percentage change is since year-end.", FRI, "2020-12-31", "day"),
+    ("It expects to complete the deal by year-end.", FRI, "2021-12-31", "day"),
     ("The day before last Tuesday's hearing, he went home.", FRI, "2021-10-25", "day"),
 ]
 

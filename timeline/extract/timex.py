@@ -20,7 +20,7 @@ __all__ = ["find_time_mentions"]
 
 # Forms whose value depends on more than the matched text, the reference and the future flag
 # (document quarter in focus, words around the match).
-_UNCACHED = frozenset({"anaphor", "bare_unit", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
+_UNCACHED = frozenset({"anaphor", "bare_unit", "half", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
 _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})

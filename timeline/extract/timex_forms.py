@@ -424,8 +424,14 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     return quarter_norm(*focus)
 
 
+_OF_A_DECADE = re.compile(r"\s+of\s+the\s+(?:\d{2,4}|['’]\d0|(?:early|late|mid)[\s-]|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|decade|century)", re.I)
+
+
 def _h_half(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("half")
+    if _OF_A_DECADE.match(ctx.text, m.end("half")):
+        return None  # "the last half of the '80s": a part of the decade, which is the mention
+
     year = explicit_year(body) or _year_word(body, ctx)
     if year is None:
         if ctx.reference is None:

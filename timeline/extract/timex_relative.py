@@ -573,6 +573,10 @@ def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("DURATION", "P1Y")
     if ref is None:
         return unresolved(None)
+    if re.fullmatch(r"year[\s-]end", low) and not m.group("mod"):
+        # "since year-end", "by year-end": the closing day of the year, as the books use it; resolved
+        # like a month-day, the last Dec. 31 before the reference unless the clause looks ahead.
+        return day_norm(date(cal.closest_year(ref, 12, 31, ctx.future), 12, 31))
     if "year" in low:
         norm = year_norm(ref.year)
     elif "month" in low:

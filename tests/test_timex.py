@@ -138,6 +138,7 @@ VAGUE = [
     ("recently", FRI, "PAST_REF", "month"),
     ("a few weeks ago", FRI, "PAST_REF", "week"),
     ("in recent weeks", FRI, "PAST_REF", "week"),
+    ("a tough business in recent quarters", FRI, "PAST_REF", "quarter"),
     ("in the past", FRI, "PAST_REF", None),
     ("in the future", FRI, "FUTURE_REF", None),
 ]

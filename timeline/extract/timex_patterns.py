@@ -87,7 +87,7 @@ _FORMS: list[tuple[str, str]] = [
                  rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
-                    r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
+                    r"(?:minutes|hours|days|weeks|months|quarters|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),

@@ -309,7 +309,7 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     qualified = re.match(r"(?:recent|coming|past|last|next|previous|several|many|ensuing|following|the)\b", low)
     if not qualified and not low.endswith("-long") and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
         return None
-    unit_word = re.search(r"(minutes|hours|days|weeks|months|years|decades|centuries)", low)
+    unit_word = re.search(r"(minutes|hours|days|weeks|months|quarters|years|decades|centuries)", low)
     if unit_word is None:
         return None
     unit = unit_word.group(1)

@@ -68,14 +68,17 @@ _HANDLERS = {**EXPLICIT_HANDLERS, **RELATIVE_HANDLERS, "tail": _h_tail}
 
 # Forms naming a month without a year: they also read the weak future cues.
 _MONTH_FORMS = frozenset({"mdy", "dmy", "range_md", "range_dm", "range_month", "month", "week_of"})
+# Forms naming a weekday read them too, unless possessive (see timex_patterns.WEAK_FUTURE_CUE).
+_WEEKDAY_FORMS = frozenset({"weekday", "relative", "clock"})
 
 
-def _is_future_clause(text: str, low: str, start: int, end: int, month_form: bool) -> bool:
+def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> bool:
     """Whether the clause around `start`..`end` speaks of the future ("will meet", "by", "the deadline").
 
     `low` is `text` lower-cased once per call of find_time_mentions: the cue patterns are
     case-sensitive on it, which halves their cost (issue 3: speed).
     """
+    month_form = form in _MONTH_FORMS
     if month_form and pat.DEADLINE_AFTER.match(text, end):
         return True
     fronted = pat.FRONTED_DATE.match(text, end) if pat.SENTENCE_HEAD.match(text, max(0, start - 12), start) else None
@@ -105,7 +108,7 @@ def _is_future_clause(text: str, low: str, start: int, end: int, month_form: boo
         clause_start = earlier.end() if earlier else max(0, start - 80)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
-    if not month_form and text.startswith(("'s", "’s"), end):
+    if not month_form and (form not in _WEEKDAY_FORMS or text.startswith(("'s", "’s"), end)):
         return False
     return pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
 
@@ -280,7 +283,7 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
     def normalise(m: re.Match[str]) -> Norm | None:
         if m.lastgroup in _TITLE_FORMS and _is_title(text, m.start(), m.group()):
             return None
-        ctx.future = _is_future_clause(text, low, m.start(), m.end(), m.lastgroup in _MONTH_FORMS)
+        ctx.future = _is_future_clause(text, low, m.start(), m.end(), m.lastgroup or "")
         try:
             return _normalise(m.lastgroup or "", m, ctx)
         except (ValueError, KeyError, OverflowError, AttributeError, IndexError):

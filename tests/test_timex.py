@@ -135,6 +135,7 @@ BOUNDARIES = [
 VAGUE = [
     ("now", FRI, "PRESENT_REF", "day"),
     ("currently", FRI, "PRESENT_REF", "day"),
+    ("He would not travel at this moment.", FRI, "PRESENT_REF", "day"),
     ("recently", FRI, "PAST_REF", "month"),
     ("a few weeks ago", FRI, "PAST_REF", "week"),
     ("in recent weeks", FRI, "PAST_REF", "week"),
@@ -162,6 +163,8 @@ DURATIONS_AND_SETS = [
     ("Orangemen march each July.", FRI, "XXXX-07", None),
     ("every summer", FRI, "XXXX-SU", None),
     ("their third day-long meeting", FRI, "P1D", None),
+    ("They will live without power for a while.", FRI, "PXX", None),
+    ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS

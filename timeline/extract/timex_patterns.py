@@ -86,7 +86,7 @@ _FORMS: list[tuple[str, str]] = [
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
                  rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
-    ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
+    ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following|first|opening|final)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|quarters|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
     ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
@@ -104,7 +104,7 @@ _FORMS: list[tuple[str, str]] = [
     ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
     ("month", MON),
     ("year", rf"(?:(?:pre|post)-)?(?:\(\s*)?{YEAR}(?:\s*\))?"),
-    ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|for\s+the\s+time\s+being|"
+    ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|this\s+moment\b|for\s+the\s+time\s+being|(?<=\bfor\s)a\s+while\b|"
             r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
             r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
             r"(?:in\s+)?(?:the\s+)?days\s+to\s+come|in\s+the\s+coming\s+(?:days|weeks|months|years)|current\b|"
@@ -222,7 +222,7 @@ TRIGGER_WORDS = frozenset((
     "fortnights month months quarter quarters year years decade decades century centuries "
     "spring summer summers fall autumn winter winters "
     "today yesterday tomorrow tonight morning afternoon evening noon midnight midday "
-    "now currently current present presently nowadays recently recent lately past future moment being soon "
+    "now currently current present presently nowadays recently recent lately past future moment being while soon "
     "daily weekly monthly yearly nightly biweekly annually hourly "
     "christmas easter thanksgiving halloween election later q fy period term half "
     "nineteen eighteen thousand twenties thirties forties fifties sixties seventies eighties nineties"

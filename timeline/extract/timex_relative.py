@@ -307,6 +307,8 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     before = ctx.text[max(0, m.start("plural_unit") - 12):m.start("plural_unit")].lower()
     qualified = re.match(r"(?:recent|coming|past|last|next|previous|several|many|ensuing|following|the)\b", low)
+    if re.search(r"\b(?:first|opening|final)\s", low) and not low.startswith("the "):
+        return None  # "the first hours of the war": only with its article
     if not qualified and not low.endswith("-long") and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
         return None
     unit_word = re.search(r"(minutes|hours|days|weeks|months|quarters|years|decades|centuries)", low)
@@ -596,7 +598,7 @@ def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
 _FUTURE_WORDS = re.compile(r"(?:future|soon|shortly|to come|coming|later date|term)\b")
 _PRESENT_WORDS = re.compile(
     r"(?:right )?now|currently|at present|presently|nowadays|these days|at the moment|for the time being"
-    r"|the present|current"
+    r"|the present|current|this moment"
 )
 
 
@@ -628,6 +630,8 @@ def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
     if _PRESENT_WORDS.match(low):
         span = (ref, ref) if ref else None
         return Norm("DATE", "PRESENT_REF", span, "day" if ref else None, True)
+    if low == "a while":
+        return Norm("DURATION", "PXX", approximate=True)  # an unspecified length of time
     if ("recent" in low or "lately" in low) and ref is not None:
         # "recently": within about the last month (approximate, DESIGN: date_approximate).
         return Norm("DATE", "PAST_REF", (ref - timedelta(days=30), ref), "month", True)

@@ -496,6 +496,8 @@ EARNINGS = [
     ("Third-quarter profit rose. For the nine months, net was $254 million, up from $163 million a year earlier.",
      "a year earlier", "2020"),
     ("For the first half, sales were flat compared with year-earlier levels.", "year-earlier", "2020"),
+    ("Third-quarter net rose. In the first nine months, net was $306 million, compared with $195 million in "
+     "the 2020 period.", "2020 period", "2020"),
     ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
     ("Third-quarter net rose from $5 million in the same quarter a year ago.", "same quarter", "2020-Q3"),
 ]

@@ -351,6 +351,9 @@ _QUARTER_CLOSING_DAY = re.compile(rf"\s+(?:that\s+)?(?:ended|ending)\s+({pat.MON
 _QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
 
 
+_YEAR_TO_DATE = re.compile(r"\b(?:(?:first\s+)?(?:nine|six)\s+months|first\s+half)\b", re.I)
+
+
 def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("quarter")
     low = body.lower()
@@ -406,6 +409,11 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
             ctx.quarter = (middle_year, (middle - 1) // 3 + 1)
             return quarter_norm(*ctx.quarter)
     if year is not None and (ctx.quarter or ctx.reference):
+        sentence_start = max(ctx.text.rfind(". ", 0, m.start()), ctx.text.rfind("\n", 0, m.start())) + 1
+        if "period" in low and _YEAR_TO_DATE.search(ctx.text, sentence_start, m.start()):
+            # "In the first nine months, net was $306 million, compared with $195 million in the 1988
+            # period": year-to-date figures, whose closest value is the year (as for "a year earlier").
+            return year_norm(year)
         # "the 1988 period": the quarter under discussion, in the year named.
         number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]
         return quarter_norm(year, number)

@@ -81,11 +81,11 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
     month_form = form in _MONTH_FORMS
     if month_form and pat.DEADLINE_AFTER.match(text, end):
         return True
-    fronted = pat.FRONTED_DATE.match(text, end) if pat.SENTENCE_HEAD.match(text, max(0, start - 12), start) else None
-    if fronted is not None:
+    comma = text.find(",", end, end + 3)
+    if comma >= 0 and not text[end:comma].strip() and pat.SENTENCE_HEAD.match(text, max(0, start - 12), start):
         # "On Tuesday, the league plans to ...", "Until Thursday, they had not ...": a date heading its
         # sentence, set off by a comma, belongs to the clause after it; its tense decides.
-        clause = text[fronted.end():fronted.end() + 80]
+        clause = text[comma + 1:comma + 81]
         head = pat.LAST_CLAUSE_BREAK_AHEAD.search(clause)
         clause = clause[:head.start()] if head else clause
         cue = pat.FRONTED_FUTURE_CUE.search(clause)

@@ -161,11 +161,10 @@ PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
 LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
 # A date at the head of its sentence ("On Tuesday, the league plans to ..."): what precedes the
-# mention is the start of the text or a sentence end, and a comma follows it.
+# mention is the start of the text or a sentence end (the comma after it is checked in timex.py).
 SENTENCE_HEAD = re.compile(
     r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*|``\s*))(?:(?:Until|Till|Since|By|Before|After|As\s+of)\s+)?$", re.DOTALL
 )
-FRONTED_DATE = re.compile(r"\s*,")
 # The first clause break after the head: the end of the clause the fronted date belongs to.
 LAST_CLAUSE_BREAK_AHEAD = re.compile(r"(?<=[a-z]{2})\.(?=\s)|[;!?\n]|\b(?:who|which|that|after|when|since|but)\b")
 # The main verb of such a clause speaking of the future, matched on the text as written.

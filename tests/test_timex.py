@@ -64,6 +64,7 @@ EXPLICIT = [
     ("the winter of nineteen ninety-four", FRI, "1994-WI", "season"),
     ("through the first two quarters of 1990", FRI, "1990-H1", "year"),
     ("the trend of the last half of the '80s", FRI, "198", "decade"),
+    ("Sales in the latest fiscal year rose.", FRI, "2020", "year"),
     # "year-end" is the closing day of the year: the last one before the reference unless the clause looks ahead.
     ("The percentage change is since year-end.", FRI, "2020-12-31", "day"),
     ("It expects to complete the deal by year-end.", FRI, "2021-12-31", "day"),
@@ -297,6 +298,7 @@ NOT_DATES = [
     "The Daily Guardian has learnt",
     "a 45-year-old man and three-quarters of the vote",
     "Jan Kavan of the Czech Republic",
+    "They joined the March for Life; the march on Washington followed.",
     # The time word of a rate is a unit of measure: "$500 million a year", "700 seats a week", "rise 8.5% annually".
     "It should save $500 million a year, add 700 seats a week and let sales rise 8.5% annually.",
     "Rooms cost between $35 and $55 a night; cars drove at 55 miles an hour.",
@@ -438,6 +440,11 @@ FRONTED = [
     ("On Friday, the government planned to pay the first claims.", "2021-10-29"),
     ("In September, it announced plans to sell the unit.", "2021-09"),
     ("They met. Until Thursday, he will stay in Rome.", "2021-11-04"),
+    # A date in the subject that opens the sentence: the verb after it decides.
+    ("It was agreed. The March accession will enable them to sign.", "2022-03"),
+    ("The Friday meeting was cancelled.", "2021-10-29"),
+    # ... but a month naming the period a figure measures is over, whatever the verb says.
+    ("The September figures will be released by the ministry.", "2021-09"),
 ]
 
 
@@ -555,6 +562,8 @@ OTHER_RULES = [
     ("Officials want the talks to end as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
     ("The recent floods cut the road.", "recent", "DATE", "PAST_REF"),
     ("Holders may buy shares at half the then current market price.", "current", "DATE", "PAST_REF"),
+    ("Islam will one day be the second largest religion.", "one day", "DATE", "FUTURE_REF"),
+    ("It will take one day to fix.", "one day", "DURATION", "P1D"),
     ("Results are due in the short term.", "the short term", "DATE", "FUTURE_REF"),
     ("Shares lagged for eight trading days.", "eight trading days", "DURATION", "P8D"),
     ("Turnout on Election Day was high.", "Election Day", "DATE", "2020-11-03"),

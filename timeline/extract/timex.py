@@ -82,10 +82,13 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
     if month_form and pat.DEADLINE_AFTER.match(text, end):
         return True
     comma = text.find(",", end, end + 3)
-    if comma >= 0 and not text[end:comma].strip() and pat.SENTENCE_HEAD.match(text, max(0, start - 12), start):
+    fronted = comma >= 0 and not text[end:comma].strip() and pat.SENTENCE_HEAD.match(text, max(0, start - 12), start)
+    if fronted or (pat.SUBJECT_HEAD.match(text, max(0, start - 9), start) and not pat.MEASURED_AFTER.match(text, end)):
         # "On Tuesday, the league plans to ...", "Until Thursday, they had not ...": a date heading its
-        # sentence, set off by a comma, belongs to the clause after it; its tense decides.
-        clause = text[comma + 1:comma + 81]
+        # sentence, set off by a comma, belongs to the clause after it; its tense decides. So does a
+        # date in the subject the sentence opens with ("The March accession will enable ...").
+        after = comma + 1 if fronted else end
+        clause = text[after:after + 80]
         head = pat.LAST_CLAUSE_BREAK_AHEAD.search(clause)
         clause = clause[:head.start()] if head else clause
         cue = pat.FRONTED_FUTURE_CUE.search(clause)

@@ -549,11 +549,17 @@ def _h_month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     start = m.start("month")
     before = ctx.text[max(0, start - 24):start].lower()
     context_ok = bool(m.group("prep") or m.group("mod") or _MONTH_CUE_BEFORE.search(before))
+    following = ctx.text[m.end("month"):m.end("month") + 20]
     if word.rstrip(".").lower() in ("may", "march") and not context_ok:
-        return None  # the modal "may", the verb "march"
+        # The modal "may", the verb "march" -- unless an article makes it a noun modifier of another
+        # noun: "the March accession", "the May elections" (not "the march on Washington").
+        noun_use = word[0].isupper() and re.search(r"\bthe\s+$", before) and re.match(
+            r"\s+(?!(?:for|on|to|of|in|against|through|from|and|by|at|with)\b)[a-z]{3,}", following
+        )
+        if not noun_use:
+            return None
     if not word.endswith(".") and len(word) <= 4 and word.lower() not in ("may", "june", "july"):
         return None  # a bare abbreviation without its full stop ("Jan Kavan") is a name
-    following = ctx.text[m.end("month"):m.end("month") + 20]
     if re.match(r"\s+[A-Z][a-z]", following) and not context_ok:
         return None  # "April Glaspie", "June Carter"
     return _h_month(m, ctx)

@@ -98,7 +98,7 @@ _FORMS: list[tuple[str, str]] = [
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
-    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}(?!\s*\d)|{WD})\b"),
+    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same|latest(?=\s+(?:fiscal\s+)?year\b))\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}(?!\s*\d)|{WD})\b"),
     ("weekday", rf"(?:(?:last|next|this|coming|past|previous)\s+)?{WD}(?:\s+{TOD})?\b"),
     ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
     ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
@@ -164,6 +164,14 @@ LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z]
 # mention is the start of the text or a sentence end (the comma after it is checked in timex.py).
 SENTENCE_HEAD = re.compile(
     r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*|``\s*))(?:(?:Until|Till|Since|By|Before|After|As\s+of)\s+)?$", re.DOTALL
+)
+# A determiner opening the sentence right before the date: the date is in the subject.
+SUBJECT_HEAD = re.compile(r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*))(?:The|This|That|Its|His|Her|Their)\s+$", re.DOTALL)
+# ... unless the date names the period a figure measures ("The January figures will be released"):
+# that period is over, whatever the verb says.
+MEASURED_AFTER = re.compile(
+    r"\s+(?:figures?|data|numbers?|sales|results?|reports?|statistics|earnings|profits?|loss(?:es)?|rates?|index|"
+    r"jobs|output|exports|imports|payrolls?|inflation|deficit|surplus|survey|total)\b", re.I
 )
 # The first clause break after the head: the end of the clause the fronted date belongs to.
 LAST_CLAUSE_BREAK_AHEAD = re.compile(r"(?<=[a-z]{2})\.(?=\s)|[;!?\n]|\b(?:who|which|that|after|when|since|but)\b")

@@ -229,6 +229,11 @@ def _duration_value(count: int | None, unit: str) -> str:
     return f"P{time_part}{'X' if count is None else count}{code}"
 
 
+# Right before "one day": a modal, or a hope and its subject ("the hope he one day follows").
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|could|may|might|can|shall|should|must|(?:hopes?|hoped|hope)\s+(?:that\s+)?(?:he|she|it|they|we|i|you))\s+$", re.I
+)
+
 # Half of one unit in the next smaller one: "two and a half hours" PT2H30M, "a year and a half" P1Y6M.
 _HALF_UNITS = {"year": "Y6M", "month": "M15D", "day": "DT12H", "night": "DT12H", "hour": "H30M", "minute": "M30S"}
 
@@ -254,6 +259,8 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
+    if low == "one day" and _MODAL_BEFORE.search(ctx.text, max(0, m.start("duration") - 30), m.start("duration")):
+        return Norm("DATE", "FUTURE_REF", None, None, True)  # "Islam will one day be ...": some day to come
     if low.endswith("-long") and low[:-5] in _UNIT_CODES:
         return Norm("DURATION", _duration_value(1, low[:-5]))  # "a day-long meeting" P1D
     if re.search(r"\b(?:first|last|final)\s+two\s+quarters$", low) and re.match(
@@ -499,7 +506,7 @@ def _h_relative(m: re.Match[str], ctx: Context) -> Norm | None:
         if month:
             return unresolved(f"XXXX-{cal.month_number(body.split()[-1]):02d}")
         return unresolved(None)
-    back = det in ("last", "past", "previous")
+    back = det in ("last", "past", "previous", "latest")  # "the latest fiscal year": the last complete one
     ahead = det in ("next", "coming", "following")
     if weekday:
         return day_norm(cal.weekday_date(ref, cal.weekday_number(unit), _weekday_direction(det, ctx)))

@@ -58,6 +58,17 @@ EXPLICIT = [
     ("the week of March 6, 2000", FRI, "2000-W10", "week"),
     ("in the first week of October", FRI, "2021-W40", "week"),
     ("the late 19th century", FRI, "18", "century"),
+    ("That 1978 resolution calls for a withdrawal.", FRI, "1978", "year"),
+    ("the post-1959 politics", FRI, "1959", "year"),
+    ("January nineteen ninety-seven.", FRI, "1997-01", "month"),
+    ("the winter of nineteen ninety-four", FRI, "1994-WI", "season"),
+    ("through the first two quarters of 1990", FRI, "1990-H1", "year"),
+    ("the trend of the last half of the '80s", FRI, "198", "decade"),
+    ("Sales in the latest fiscal year rose.", FRI, "2020", "year"),
+    # "year-end" is the closing day of the year: the last one before the reference unless the clause looks ahead.
+    ("The percentage change is since year-end.", FRI, "2020-12-31", "day"),
+    ("It expects to complete the deal by year-end.", FRI, "2021-12-31", "day"),
+    ("The day before last Tuesday's hearing, he went home.", FRI, "2021-10-25", "day"),
 ]
 
 RANGES = [
@@ -91,6 +102,9 @@ RELATIVE = [
     ("two weeks ago", FRI, "2021-W41", "week"),
     ("a year ago", FRI, "2020", "year"),
     ("last November", FRI, "2020-11", "month"),
+    # "last"/"next" before a month-day: the latest one before the reference / the first one after it.
+    ("He was shot last Oct. 23 at his home.", date(2022, 4, 19), "2021-10-23", "day"),
+    ("The fund closes next Oct. 2.", FRI, "2022-10-02", "day"),
     ("the weekend", date(2021, 11, 1), "2021-W43-WE", "day"),
     ("last weekend", date(2021, 10, 27), "2021-W42-WE", "day"),
     ("this weekend", date(2021, 10, 27), "2021-W43-WE", "day"),
@@ -122,9 +136,11 @@ BOUNDARIES = [
 VAGUE = [
     ("now", FRI, "PRESENT_REF", "day"),
     ("currently", FRI, "PRESENT_REF", "day"),
+    ("He would not travel at this moment.", FRI, "PRESENT_REF", "day"),
     ("recently", FRI, "PAST_REF", "month"),
     ("a few weeks ago", FRI, "PAST_REF", "week"),
     ("in recent weeks", FRI, "PAST_REF", "week"),
+    ("a tough business in recent quarters", FRI, "PAST_REF", "quarter"),
     ("in the past", FRI, "PAST_REF", None),
     ("in the future", FRI, "FUTURE_REF", None),
 ]
@@ -142,6 +158,14 @@ DURATIONS_AND_SETS = [
     ("each Thursday", FRI, "XXXX-WXX-4", None),
     ("every weekend", FRI, "P1WE", None),
     ("twice a year", FRI, "P1Y", None),
+    ("a minute and a half later", FRI, "PT1M30S", None),
+    ("for two and a half days", FRI, "P2DT12H", None),
+    ("a year and a half", FRI, "P1Y6M", None),
+    ("Orangemen march each July.", FRI, "XXXX-07", None),
+    ("every summer", FRI, "XXXX-SU", None),
+    ("their third day-long meeting", FRI, "P1D", None),
+    ("They will live without power for a while.", FRI, "PXX", None),
+    ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS
@@ -274,6 +298,10 @@ NOT_DATES = [
     "The Daily Guardian has learnt",
     "a 45-year-old man and three-quarters of the vote",
     "Jan Kavan of the Czech Republic",
+    "They joined the March for Life; the march on Washington followed.",
+    # The time word of a rate is a unit of measure: "$500 million a year", "700 seats a week", "rise 8.5% annually".
+    "It should save $500 million a year, add 700 seats a week and let sales rise 8.5% annually.",
+    "Rooms cost between $35 and $55 a night; cars drove at 55 miles an hour.",
 ]
 
 
@@ -382,6 +410,14 @@ MONTH_DAY_YEAR = [
     ("The upcoming summit opens on Dec. 3.", WED, "2021-12-03"),
     ("The vote is due on Jan. 12.", WED, "2022-01-12"),
     ("The board met on Oct. 12.", WED, "2021-10-12"),
+    # A modal with a bare verb speaks of what is still to come ("may be resolved", "can take part").
+    ("The case may finally be resolved in a hearing the week of Nov. 8.", WED, "2021-W45"),
+    ("They also can take part in planning for the summit in April.", WED, "2022-04"),
+    ("The talks might have ended in April.", WED, "2021-04"),
+    # A date set off by a comma completes the clause before it (the cue "would extend" still counts).
+    ("It said it would extend its bid, first made in vain, to Nov. 6.", WED, "2021-11-06"),
+    # The present progressive cannot take a past date: "is calling for the redemption on Dec. 7" is ahead.
+    ("The insurer said it is calling for the redemption on Dec. 7 of its preferred shares.", WED, "2021-12-07"),
     ("A deadline that passed on Oct. 12 would be extended.", WED, "2021-10-12"),
     # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
     ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),
@@ -396,15 +432,50 @@ def test_month_day_takes_the_closest_year_before_unless_the_clause_is_about_the_
     assert the_mention(text, reference).value == value
 
 
+# A date heading its sentence, set off by a comma, belongs to the clause after it: that clause's verb
+# decides ("On Tuesday, the league plans to ..." is next Tuesday; "Until Thursday, they had not ...").
+FRONTED = [
+    ("He left. On Tuesday, the league plans to hold a news conference.", "2021-11-02"),
+    ("He left. Until Thursday, they had not called him a suspect.", "2021-10-28"),
+    ("On Friday, the government planned to pay the first claims.", "2021-10-29"),
+    ("In September, it announced plans to sell the unit.", "2021-09"),
+    ("They met. Until Thursday, he will stay in Rome.", "2021-11-04"),
+    # A date in the subject that opens the sentence: the verb after it decides.
+    ("It was agreed. The March accession will enable them to sign.", "2022-03"),
+    ("The Friday meeting was cancelled.", "2021-10-29"),
+    # ... but a month naming the period a figure measures is over, whatever the verb says.
+    ("The September figures will be released by the ministry.", "2021-09"),
+]
+
+
 @pytest.mark.parametrize(
     "text, value",
     [
-        # "would" and "next to" do not move a weekday: it stays in the week before the reference.
-        ("Lawyers said they would challenge Wednesday's ruling.", "2021-10-27"),
-        ("A bomb exploded next to the station on Friday.", "2021-10-29"),
+        ("He announced that the father would be traveling to Rome Thursday.", "2021-11-04"),
+        ("Institutions were likely to buy the stock as soon as trading opened Monday.", "2021-11-01"),
     ],
 )
-def test_weak_future_cues_leave_weekdays_in_the_past(text: str, value: str) -> None:
+def test_weak_future_cues_move_a_weekday_forward(text: str, value: str) -> None:
+    assert the_mention(text, FRI).value == value
+
+
+@pytest.mark.parametrize("text, value", FRONTED, ids=[c[0] for c in FRONTED])
+def test_a_date_heading_its_sentence_takes_the_tense_of_the_clause_after_it(text: str, value: str) -> None:
+    assert the_mention(text, FRI).value == value
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # A possessive weekday names a thing already there, and "next to" is a place: the week before.
+        ("Lawyers said they would challenge Wednesday's ruling.", "2021-10-27"),
+        ("A bomb exploded next to the station on Friday.", "2021-10-29"),
+        # Not cues at all: the counterfactual "would have", the causal "due to".
+        ("The deal would have closed on Thursday.", "2021-10-28"),
+        ("Flights were cancelled due to the storm on Thursday.", "2021-10-28"),
+    ],
+)
+def test_weak_future_cues_leave_possessive_weekdays_in_the_past(text: str, value: str) -> None:
     assert the_mention(text, FRI).value == value
 
 
@@ -432,6 +503,8 @@ EARNINGS = [
     ("Third-quarter profit rose. For the nine months, net was $254 million, up from $163 million a year earlier.",
      "a year earlier", "2020"),
     ("For the first half, sales were flat compared with year-earlier levels.", "year-earlier", "2020"),
+    ("Third-quarter net rose. In the first nine months, net was $306 million, compared with $195 million in "
+     "the 2020 period.", "2020 period", "2020"),
     ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
     ("Third-quarter net rose from $5 million in the same quarter a year ago.", "same quarter", "2020-Q3"),
 ]
@@ -449,6 +522,11 @@ def test_a_quarter_named_by_its_closing_day_is_that_calendar_quarter_and_the_one
     )
     values = [(m.text, m.value) for m in find_time_mentions(text, FRI)]
     assert ("the quarter", "2021-Q3") in values and ("a year earlier", "2020-Q3") in values
+
+
+def test_a_quarter_closing_off_the_calendar_is_the_quarter_of_its_middle_month() -> None:
+    # May to July: two of its three months are in the second calendar quarter.
+    assert the_mention("In the quarter ended July 31, it had 5.6 million shares.", FRI, "quarter").value == "2021-Q2"
 
 
 @pytest.mark.parametrize("text, surface, value", ANAPHORIC, ids=[c[1] for c in ANAPHORIC])
@@ -483,6 +561,9 @@ OTHER_RULES = [
     ("The ministry will soon publish the rules.", "soon", "DATE", "FUTURE_REF"),
     ("Officials want the talks to end as soon as possible.", "as soon as possible", "DATE", "FUTURE_REF"),
     ("The recent floods cut the road.", "recent", "DATE", "PAST_REF"),
+    ("Holders may buy shares at half the then current market price.", "current", "DATE", "PAST_REF"),
+    ("Islam will one day be the second largest religion.", "one day", "DATE", "FUTURE_REF"),
+    ("It will take one day to fix.", "one day", "DURATION", "P1D"),
     ("Results are due in the short term.", "the short term", "DATE", "FUTURE_REF"),
     ("Shares lagged for eight trading days.", "eight trading days", "DURATION", "P8D"),
     ("Turnout on Election Day was high.", "Election Day", "DATE", "2020-11-03"),

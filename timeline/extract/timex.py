@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from string import ascii_lowercase
 from typing import Callable, Iterator
@@ -20,7 +20,7 @@ __all__ = ["find_time_mentions"]
 
 # Forms whose value depends on more than the matched text, the reference and the future flag
 # (document quarter in focus, words around the match).
-_UNCACHED = frozenset({"anaphor", "bare_unit", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
+_UNCACHED = frozenset({"anaphor", "bare_unit", "half", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
 _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
@@ -68,25 +68,52 @@ _HANDLERS = {**EXPLICIT_HANDLERS, **RELATIVE_HANDLERS, "tail": _h_tail}
 
 # Forms naming a month without a year: they also read the weak future cues.
 _MONTH_FORMS = frozenset({"mdy", "dmy", "range_md", "range_dm", "range_month", "month", "week_of"})
+# Forms naming a weekday read them too, unless possessive (see timex_patterns.WEAK_FUTURE_CUE).
+_WEEKDAY_FORMS = frozenset({"weekday", "relative", "clock"})
 
 
-def _is_future_clause(text: str, low: str, start: int, end: int, month_form: bool) -> bool:
+def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> bool:
     """Whether the clause around `start`..`end` speaks of the future ("will meet", "by", "the deadline").
 
     `low` is `text` lower-cased once per call of find_time_mentions: the cue patterns are
     case-sensitive on it, which halves their cost (issue 3: speed).
     """
+    month_form = form in _MONTH_FORMS
     if month_form and pat.DEADLINE_AFTER.match(text, end):
         return True
+    comma = text.find(",", end, end + 3)
+    fronted = comma >= 0 and not text[end:comma].strip() and pat.SENTENCE_HEAD.match(text, max(0, start - 12), start)
+    if fronted or (pat.SUBJECT_HEAD.match(text, max(0, start - 9), start) and not pat.MEASURED_AFTER.match(text, end)):
+        # "On Tuesday, the league plans to ...", "Until Thursday, they had not ...": a date heading its
+        # sentence, set off by a comma, belongs to the clause after it; its tense decides. So does a
+        # date in the subject the sentence opens with ("The March accession will enable ...").
+        after = comma + 1 if fronted else end
+        clause = text[after:after + 80]
+        head = pat.LAST_CLAUSE_BREAK_AHEAD.search(clause)
+        clause = clause[:head.start()] if head else clause
+        cue = pat.FRONTED_FUTURE_CUE.search(clause)
+        # The cue must be the clause's own verb: "the government planned to pay", "it announced plans
+        # to" are past clauses.
+        return cue is not None and pat.PAST_VERB.search(clause, 0, cue.start()) is None
     if pat.PAST_PLAN.search(low, max(0, start - 50), start):
         return False
     if pat.DEADLINE_CUE.search(low, max(0, start - 40), start):
         return True
     last_break = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), start)
     clause_start = last_break.end() if last_break else max(0, start - 80)
+    if last_break and text[clause_start - 1] == "," and pat.ADJUNCT_AFTER_COMMA.fullmatch(text, clause_start, start):
+        # "extend its bid, due to expire last Thursday, to Nov. 6": a date set off by a comma
+        # completes the clause before the comma.
+        earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), clause_start - 1)
+        if earlier and text[earlier.end() - 1] == ",":
+            # ... and the clause goes on across a parenthetical ("its bid, first set for last week,").
+            earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), earlier.end() - 1)
+        clause_start = earlier.end() if earlier else max(0, start - 80)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
-    return month_form and pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
+    if not month_form and (form not in _WEEKDAY_FORMS or text.startswith(("'s", "’s"), end)):
+        return False
+    return pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
 
 
 # Forms whose words are ordinary lower-case English ("this week", "today"): capitalised in mid-sentence
@@ -200,6 +227,24 @@ def _anchor_clock(mentions: list[TimeMention], text: str) -> None:
         )
 
 
+_DAY_BEFORE_AFTER = re.compile(r"\b(?:the\s+)?day\s+(before|after)\s+$", re.I)
+
+
+def _day_before_after(mentions: list[TimeMention], text: str) -> None:
+    """ "the day before last Tuesday's hearing" is one expression: the day before that Tuesday."""
+    for i, mention in enumerate(mentions):
+        if mention.date_start is None or mention.date_start != mention.date_end or mention.type != "DATE":
+            continue
+        found = _DAY_BEFORE_AFTER.search(text, max(0, mention.start - 20), mention.start)
+        if found is None or (i and mentions[i - 1].end > found.start()):
+            continue
+        day = mention.date_start + timedelta(days=-1 if found.group(1).lower() == "before" else 1)
+        mentions[i] = replace(
+            mention, start=found.start(), text=text[found.start():mention.end], value=cal.day_value(day),
+            date_start=day, date_end=day,
+        )
+
+
 def _extent(form: str, m: re.Match[str], norm: Norm, text: str) -> tuple[int, int]:
     """Character span of the mention: the preposition belongs to dates, not to durations or sets."""
     start, end = m.span()
@@ -241,7 +286,7 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
     def normalise(m: re.Match[str]) -> Norm | None:
         if m.lastgroup in _TITLE_FORMS and _is_title(text, m.start(), m.group()):
             return None
-        ctx.future = _is_future_clause(text, low, m.start(), m.end(), m.lastgroup in _MONTH_FORMS)
+        ctx.future = _is_future_clause(text, low, m.start(), m.end(), m.lastgroup or "")
         try:
             return _normalise(m.lastgroup or "", m, ctx)
         except (ValueError, KeyError, OverflowError, AttributeError, IndexError):
@@ -274,4 +319,5 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
             )
         )
     _anchor_clock(mentions, text)
+    _day_before_after(mentions, text)
     return mentions

@@ -224,6 +224,10 @@ def _h_month_day(m: re.Match[str], ctx: Context) -> Norm | None:
                 if cal.is_valid_day(y, month, int(days[0])) and date(y, month, int(days[0])).weekday() == wanted]
         if fits:
             year = min(fits, key=lambda y: abs((date(y, month, int(days[0])) - ctx.reference).days))  # type: ignore[operator]
+    det = body.split(None, 1)[0].lower()
+    if det in ("last", "next"):
+        # "last Oct. 23" is the latest Oct. 23 before the reference, "next Oct. 23" the first after it.
+        ctx = replace(ctx, future=det == "next")
     found = _with_year(month, int(days[0]), year, ctx)
     if found is None:
         return None
@@ -268,7 +272,7 @@ def _h_week_of(m: re.Match[str], ctx: Context) -> Norm | None:
 def _h_month_year(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("month_year")
     month = cal.month_number(pat.MONTH_RE.search(body).group())  # type: ignore[union-attr]
-    year = explicit_year(body) or _year_word(body, ctx)
+    year = written_year(body) or _year_word(body, ctx)
     if year is None:
         return unresolved(f"XXXX-{month:02d}")
     return month_norm(year, month)
@@ -347,6 +351,9 @@ _QUARTER_CLOSING_DAY = re.compile(rf"\s+(?:that\s+)?(?:ended|ending)\s+({pat.MON
 _QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
 
 
+_YEAR_TO_DATE = re.compile(r"\b(?:(?:first\s+)?(?:nine|six)\s+months|first\s+half)\b", re.I)
+
+
 def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("quarter")
     low = body.lower()
@@ -389,13 +396,24 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
     if closing is not None and year is None and ref is not None and not year_ago:
         month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+        end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, min(day, 28)) <= ref else ref.year - 1
         if day == cal.last_day(2001, month) and month % 3 == 0:
             # "the quarter ended Sept. 30" is the calendar quarter closing that day, whatever the
             # fiscal name given before it ("the fiscal first quarter"): it becomes the quarter in focus.
-            end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, day) <= ref else ref.year - 1
             ctx.quarter = (end_year, month // 3)
             return quarter_norm(end_year, month // 3)
+        if day >= 25 and month % 3:
+            # "the quarter ended July 31" (May to July): the calendar quarter holding two of its three
+            # months, the one of its middle month.
+            middle_year, middle = (end_year, month - 1) if month > 1 else (end_year - 1, 12)
+            ctx.quarter = (middle_year, (middle - 1) // 3 + 1)
+            return quarter_norm(*ctx.quarter)
     if year is not None and (ctx.quarter or ctx.reference):
+        sentence_start = max(ctx.text.rfind(". ", 0, m.start()), ctx.text.rfind("\n", 0, m.start())) + 1
+        if "period" in low and _YEAR_TO_DATE.search(ctx.text, sentence_start, m.start()):
+            # "In the first nine months, net was $306 million, compared with $195 million in the 1988
+            # period": year-to-date figures, whose closest value is the year (as for "a year earlier").
+            return year_norm(year)
         # "the 1988 period": the quarter under discussion, in the year named.
         number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]
         return quarter_norm(year, number)
@@ -414,14 +432,20 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     return quarter_norm(*focus)
 
 
+_OF_A_DECADE = re.compile(r"\s+of\s+the\s+(?:\d{2,4}|['’]\d0|(?:early|late|mid)[\s-]|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|decade|century)", re.I)
+
+
 def _h_half(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("half")
+    if _OF_A_DECADE.match(ctx.text, m.end("half")):
+        return None  # "the last half of the '80s": a part of the decade, which is the mention
+
     year = explicit_year(body) or _year_word(body, ctx)
     if year is None:
         if ctx.reference is None:
             return None
         year = ctx.reference.year
-    half = 1 if re.search(r"first|1st", body, re.I) else 2  # "second", "latter", "last" half
+    half = 1 if re.search(r"first|1st", body, re.I) else 2  # "second", "latter", "last" half or two quarters
     start = date(year, 1 if half == 1 else 7, 1)
     end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
     return Norm("DATE", f"{year:04d}-H{half}", (start, end), "year")
@@ -471,16 +495,36 @@ def _h_century(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", f"{number - 1:02d}", (date(max(first_year, 1), 1, 1), date(first_year + 99, 12, 31)), "century")
 
 
-def _h_year_words(m: re.Match[str], ctx: Context) -> Norm | None:
-    words = re.sub(r"^the\s+year\s+|\band\b", " ", m.group("year_words").lower()).replace("-", " ").split()
+def spoken_year(text: str) -> int | None:
+    """The year of "nineteen ninety-six", "the year two thousand", or None."""
+    words = re.sub(r"^the\s+year\s+|\band\b", " ", text.lower()).replace("-", " ").split()
     if words[:2] == ["two", "thousand"]:
         rest = cal.parse_number(" ".join(words[2:])) if words[2:] else 0
-        return None if rest is None else year_norm(2000 + rest)
+        return None if rest is None else 2000 + rest
+    if not words:
+        return None
     century = cal.parse_number(words[0])
     rest = cal.parse_number(" ".join(w for w in words[1:] if w != "hundred"))
     if century is None or rest is None:
         return None
-    return year_norm(century * 100 + rest)
+    return century * 100 + rest
+
+
+_YEAR_WORDS_RE = re.compile(pat.YEAR_WORDS, re.I)
+
+
+def written_year(text: str) -> int | None:
+    """The year written in `text` in digits ("1997") or words ("nineteen ninety-seven"), or None."""
+    found = explicit_year(text)
+    if found is not None:
+        return found
+    words = _YEAR_WORDS_RE.search(text)
+    return spoken_year(words.group()) if words else None
+
+
+def _h_year_words(m: re.Match[str], ctx: Context) -> Norm | None:
+    year = spoken_year(m.group("year_words"))
+    return None if year is None else year_norm(year)
 
 
 def _h_fiscal_year(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -505,11 +549,17 @@ def _h_month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     start = m.start("month")
     before = ctx.text[max(0, start - 24):start].lower()
     context_ok = bool(m.group("prep") or m.group("mod") or _MONTH_CUE_BEFORE.search(before))
+    following = ctx.text[m.end("month"):m.end("month") + 20]
     if word.rstrip(".").lower() in ("may", "march") and not context_ok:
-        return None  # the modal "may", the verb "march"
+        # The modal "may", the verb "march" -- unless an article makes it a noun modifier of another
+        # noun: "the March accession", "the May elections" (not "the march on Washington").
+        noun_use = word[0].isupper() and re.search(r"\bthe\s+$", before) and re.match(
+            r"\s+(?!(?:for|on|to|of|in|against|through|from|and|by|at|with)\b)[a-z]{3,}", following
+        )
+        if not noun_use:
+            return None
     if not word.endswith(".") and len(word) <= 4 and word.lower() not in ("may", "june", "july"):
         return None  # a bare abbreviation without its full stop ("Jan Kavan") is a name
-    following = ctx.text[m.end("month"):m.end("month") + 20]
     if re.match(r"\s+[A-Z][a-z]", following) and not context_ok:
         return None  # "April Glaspie", "June Carter"
     return _h_month(m, ctx)
@@ -534,7 +584,8 @@ def _h_year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if not in_parens and pat.NUMBER_BEFORE.search(before):
         return None
-    cued = bool(m.group("prep") or m.group("mod") or in_parens or _YEAR_CUE_BEFORE.search(before))
+    # "post-1959 politics": TimeML's value is the year, the prefix a modifier (mod="AFTER").
+    cued = bool(m.group("prep") or m.group("mod") or in_parens or body[0] in "pP" or _YEAR_CUE_BEFORE.search(before))
     lowest = 1000 if cued else 1600
     if not lowest <= year <= 2099:
         return None

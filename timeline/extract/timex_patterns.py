@@ -22,6 +22,11 @@ MON = rf"(?-i:(?:{_FULL_MONTHS})\b|(?:{_ABBR_MONTHS})(?:\.|\b))"
 WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 YEAR = r"(?<![\d,.$])(?:1[0-9]{3}|20[0-9]{2})(?![\d%]|,\d|\.\d)"
 DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?!\d|:\d|%|\.\d)"
+# A year spoken in words, as broadcast transcripts write it: "nineteen ninety-six", "two thousand".
+YEAR_WORDS = (
+    r"(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+    r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)"
+)
 NUMW = (
     r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|"
     r"a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -54,9 +59,9 @@ _FORMS: list[tuple[str, str]] = [
     ("week_of", rf"(?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?week\s+of\s+(?:{MON}\s*{DAY}(?:,?\s+{YEAR})?|{MON}(?:,?\s+{YEAR})?)"),
     ("iso", r"(?<![\d-])(?:1[0-9]{3}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?:T[0-2][0-9]:[0-5][0-9])?(?![\d-])"),
     ("numeric", r"(?<![\d/.-])\d{1,2}(?P<nsep>[/.-])\d{1,2}(?P=nsep)(?:\d{4}|\d{2})(?![\d/.-]|-\d)"),
-    ("mdy", rf"(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
+    ("mdy", rf"(?:(?:last|next)\s+)?(?:{WD},?\s+)?{MON}\s*{DAY}(?:,?\s+{YEAR}|(?P<mdy_rel>\s+(?:this|last|next)\s+year))?"),
     ("dmy", rf"(?:{WD},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"),
-    ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year)"),
+    ("month_year", rf"{MON},?\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b|(?:this|last|next)\s+year)"),
     ("clock", rf"(?:(?:about|around|approximately)\s+)?"
               rf"(?:(?:[01]?[0-9]|2[0-3])(?::[0-5][0-9])?\s*{AMPM}|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![\d:])|noon|midnight|midday"
               rf"|(?:[1-9]|1[0-2])(?:\s+o['’]clock)?\s+in\s+the\s+(?:morning|afternoon|evening))"
@@ -68,23 +73,23 @@ _FORMS: list[tuple[str, str]] = [
                 rf"(?:{ORD_Q}[\s-]+)?quarter(?!ly|s|-to-)(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|fiscal\s+{YEAR}))?"
                 rf"|(?:the\s+)?{YEAR}\s+(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+)?(?:quarter|period)\b"
                 rf"|\b(?:Q[1-4]|[1-4]Q)(?:\s+{YEAR}|\s+of\s+{YEAR})?\b|{YEAR}\s+Q[1-4]\b"),
-    ("half", rf"(?:the\s+)?(?:first|second|1st|2nd|latter|last)\s+half(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|the\s+year))?"),
+    ("half", rf"(?:the\s+)?(?:first|second|1st|2nd|latter|last)\s+half(?:\s+(?:of\s+)?(?:{YEAR}|(?:this|last|next)\s+year|the\s+year))?"
+             rf"|(?:the\s+)?(?:first|last|final)\s+two\s+quarters\s+of\s+(?:{YEAR}|(?:this|last|next)\s+year|the\s+year)"),
     ("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?<=the )(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<!\d)(?:1[0-9]{2}0|20[0-9]0)['’]?s\b|['’](?:[0-9]0)s\b|(?<=the )[0-9]0s\b)"),
     ("century", r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century"),
     ("ago", rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|less\s+than)\s+)?{NUMW}\s+(?:(?:or\s+so|more)\s+)?{UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later|back)\b"),
     ("year_ago", r"(?:the\s+)?latest\s+period|(?:the\s+)?year[\s-](?:ago|earlier)(?:\s+(?:period|quarter|third\s+quarter|fourth\s+quarter|second\s+quarter|first\s+quarter|nine\s+months|six\s+months|months))?"),
     ("tail", rf"{NUMW}\s+{UNIT}\s+(?:from\s+now|from\s+today|hence)|(?:the\s+)?(?:week|month|year)\s+(?:after\s+next|before\s+last)|(?:the\s+)?{DAY}\s+of\s+(?:next|last|this)\s+month|(?:a\s+)?fortnight\s+ago"),
     # Spoken-style years in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
-    ("year_words", r"(?:the\s+year\s+)?(?:(?:nineteen|eighteen)[\s-](?:hundred(?:\s+and)?[\s-])?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
-                   r"|two\s+thousand(?:(?:\s+and)?[\s-](?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?))?)\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
+    ("year_words", rf"(?:the\s+year\s+)?{YEAR_WORDS}\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
-                 rf"{NUMW}(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:-long|-old)?(?![\w-])"
-                 rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b"),
-    ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following)\s+)?"
-                    r"(?:minutes|hours|days|weeks|months|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
-    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
-    ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{YEAR})?"),
+                 rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
+                 rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
+    ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following|first|opening|final)\s+)?"
+                    r"(?:minutes|hours|days|weeks|months|quarters|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
                 rf"|{TOD}\s+(?:yesterday|today|tomorrow)\b"),
@@ -93,13 +98,13 @@ _FORMS: list[tuple[str, str]] = [
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
-    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same)\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}|{WD})\b"),
+    ("relative", rf"(?:the\s+)?(?:last|this|next|past|previous|coming|current|following|same|latest(?=\s+(?:fiscal\s+)?year\b))\s+(?:(?:fiscal|calendar)\s+(?=year))?(?:week(?:end)?|month|year|decade|century|{MON}(?!\s*\d)|{WD})\b"),
     ("weekday", rf"(?:(?:last|next|this|coming|past|previous)\s+)?{WD}(?:\s+{TOD})?\b"),
     ("bare_unit", r"\byear[\s-]end\b|(?:the\s+)?(?:(?:full|fiscal|calendar)\s+)?(?:year|month|week|weekend|decade|century)\b(?:['’]s\s+end)?"),
     ("fiscal_year", rf"(?:fiscal(?:\s+year)?|FY)\s*(?:{YEAR}|['’]?\d{{2}}\b)"),
     ("month", MON),
-    ("year", rf"(?:\(\s*)?{YEAR}(?:\s*\))?"),
-    ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|for\s+the\s+time\s+being|"
+    ("year", rf"(?:(?:pre|post)-)?(?:\(\s*)?{YEAR}(?:\s*\))?"),
+    ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|this\s+moment\b|for\s+the\s+time\s+being|(?<=\bfor\s)a\s+while\b|"
             r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
             r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
             r"(?:in\s+)?(?:the\s+)?days\s+to\s+come|in\s+the\s+coming\s+(?:days|weeks|months|years)|current\b|"
@@ -138,10 +143,14 @@ FUTURE_CUE = re.compile(
 )
 # Weaker cues, read as future only for a month or a month-day without a year ("would be paid in
 # January", "agreed to buy it in February", "the Nov. 1 deadline"): such a date misread as future
-# lands within days of the reference (see timex_calendar.closest_year), while a weekday misread
-# lands a week off, so weekdays follow the strong cues above only.
+# lands within days of the reference (see timex_calendar.closest_year). Weekdays read them too
+# ("would be traveling to the United States Thursday"), except a possessive weekday, which names a
+# thing already there ("would challenge Wednesday's ruling"). Not cues: the counterfactual "would
+# have", the causal "due to the storm".
 WEAK_FUTURE_CUE = re.compile(
-    r"\b(?:would|due|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
+    r"\b(?:would(?!\s+(?:have|not\s+have)\b)|due(?!\s+to\s+(?:the|a|an|his|her|its|their|this|that)\b)|set\s+to|next(?!\s+to\b)|upcoming|expires?|later\s+this|to\s+be\s+\w+ed"
+    r"|(?:is|are|am)\s+(?:\w+ly\s+)?(?!being\b)[a-z]+ing"
+    r"|(?:may|might|can|should|must)\s+(?:not\s+)?(?:\w+ly\s+)?(?!have\b|not\b)[a-z]+"
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )
@@ -151,6 +160,31 @@ PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
 # and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
 LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# A date at the head of its sentence ("On Tuesday, the league plans to ..."): what precedes the
+# mention is the start of the text or a sentence end (the comma after it is checked in timex.py).
+SENTENCE_HEAD = re.compile(
+    r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*|``\s*))(?:(?:Until|Till|Since|By|Before|After|As\s+of)\s+)?$", re.DOTALL
+)
+# A determiner opening the sentence right before the date: the date is in the subject.
+SUBJECT_HEAD = re.compile(r"(?:^|.*(?:[.!?]['\"”’]?\s+|\n\s*))(?:The|This|That|Its|His|Her|Their)\s+$", re.DOTALL)
+# ... unless the date names the period a figure measures ("The January figures will be released"):
+# that period is over, whatever the verb says.
+MEASURED_AFTER = re.compile(
+    r"\s+(?:figures?|data|numbers?|sales|results?|reports?|statistics|earnings|profits?|loss(?:es)?|rates?|index|"
+    r"jobs|output|exports|imports|payrolls?|inflation|deficit|surplus|survey|total)\b", re.I
+)
+# The first clause break after the head: the end of the clause the fronted date belongs to.
+LAST_CLAUSE_BREAK_AHEAD = re.compile(r"(?<=[a-z]{2})\.(?=\s)|[;!?\n]|\b(?:who|which|that|after|when|since|but)\b")
+# The main verb of such a clause speaking of the future, matched on the text as written.
+FRONTED_FUTURE_CUE = re.compile(
+    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are)\s+(?:due|set|scheduled|expected|slated|to)|(?:plans|plan|expects?|hopes?|intends?)\s+to)\b|['’]ll\b"
+)
+# A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
+PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
+
+# Between a comma and the date, only its preposition: the date completes the clause before the comma.
+ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
+
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
@@ -161,9 +195,10 @@ DEADLINE_CUE = re.compile(
 # Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
 DEADLINE_AFTER = re.compile(r"\s+(?:as\s+(?:the|a)\s+)?(?:deadline|target\s+date|return\s+date|due\s+date)\b", re.IGNORECASE)
 
-# Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000".
+# Words before a number that make it a label, not a year: "Resolution 2593", "No. 1990", "$2000". Whole
+# words only: "That 1978 resolution" is a year ("at" ends "That").
 NOT_YEAR_BEFORE = re.compile(
-    r"(?:resolutions?|no\.?|nos\.?|number|numbers|page|pages|pp?\.|room|flight|route|highway|code|article|articles|section|"
+    r"(?<![a-z])(?:resolutions?|no\.?|nos\.?|number|numbers|page|pages|pp?\.|room|flight|route|highway|code|article|articles|section|"
     r"chapter|rule|model|version|v\.|bill|item|unit|usd|us\$|rs\.?|inr|eur|gbp|#|\$|€|£|¥|dow|index|fund|"
     r"committee|paragraph|para\.?|box|suite|apartment|street|st\.|avenue|ave\.|road|tel\.?|phone|fax|ext\.?|at|of\s+about)\s*$",
     re.IGNORECASE,
@@ -194,7 +229,7 @@ TRIGGER_WORDS = frozenset((
     "fortnights month months quarter quarters year years decade decades century centuries "
     "spring summer summers fall autumn winter winters "
     "today yesterday tomorrow tonight morning afternoon evening noon midnight midday "
-    "now currently current present presently nowadays recently recent lately past future moment being soon "
+    "now currently current present presently nowadays recently recent lately past future moment being while soon "
     "daily weekly monthly yearly nightly biweekly annually hourly "
     "christmas easter thanksgiving halloween election later q fy period term half "
     "nineteen eighteen thousand twenties thirties forties fifties sixties seventies eighties nineties"
@@ -207,7 +242,7 @@ LEAD_WORDS = frozenset((
     "fiscal calendar straight consecutive additional long whole entire first second third fourth "
     "final latest from between and or so few several many couple dozen dozens hundreds "
     "right these time for recent ensuing near short shortly that q fy year ago earlier prior comparable "
-    "corresponding new once twice trading business working monday tuesday wednesday thursday friday saturday sunday "
+    "corresponding new once twice pre post trading business working monday tuesday wednesday thursday friday saturday sunday "
     + _NUMBER_WORDS
 ).split())
 

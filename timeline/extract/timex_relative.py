@@ -20,6 +20,7 @@ from .timex_forms import (
     unresolved,
     week_norm,
     weekend_norm,
+    written_year,
     year_norm,
 )
 
@@ -228,6 +229,28 @@ def _duration_value(count: int | None, unit: str) -> str:
     return f"P{time_part}{'X' if count is None else count}{code}"
 
 
+# Right before "one day": a modal, or a hope and its subject ("the hope he one day follows").
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|could|may|might|can|shall|should|must|(?:hopes?|hoped|hope)\s+(?:that\s+)?(?:he|she|it|they|we|i|you))\s+$", re.I
+)
+
+# Half of one unit in the next smaller one: "two and a half hours" PT2H30M, "a year and a half" P1Y6M.
+_HALF_UNITS = {"year": "Y6M", "month": "M15D", "day": "DT12H", "night": "DT12H", "hour": "H30M", "minute": "M30S"}
+
+
+_HALF_BEFORE_UNIT = re.compile(rf"(\w+)\s+and\s+a\s+half[\s-]+(?:\w+\s+)?({pat.UNIT})\b")
+
+
+def _and_a_half(whole: int, unit: str) -> str:
+    if unit not in _HALF_UNITS:
+        return _duration_value(whole, unit)
+    return f"P{'T' if unit in ('hour', 'minute') else ''}{whole}{_HALF_UNITS[unit]}"
+
+
+# A quantity right before "a year" / "annually": the time word is the unit of a rate.
+_RATE_BEFORE = re.compile(r"(?:\d[\d,.]*(?:\s*(?:%|percent|pct|cents?|million|billion|mln|bln))?(?:\s+[a-z]+)?|up\s+to\s+\S+)\s*$", re.I)
+
+
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
@@ -236,6 +259,22 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
+    if low == "one day" and _MODAL_BEFORE.search(ctx.text, max(0, m.start("duration") - 30), m.start("duration")):
+        return Norm("DATE", "FUTURE_REF", None, None, True)  # "Islam will one day be ...": some day to come
+    if low.endswith("-long") and low[:-5] in _UNIT_CODES:
+        return Norm("DURATION", _duration_value(1, low[:-5]))  # "a day-long meeting" P1D
+    if re.search(r"\b(?:first|last|final)\s+two\s+quarters$", low) and re.match(
+        r"\s+of\s+(?:\d{4}|this\s+year|last\s+year|next\s+year|the\s+year)", ctx.text[m.end("duration"):m.end("duration") + 16], re.I
+    ):
+        return None  # "the first two quarters of 1990" is a half year (see timex_forms._h_half)
+    half = _HALF_BEFORE_UNIT.search(low)
+    if half is not None:
+        # "two and a half days": the count before "and a half", the unit after it.
+        whole = cal.parse_number(half.group(1))
+        unit = "century" if half.group(2) == "centuries" else half.group(2).rstrip("s")
+        if whole is None or unit not in _UNIT_CODES:
+            return None
+        return Norm("DURATION", _and_a_half(whole, unit), approximate=bool(_APPROX_WORDS.search(body)))
     found = pat.NUM_UNIT_RE.search(body)
     parsed = _count_and_unit(body)
     if parsed is None or found is None:
@@ -252,19 +291,17 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
         return None  # "three-quarters" is a fraction
     if unit == "quarter" and word in ("a", "an", "one"):
         return None  # "a quarter of the country"
-    if word in ("a", "an") and unit in ("day", "week", "month", "year"):
+    if word in ("a", "an") and unit in ("day", "night", "week", "month", "year", "hour"):
         before = ctx.text[max(0, m.start("duration") - 30):m.start("duration")]
-        if re.search(r"(?:\d[\d,.]*\s*(?:%|percent|million|billion|[a-z]+)?|times|twice|once|up\s+to\s+\S+)\s*$", before, re.I):
-            return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "$5 a year", "twice a week"
+        if re.search(r"(?:times|twice|once)\s*$", before, re.I):
+            return Norm("SET", f"P1{_UNIT_CODES[unit][1]}")  # "twice a week": how often
+        if _RATE_BEFORE.search(before):
+            return None  # "$500 million a year", "700 seats a week": the unit of a rate, not a time
     value: str
     if "1/2" in word:
-        whole = int(word.split()[0])
-        if unit == "hour":
-            value = f"PT{whole}H30M"
-        elif unit == "year":
-            value = f"P{whole}Y6M"
-        else:
-            value = _duration_value(whole, unit)
+        value = _and_a_half(int(word.split()[0]), unit)
+    elif low.endswith("and a half") and count is not None:
+        value = _and_a_half(count, unit)  # "a minute and a half" PT1M30S
     elif re.match(r"\d+\.\d+$", word):
         value = f"P{'T' if unit in ('hour', 'minute', 'second') else ''}{word}{_UNIT_CODES.get(unit, ('', 'Y'))[1]}"
     else:
@@ -277,9 +314,11 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     before = ctx.text[max(0, m.start("plural_unit") - 12):m.start("plural_unit")].lower()
     qualified = re.match(r"(?:recent|coming|past|last|next|previous|several|many|ensuing|following|the)\b", low)
-    if not qualified and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
+    if re.search(r"\b(?:first|opening|final)\s", low) and not low.startswith("the "):
+        return None  # "the first hours of the war": only with its article
+    if not qualified and not low.endswith("-long") and not re.search(r"\b(?:for|over|in|within|after)\s+$", before):
         return None
-    unit_word = re.search(r"(minutes|hours|days|weeks|months|years|decades|centuries)", low)
+    unit_word = re.search(r"(minutes|hours|days|weeks|months|quarters|years|decades|centuries)", low)
     if unit_word is None:
         return None
     unit = unit_word.group(1)
@@ -310,12 +349,21 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     if body[0].isupper() and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
         return None  # "The Daily Guardian", "Weekly Standard": a name
     if low in _SET_WORDS:
+        before = ctx.text[max(0, m.start("set") - 30):m.start("set")]
+        if low in ("annually", "yearly") and _RATE_BEFORE.search(before):
+            return None  # "rise 8.5% annually", "10,000 units annually": a rate
         return Norm("SET", _SET_WORDS[low])
     weekday = pat.WEEKDAY_RE.search(low)
     tod = pat.TOD_RE.search(low)
     suffix = TOD_CODES[tod.group().lower()] if tod else ""
     if weekday:
         return Norm("SET", f"XXXX-WXX-{cal.weekday_number(weekday.group()) + 1}{suffix}")
+    month = pat.MONTH_RE.search(body)
+    if month is not None:
+        return Norm("SET", f"XXXX-{cal.month_number(month.group()):02d}")  # "each July"
+    season = re.search(r"\b(spring|summer|fall|autumn|winter)\b", low)
+    if season is not None:
+        return Norm("SET", "XXXX-" + cal.SEASONS[season.group(1)])  # "every summer"
     if low.startswith("per ") and not re.search(r"\b(?:day|week|month|year|hour|minute)\b", low):
         return None
     unit = re.search(r"(second|minute|hour|day|night|weekend|week|fortnight|month|quarter|year|decade|century)", low)
@@ -343,7 +391,7 @@ def _h_season(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     name = re.search(r"spring|summer|fall|autumn|winter", low).group()  # type: ignore[union-attr]
     code = cal.SEASONS[name]
-    year = explicit_year(body)
+    year = written_year(body)
     has_det = low != name
     after = ctx.text[m.end("season"):m.end("season") + 4].lower()
     before = ctx.text[max(0, m.start("season") - 2):m.start("season")]
@@ -458,7 +506,7 @@ def _h_relative(m: re.Match[str], ctx: Context) -> Norm | None:
         if month:
             return unresolved(f"XXXX-{cal.month_number(body.split()[-1]):02d}")
         return unresolved(None)
-    back = det in ("last", "past", "previous")
+    back = det in ("last", "past", "previous", "latest")  # "the latest fiscal year": the last complete one
     ahead = det in ("next", "coming", "following")
     if weekday:
         return day_norm(cal.weekday_date(ref, cal.weekday_number(unit), _weekday_direction(det, ctx)))
@@ -534,6 +582,10 @@ def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("DURATION", "P1Y")
     if ref is None:
         return unresolved(None)
+    if re.fullmatch(r"year[\s-]end", low) and not m.group("mod"):
+        # "since year-end", "by year-end": the closing day of the year, as the books use it; resolved
+        # like a month-day, the last Dec. 31 before the reference unless the clause looks ahead.
+        return day_norm(date(cal.closest_year(ref, 12, 31, ctx.future), 12, 31))
     if "year" in low:
         norm = year_norm(ref.year)
     elif "month" in low:
@@ -553,7 +605,7 @@ def _h_bare_unit(m: re.Match[str], ctx: Context) -> Norm | None:
 _FUTURE_WORDS = re.compile(r"(?:future|soon|shortly|to come|coming|later date|term)\b")
 _PRESENT_WORDS = re.compile(
     r"(?:right )?now|currently|at present|presently|nowadays|these days|at the moment|for the time being"
-    r"|the present|current"
+    r"|the present|current|this moment"
 )
 
 
@@ -580,9 +632,13 @@ def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if _FUTURE_WORDS.search(low):
         return Norm("DATE", "FUTURE_REF", None, None, True)
+    if low == "current" and re.search(r"\bthen[\s-]$", ctx.text[max(0, m.start("ref") - 5):m.start("ref")], re.I):
+        return Norm("DATE", "PAST_REF", None, None, True)  # "the then current price": current at that time
     if _PRESENT_WORDS.match(low):
         span = (ref, ref) if ref else None
         return Norm("DATE", "PRESENT_REF", span, "day" if ref else None, True)
+    if low == "a while":
+        return Norm("DURATION", "PXX", approximate=True)  # an unspecified length of time
     if ("recent" in low or "lately" in low) and ref is not None:
         # "recently": within about the last month (approximate, DESIGN: date_approximate).
         return Norm("DATE", "PAST_REF", (ref - timedelta(days=30), ref), "month", True)

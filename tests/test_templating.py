@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -161,3 +162,23 @@ def test_a_template_added_later_wins_in_the_same_process(tmp_path: Path) -> None
     assert report_environment([mine, theirs], True) is report_environment([mine, theirs], True)
     (mine / "_part.md.j2").write_text("mine", encoding="utf-8")
     assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "mine"
+
+
+def test_markdown_space_list_is_every_whitespace_but_the_space() -> None:
+    from timeline.templating import _MD_SPACE_CHARS
+
+    assert set(_MD_SPACE_CHARS) == {chr(code) for code in range(0x110000) if re.fullmatch(r"[^\S ]", chr(code))}
+
+
+_PLAIN_CASES = ["plain words.", "", " ", "x", "Kabul", "Moscow. Now.", "now w. ", "see wWw.example", "WWW.EXAMPLE",
+                "ftp://host", "a  b", " lead", "trail ", "tab\there", "nbsp\xa0here", "line\u2028sep", "7 days",
+                "1. item", "12) item", "٣. arabic digit", "- dash", "+ plus", "= eq", "> quote", "a-b+c=d>e",
+                "under_score", "_lead", "trail_", "50% off", "{{ 7*7 }}", "a|b", "x~y", "&amp;", "#tag", "!bang",
+                "back\\slash", "`code`", "[x]", "<b>", "Ünïcödé text — with dashes", "2021-10-26"]
+
+
+@pytest.mark.parametrize("text", _PLAIN_CASES + [f"word {c} word" for c in "\\`*_[]<>|~&#!\t\n\x85\u3000"], ids=repr)
+def test_markdown_plain_text_shortcut_agrees_with_the_rules(text: str) -> None:
+    from timeline.templating import _apply_markdown_rules, _escape_markdown_text
+
+    assert _escape_markdown_text(text) == _apply_markdown_rules(text)

@@ -1,4 +1,5 @@
--- The sources of the events query.sql selects: oldest publication first, then by document and offset.
+-- The sources of the events query.sql selected: oldest publication first, then by document and offset.
+-- {events.event_id} is the event_id values of those rows (bound), so the filters are not run twice.
 SELECT
     s.event_id,
     s.document_id,
@@ -8,5 +9,5 @@ SELECT
     s.sentence,
     s.date_text
 FROM v_event_sources s
-WHERE s.event_id IN (SELECT t.event_id FROM v_timeline t WHERE {where})
+WHERE s.event_id IN {events.event_id}
 ORDER BY s.event_id, CASE WHEN s.published IS NULL THEN 1 ELSE 0 END, s.published, s.document_id, s.char_start

@@ -182,3 +182,57 @@ def test_markdown_plain_text_shortcut_agrees_with_the_rules(text: str) -> None:
     from timeline.templating import _apply_markdown_rules, _escape_markdown_text
 
     assert _escape_markdown_text(text) == _apply_markdown_rules(text)
+
+
+def test_output_runs_render_as_jinja_renders_them(tmp_path: Path) -> None:
+    # Text with "%", constants, filters, loops, a macro and a captured block: the one-string-per-run
+    # code gives what Jinja's own code gives.
+    from jinja2.compiler import CodeGenerator
+
+    source = ("{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set cap %}[{{ v }}]{% endset %}"
+              "100% {{ v }} and {{ '<k>' }}{{ 5 }}%s{% for i in range(3) %}{{ i }}%{{ v|upper }},{% endfor %}"
+              "{{ m(v) }}{{ cap }}\n{{ v }}")
+    for markdown in (False, True):
+        mine = _env_with(tmp_path, "t.j2", source, markdown)
+        theirs = _env_with(tmp_path, "t.j2", source, markdown)
+        theirs.code_generator_class = CodeGenerator
+        theirs.bytecode_cache = None
+        expected = theirs.get_template("t.j2").render(v="<a_b>")
+        assert mine.get_template("t.j2").render(v="<a_b>") == expected
+        assert "100% " in expected and "%s" in expected
+
+
+def test_compiled_templates_follow_their_source_and_format(tmp_path: Path) -> None:
+    # The compiled-template cache outlives the environment; a changed template or the other
+    # format must never get the old code ('<b>' is escaped while compiling).
+    (tmp_path / "t.j2").write_text("{{ '<b>' }} one", encoding="utf-8")
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; one"
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; one"
+    assert make_environment([tmp_path], markdown=True).get_template("t.j2").render() == r"\<b\> one"
+    (tmp_path / "t.j2").write_text("{{ '<b>' }} two", encoding="utf-8")
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; two"
+
+
+def test_a_template_cache_that_cannot_be_written_or_read_is_skipped(tmp_path: Path) -> None:
+    from timeline.templating import TemplateCache
+
+    env = _env_with(tmp_path, "t.j2", "{{ v }}!", markdown=False)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    cache = TemplateCache("test")
+    cache.directory = str(blocked)
+    env.bytecode_cache = cache
+    assert env.get_template("t.j2").render(v="<x>") == "&lt;x&gt;!"
+    garbage = tmp_path / "cache"
+    garbage.mkdir()
+    cache.directory = str(garbage)
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    bucket = cache.get_bucket(env, "t.j2", str(tmp_path / "t.j2"), "{{ v }}!")
+    # The right header and checksum, then no code: marshal fails to read it.
+    Path(cache._get_cache_filename(bucket)).write_bytes(bc_magic + pickle.dumps(bucket.checksum, 2) + b"\xff\x00")
+    fresh = _env_with(tmp_path, "t.j2", "{{ v }}!", markdown=False)
+    fresh.bytecode_cache = cache
+    assert fresh.get_template("t.j2").render(v="<y>") == "&lt;y&gt;!"

@@ -9,6 +9,7 @@ Data is only ever a value in a context, never compiled as a template (issue 7, h
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, nodes
+from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import escape
 
 from timeline.records import EVENT_TYPES
@@ -523,6 +527,96 @@ class ReportEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+class ReportCodeGenerator(CodeGenerator):
+    """Jinja's code generator, but a run of text and `{{ … }}` values is one string made at once.
+
+    Jinja yields each piece of an output run on its own (`yield '<h4>'`, `yield str(finalize(v))`,
+    `yield '</h4>'`), and every yield passes up through each template that includes this one.
+    Here a run becomes one `yield '<h4>%s</h4>' % (finalize(v),)`, each value on its own line of
+    Python so that an error still names its template line. Anything unusual (a block that
+    captures output, autoescaping, template inheritance) is left to Jinja.
+    """
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        finalize = self._make_finalize()
+        if (frame.require_output_check or frame.buffer is not None or frame.eval_ctx.volatile
+                or frame.eval_ctx.autoescape or finalize.src != "environment.finalize("):
+            super().visit_Output(node, frame)
+            return
+        pattern: list[str] = []
+        values: list[nodes.Expr] = []
+        for child in node.nodes:
+            # As Jinja does: template text, and constants that finalize can turn into text now.
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                pattern.append("%s")
+                values.append(child)
+                continue
+            pattern.append(str(const).replace("%", "%%"))
+        if not values:
+            self.writeline(f"yield {''.join(pattern).replace('%%', '%')!r}")
+            return
+        if pattern == ["%s"]:
+            self.writeline("yield str(environment.finalize(", values[0])
+            self.visit(values[0], frame)
+            self.write("))")
+            return
+        self.writeline(f"yield {''.join(pattern)!r} % (", node)
+        self.indent()
+        for value in values:
+            self.newline(value)
+            self.write("environment.finalize(")
+            self.visit(value, frame)
+            self.write("),")
+        self.outdent()
+        self.writeline(")")
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept on disk between processes, as Python keeps .pyc files.
+
+    Every `timeline report` or cron build is a fresh process, and compiling the briefing's
+    templates costs about as much as rendering a week of events. The folder is Jinja's per-user
+    one in the temp directory (created 0700 and checked to be the user's own); a template is
+    compiled again whenever its source changes (Jinja compares a checksum of it), and whenever
+    this module, Jinja or the format does, which the key includes. A cache that cannot be read
+    or written is skipped: reports never fail because of it.
+    """
+
+    def __init__(self, variant: str) -> None:
+        super().__init__()
+        self.variant = variant
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.variant}|{name}", filename)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=2)
+def _template_cache(markdown: bool) -> TemplateCache | None:
+    """The compiled-template cache of a format, None when no safe folder can be had."""
+    fingerprint = hashlib.sha256(Path(__file__).read_bytes())
+    fingerprint.update(f"{jinja2.__version__}|{'md' if markdown else 'html'}".encode())
+    try:
+        return TemplateCache(f"timeline-{fingerprint.hexdigest()[:16]}")
+    except (OSError, RuntimeError):  # no temp folder of our own (Jinja refuses one it cannot trust)
+        return None
+
+
 class RecordingLoader(FileSystemLoader):
     """A FileSystemLoader that remembers the files it loaded, so builds can hash what a report used."""
 
@@ -548,7 +642,8 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
     loader = RecordingLoader(search_path)
     env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=True,
                             finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
-                            trim_blocks=True, lstrip_blocks=True)
+                            trim_blocks=True, lstrip_blocks=True, bytecode_cache=_template_cache(markdown))
+    env.code_generator_class = ReportCodeGenerator
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,

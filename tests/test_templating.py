@@ -236,3 +236,23 @@ def test_a_template_cache_that_cannot_be_written_or_read_is_skipped(tmp_path: Pa
     fresh = _env_with(tmp_path, "t.j2", "{{ v }}!", markdown=False)
     fresh.bytecode_cache = cache
     assert fresh.get_template("t.j2").render(v="<y>") == "&lt;y&gt;!"
+
+
+def test_key_developments_are_the_most_sourced_then_earliest_in_date_order() -> None:
+    from timeline.templating import key_developments
+
+    rows = [{"event_id": 1, "date_start": date(2021, 5, 1), "source_count": 2},
+            {"event_id": 2, "date_start": date(2021, 1, 1), "source_count": 4},
+            {"event_id": 3, "date_start": None, "source_count": 9},
+            {"event_id": 4, "date_start": date(2021, 3, 1), "source_count": 2},
+            {"event_id": 5, "date_start": date(2021, 2, 1), "source_count": None},
+            {"event_id": 6, "date_start": date(2021, 3, 1), "source_count": 2}]
+    assert [row["event_id"] for row in key_developments(rows, 3)] == [2, 4, 6]
+    assert [row["event_id"] for row in key_developments(rows, 9)] == [2, 5, 4, 6, 1]
+    assert key_developments(rows, 0) == [] and key_developments([], 5) == []
+
+
+def test_each_url_gets_its_own_answer_however_calls_alternate() -> None:
+    good, bad = "https://example.org/a", "javascript:alert(1)"
+    assert [safe_href(url) for url in (good, good, bad, bad, good, "x", good)] == [good, good, "", "", good, "", good]
+    assert markdown_link("t", good) == f"[t](<{good}>)" and markdown_link("t", bad) == "t"

@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -370,11 +371,14 @@ def values_expansion(dialect: str, param: str, db_type: str | None = None) -> st
 
 def _values_of(dialect: str, raw: Sequence[Sequence[Any]], index: int) -> Any:
     """The distinct values of column `index`, in first-seen order, bound as the dialect's expansion reads them."""
-    values = list(dict.fromkeys(row[index] for row in raw))
+    values = list(dict.fromkeys(map(itemgetter(index), raw)))
     if dialect == "postgresql":
         return values
-    return json.dumps([value.isoformat(sep=" ") if isinstance(value, datetime) else
-                       value.isoformat() if isinstance(value, date) else value for value in values])
+    try:
+        return json.dumps(values)  # ids and text: JSON as they are
+    except TypeError:  # dates (SQLite's own rows hold them as ISO text already)
+        return json.dumps([value.isoformat(sep=" ") if isinstance(value, datetime) else
+                           value.isoformat() if isinstance(value, date) else value for value in values])
 
 
 def _db_type(description: Any, index: int) -> str | None:

@@ -90,8 +90,9 @@ _MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, n
 _MD_SPACE_CHARS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
     "\u2028\u2029\u202f\u205f\u3000"
 _MD_SUSPECT = re.compile("[" + re.escape("\\`*_[]<>|~&#!" + _MD_SPACE_CHARS) + "]")
-# A first character that may open a block (_MD_BLOCK_START once leading spaces are gone).
-_MD_BLOCK_FIRST = "-+=>"
+# A first character that may open a block (_MD_BLOCK_START once leading spaces are gone), but
+# the decimal digits beyond ASCII, which `\d` also takes.
+_MD_BLOCK_FIRST = "-+=>0123456789"
 
 
 def escape_markdown(value: Any) -> MarkdownText:
@@ -143,7 +144,9 @@ def _escape_markdown_text(text: str) -> str:
     """
     if _MD_SUSPECT.search(text) is None and "  " not in text and "://" not in text:
         first = text[:1]
-        if first != " " and text[-1:] != " " and not (first and (first in _MD_BLOCK_FIRST or first.isdecimal())) \
+        # (Comparing to "\x80" first spares most texts the call: only a digit opens a list.)
+        if first and first != " " and text[-1:] != " " and first not in _MD_BLOCK_FIRST \
+                and (first < "\x80" or not first.isdecimal()) \
                 and not (("w." in text or "W." in text) and "www." in text.lower()):
             # ("www." in any case needs "w." or "W."; str.lower() copies the text.)
             return text
@@ -188,8 +191,22 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
+    global _LAST_HREF
     if not url:
         return ""
+    last = _LAST_HREF  # one tuple, read once: another thread may replace it meanwhile
+    if url is last[0]:
+        # Templates check a source's URL (`|href`) and pass the result to md_link, which checks it again.
+        return last[1]
+    href = _safe_href(url)
+    _LAST_HREF = (url, href)
+    return href
+
+
+_LAST_HREF: tuple[Any, str] = (None, "")
+
+
+def _safe_href(url: Any) -> str:
     text = (url if type(url) is str else str(url)).strip()
     if text.isascii():
         # For ASCII text the pattern's test is this: no whitespace, no control character.
@@ -426,7 +443,11 @@ def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapp
     """The `count` dated events with the most sources (ties: earlier, then lower event_id), chronologically."""
     if count <= 0:
         return []
+    # The most sources first: only rows with at least the count-th highest source count can be chosen.
     dated = [row for row in rows if row["date_start"] is not None]
+    counts = heapq.nlargest(count, (row.get("source_count") or 0 for row in dated))
+    if counts:
+        dated = [row for row in dated if (row.get("source_count") or 0) >= counts[-1]]
     best = heapq.nsmallest(count, dated, key=lambda row: (-(row.get("source_count") or 0),
                                                           as_date(row["date_start"]), row["event_id"]))
     return sorted(best, key=lambda row: (as_date(row["date_start"]), row["event_id"]))

@@ -85,11 +85,11 @@ _MD_WWW = re.compile(r"(?i)\b(www)\.")
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
 _MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
 _MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, no-break spaces, ...
-# _MD_SPECIAL and _MD_OTHER_SPACE in one character class, so that plain text is scanned once. The
-# whitespace is listed: what `\s` and str.split() take, but " " (tests/test_templating.py checks it).
-_MD_SPACE_CHARS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
-    "\u2028\u2029\u202f\u205f\u3000"
-_MD_SUSPECT = re.compile("[" + re.escape("\\`*_[]<>|~&#!" + _MD_SPACE_CHARS) + "]")
+# _MD_SPECIAL and the ASCII of _MD_OTHER_SPACE in one character class, so that plain text is
+# scanned once; an ASCII-only class is a bitmap test per character (tests/test_templating.py
+# checks the list against `\s`). Text beyond ASCII is also scanned for its other spaces.
+_MD_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_MD_SUSPECT = re.compile("[" + re.escape("\\`*_[]<>|~&#!" + _MD_ASCII_SPACE) + "]")
 # A first character that may open a block (_MD_BLOCK_START once leading spaces are gone), but
 # the decimal digits beyond ASCII, which `\d` also takes.
 _MD_BLOCK_FIRST = "-+=>0123456789"
@@ -142,7 +142,8 @@ def _escape_markdown_text(text: str) -> str:
     Most summaries and sentences are plain prose: one regex scan and a few substring tests
     instead of the five scans of the rules themselves.
     """
-    if _MD_SUSPECT.search(text) is None and "  " not in text and "://" not in text:
+    if _MD_SUSPECT.search(text) is None and "  " not in text and "://" not in text \
+            and (text.isascii() or _MD_OTHER_SPACE.search(text) is None):
         first = text[:1]
         # (Comparing to "\x80" first spares most texts the call: only a digit opens a list.)
         if first and first != " " and text[-1:] != " " and first not in _MD_BLOCK_FIRST \

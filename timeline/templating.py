@@ -565,22 +565,21 @@ class ReportCodeGenerator(CodeGenerator):
                 or frame.eval_ctx.autoescape or finalize.src != "environment.finalize("):
             super().visit_Output(node, frame)
             return
-        pattern: list[str] = []
+        texts: list[str | None] = []  # the constant text, with None where a value goes
         values: list[nodes.Expr] = []
         for child in node.nodes:
             # As Jinja does: template text, and constants that finalize can turn into text now.
             try:
                 if not (finalize.const or isinstance(child, nodes.TemplateData)):
                     raise nodes.Impossible()
-                const = self._output_child_to_const(child, frame, finalize)
+                texts.append(str(self._output_child_to_const(child, frame, finalize)))
             except (nodes.Impossible, Exception):
-                pattern.append("%s")
+                texts.append(None)
                 values.append(child)
-                continue
-            pattern.append(str(const).replace("%", "%%"))
         if not values:
-            self.writeline(f"yield {''.join(pattern).replace('%%', '%')!r}")
+            self.writeline(f"yield {''.join(text for text in texts if text is not None)!r}")
             return
+        pattern = ["%s" if text is None else text.replace("%", "%%") for text in texts]
         if pattern == ["%s"]:
             self.writeline("yield str(environment.finalize(", values[0])
             self.visit(values[0], frame)

@@ -174,13 +174,13 @@ def bench(url: str, label: str, runs: int, cold: bool) -> None:
                   f"SQL {sql_wall:6.3f} s (CPU {sql_cpu:6.3f}) | peak {peak / 2**20:6.1f} MiB | "
                   f"output {size / 2**20:5.1f} MiB", flush=True)
             if cold:
-                for label, first in (("cold build", False), ("first build", True)):
+                for kind, first in (("cold build", False), ("first build", True)):
                     line = " | ".join(f"{name} {wall:6.3f} s (CPU {cpu:6.3f})" for name, (wall, cpu) in
                                       ((name, _cold(url, start, end, formats, runs, first))
                                        for name, formats in FORMAT_SETS.items()))
-                    print(f"           {label:>11}: {line}", flush=True)
+                    print(f"           {kind:>11}: {line}", flush=True)
             line = " | ".join(f"{name} {wall:6.3f} s (CPU {cpu:6.3f})" for name, (wall, cpu) in warm.items())
-            print(f"           warm build: {line}", flush=True)
+            print(f"           {'warm build':>11}: {line}", flush=True)
         for line in _plan(engine, definition, make_filters(*WINDOWS["month"])):
             print(f"           plan: {line}")
     finally:

@@ -406,3 +406,86 @@ def test_cli_lists_reports_and_their_parameters(runner: CliRunner, tmp_path: Pat
     assert "briefing: Briefing" in result.output
     assert "--param actor=<string>  required" in result.output
     assert "--param since=<date>  default '7 days ago'" in result.output
+
+
+def _values_report(tmp_path: Path, second_sql: str, *, order: tuple[str, str] = ("picked", "linked")) -> Path:
+    """A user report `vals`: query `picked` (events by --type), query `linked` (second_sql), a list template."""
+    folder = tmp_path / "mine" / "vals"
+    folder.mkdir(parents=True)
+    files = {"picked": "picked.sql", "linked": "linked.sql"}
+    (folder / "report.toml").write_text('title = "Values"\n\n[queries]\n' +
+                                        "".join(f'{name} = "{files[name]}"\n' for name in order), encoding="utf-8")
+    (folder / "picked.sql").write_text("SELECT t.event_id, t.title, t.date_start FROM v_timeline t\nWHERE {where}\n"
+                                       "ORDER BY t.event_id\n", encoding="utf-8")
+    (folder / "linked.sql").write_text(second_sql, encoding="utf-8")
+    for fmt in ("html", "md"):
+        (folder / f"vals.{fmt}.j2").write_text("{% for r in linked %}{{ r.event_id }};{% endfor %}", encoding="utf-8")
+    return folder.parent
+
+
+@pytest.mark.parametrize("column, test", [("event_id", "t.event_id"), ("title", "t.title"), ("date_start", "t.date_start")],
+                         ids=["integer", "text", "date"])
+def test_a_query_reads_the_values_of_an_earlier_querys_column(hostile_db: str, tmp_path: Path, column: str,
+                                                              test: str) -> None:
+    # The hostile title (quotes, markup, {{ }}) comes back as a bound value, never as SQL text.
+    mine = _values_report(tmp_path, "-- only the events {picked} found\nSELECT t.event_id FROM v_timeline t\n"
+                                    f"WHERE {test} IN {{picked.{column}}}\nORDER BY t.event_id\n")
+    engine = timeline.open_db(hostile_db, read_only=True)
+    try:
+        attack = render_report(engine, "vals", "md", user_dirs=[mine], filters=make_filters(types=("attack",)), now=NOW)
+        everything = render_report(engine, "vals", "md", user_dirs=[mine], now=NOW)
+        nothing = render_report(engine, "vals", "md", user_dirs=[mine], filters=make_filters(types=("aid",)), now=NOW)
+    finally:
+        engine.dispose()
+    assert attack == "9001;"
+    assert everything == ("9001;" if column == "date_start" else "9001;9002;")  # NULL is in no list
+    assert nothing == ""
+
+
+@pytest.mark.parametrize(
+    "second_sql, order, expected",
+    [
+        ("SELECT 1 AS event_id\n\nWHERE 1 IN {picked.nope}\n", ("picked", "linked"),
+         "report 'vals': linked.sql: line 3: query 'picked' (picked.sql) has no column 'nope'"),
+        ("SELECT 1 AS event_id\nWHERE 1 IN {picked.event_id}\n", ("linked", "picked"),
+         "report 'vals': linked.sql: line 2: {picked.event_id} needs query 'picked' listed before 'linked' in [queries]"),
+    ],
+    ids=["unknown-column", "later-query"],
+)
+def test_a_bad_values_mark_names_the_file_and_line(hostile_db: str, tmp_path: Path, second_sql: str,
+                                                   order: tuple[str, str], expected: str) -> None:
+    mine = _values_report(tmp_path, second_sql, order=order)
+    engine = timeline.open_db(hostile_db, read_only=True)
+    try:
+        with pytest.raises(ReportError) as caught:
+            render_report(engine, "vals", "md", user_dirs=[mine], now=NOW)
+    finally:
+        engine.dispose()
+    assert str(caught.value) == expected
+
+
+def test_datasette_sql_writes_a_values_mark_as_a_subquery(hostile_db: str, runner: CliRunner, tmp_path: Path) -> None:
+    import json
+
+    from timeline.cli import cli
+
+    if not hostile_db.startswith("sqlite"):
+        pytest.skip("Datasette reads SQLite")
+    target = tmp_path / "metadata.json"
+    result = runner.invoke(cli, ["datasette-metadata", "--db", hostile_db, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    queries = json.loads(target.read_text(encoding="utf-8"))["databases"]["timeline"]["queries"]
+    import sqlite3
+
+    with sqlite3.connect(hostile_db.split("///", 1)[1]) as conn:
+        for name in ("briefing_sources", "whats_new_sources", "actor_sources"):
+            sql = queries[name]["sql"]
+            assert "{events." not in sql and "json_each" not in sql
+            params = {param: "" for param in queries[name]["params"]}
+            # (The actor report's :actor is also the filter's, which matches names, not aliases.)
+            params.update({"since": "2000-01-01", "actor": "UN Security Council" if name == "actor_sources" else ""})
+            params = {key: value for key, value in params.items() if key in queries[name]["params"]}
+            assert [row[0] for row in conn.execute(sql, params).fetchall()] == [9001, 9002], name
+        params = {param: "" for param in queries["briefing_sources"]["params"]}
+        params["type"] = "attack"
+        assert [row[0] for row in conn.execute(queries["briefing_sources"]["sql"], params).fetchall()] == [9001]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -161,3 +162,97 @@ def test_a_template_added_later_wins_in_the_same_process(tmp_path: Path) -> None
     assert report_environment([mine, theirs], True) is report_environment([mine, theirs], True)
     (mine / "_part.md.j2").write_text("mine", encoding="utf-8")
     assert report_environment([mine, theirs], True).get_template("_part.md.j2").render() == "mine"
+
+
+def test_markdown_space_list_is_every_ascii_whitespace_but_the_space() -> None:
+    from timeline.templating import _MD_ASCII_SPACE
+
+    assert set(_MD_ASCII_SPACE) == {chr(code) for code in range(0x80) if re.fullmatch(r"[^\S ]", chr(code))}
+
+
+_PLAIN_CASES = ["plain words.", "", " ", "x", "Kabul", "Moscow. Now.", "now w. ", "see wWw.example", "WWW.EXAMPLE",
+                "ftp://host", "a  b", " lead", "trail ", "tab\there", "nbsp\xa0here", "line\u2028sep", "7 days",
+                "1. item", "12) item", "٣. arabic digit", "- dash", "+ plus", "= eq", "> quote", "a-b+c=d>e",
+                "under_score", "_lead", "trail_", "50% off", "{{ 7*7 }}", "a|b", "x~y", "&amp;", "#tag", "!bang",
+                "back\\slash", "`code`", "[x]", "<b>", "Ünïcödé text — with dashes", "2021-10-26"]
+
+
+@pytest.mark.parametrize("text", _PLAIN_CASES + [f"word {c} word" for c in "\\`*_[]<>|~&#!\t\n\x1f\x85\xa0\u2007\u3000"], ids=repr)
+def test_markdown_plain_text_shortcut_agrees_with_the_rules(text: str) -> None:
+    from timeline.templating import _apply_markdown_rules, _escape_markdown_text
+
+    assert _escape_markdown_text(text) == _apply_markdown_rules(text)
+
+
+def test_output_runs_render_as_jinja_renders_them(tmp_path: Path) -> None:
+    # Text with "%", constants, filters, loops, a macro and a captured block: the one-string-per-run
+    # code gives what Jinja's own code gives.
+    from jinja2.compiler import CodeGenerator
+
+    source = ("{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set cap %}[{{ v }}]{% endset %}"
+              "100% {{ v }} and {{ '<k>' }}{{ 5 }}%s{% for i in range(3) %}{{ i }}%{{ v|upper }},{% endfor %}"
+              "{{ m(v) }}{{ cap }}\n{{ v }}")
+    for markdown in (False, True):
+        mine = _env_with(tmp_path, "t.j2", source, markdown)
+        theirs = _env_with(tmp_path, "t.j2", source, markdown)
+        theirs.code_generator_class = CodeGenerator
+        theirs.bytecode_cache = None
+        expected = theirs.get_template("t.j2").render(v="<a_b>")
+        assert mine.get_template("t.j2").render(v="<a_b>") == expected
+        assert "100% " in expected and "%s" in expected
+
+
+def test_compiled_templates_follow_their_source_and_format(tmp_path: Path) -> None:
+    # The compiled-template cache outlives the environment; a changed template or the other
+    # format must never get the old code ('<b>' is escaped while compiling).
+    (tmp_path / "t.j2").write_text("{{ '<b>' }} one", encoding="utf-8")
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; one"
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; one"
+    assert make_environment([tmp_path], markdown=True).get_template("t.j2").render() == r"\<b\> one"
+    (tmp_path / "t.j2").write_text("{{ '<b>' }} two", encoding="utf-8")
+    assert make_environment([tmp_path], markdown=False).get_template("t.j2").render() == "&lt;b&gt; two"
+
+
+def test_a_template_cache_that_cannot_be_written_or_read_is_skipped(tmp_path: Path) -> None:
+    from timeline.templating import TemplateCache
+
+    env = _env_with(tmp_path, "t.j2", "{{ v }}!", markdown=False)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    cache = TemplateCache("test")
+    cache.directory = str(blocked)
+    env.bytecode_cache = cache
+    assert env.get_template("t.j2").render(v="<x>") == "&lt;x&gt;!"
+    garbage = tmp_path / "cache"
+    garbage.mkdir()
+    cache.directory = str(garbage)
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    bucket = cache.get_bucket(env, "t.j2", str(tmp_path / "t.j2"), "{{ v }}!")
+    # The right header and checksum, then no code: marshal fails to read it.
+    Path(cache._get_cache_filename(bucket)).write_bytes(bc_magic + pickle.dumps(bucket.checksum, 2) + b"\xff\x00")
+    fresh = _env_with(tmp_path, "t.j2", "{{ v }}!", markdown=False)
+    fresh.bytecode_cache = cache
+    assert fresh.get_template("t.j2").render(v="<y>") == "&lt;y&gt;!"
+
+
+def test_key_developments_are_the_most_sourced_then_earliest_in_date_order() -> None:
+    from timeline.templating import key_developments
+
+    rows = [{"event_id": 1, "date_start": date(2021, 5, 1), "source_count": 2},
+            {"event_id": 2, "date_start": date(2021, 1, 1), "source_count": 4},
+            {"event_id": 3, "date_start": None, "source_count": 9},
+            {"event_id": 4, "date_start": date(2021, 3, 1), "source_count": 2},
+            {"event_id": 5, "date_start": date(2021, 2, 1), "source_count": None},
+            {"event_id": 6, "date_start": date(2021, 3, 1), "source_count": 2}]
+    assert [row["event_id"] for row in key_developments(rows, 3)] == [2, 4, 6]
+    assert [row["event_id"] for row in key_developments(rows, 9)] == [2, 5, 4, 6, 1]
+    assert key_developments(rows, 0) == [] and key_developments([], 5) == []
+
+
+def test_each_url_gets_its_own_answer_however_calls_alternate() -> None:
+    good, bad = "https://example.org/a", "javascript:alert(1)"
+    assert [safe_href(url) for url in (good, good, bad, bad, good, "x", good)] == [good, good, "", "", good, "", good]
+    assert markdown_link("t", good) == f"[t](<{good}>)" and markdown_link("t", bad) == "t"

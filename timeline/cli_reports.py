@@ -13,7 +13,8 @@ import click
 import timeline
 from timeline.cli import _filters, _settings, cli, db_option, filter_options
 from timeline.errors import ConfigError
-from timeline.report import FORMATS, database_label, find_report, list_reports, prepare_sql, render_report, write_atomically
+from timeline.report import (FORMATS, database_label, find_report, inline_queries, list_reports, render_report,
+                             write_atomically)
 from timeline.templating import report_roots
 
 DEFAULT_BUILD_FILE = Path("timeline-build.toml")
@@ -150,8 +151,7 @@ def datasette_metadata(database: str, user_dirs: tuple[Path, ...]) -> dict[str, 
     queries: dict[str, Any] = {}
     for name in list_reports(report_roots(user_dirs)):
         definition = find_report(name, user_dirs)
-        for query_name, filename in definition.queries.items():
-            sql = prepare_sql(definition.find_file(filename).read_text(encoding="utf-8"), _DATASETTE_WHERE)
+        for query_name, sql in inline_queries(definition, _DATASETTE_WHERE).items():
             sql = "\n".join(line for line in sql.splitlines() if line.strip())
             key = name if query_name == "events" else f"{name}_{query_name}"
             params = sorted(set(re.findall(r"(?<![:\w]):(\w+)", sql)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import tempfile
@@ -11,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,8 @@ RESERVED = {"report", "params", "filters", "filters_text", "generated", "databas
             "group_by_month", "chronology", "titled_sections", "split_dated", "count_by_type", "key_developments",
             "strip_layout", "describe_date", "md_link", "raw_markdown"}
 WHERE_MARK = "{where}"
+# `{query.column}` in a query: the values of `column` in the rows of an earlier query (VALUES_MARK).
+VALUES_MARK = re.compile(r"\{([A-Za-z_]\w*)\.([A-Za-z_]\w*)\}")
 _RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
 
 
@@ -301,6 +305,92 @@ def prepare_sql(source: str, condition: str) -> str:
     return _drop_comments(source).replace(WHERE_MARK, condition)
 
 
+@dataclass(frozen=True)
+class ValuesRef:
+    """A `{query.column}` in a query's SQL: the bound parameter that carries the values."""
+
+    query: str
+    column: str
+    param: str
+    line: int
+
+
+def find_values_refs(definition: ReportDef, name: str, filename: str, source: str) -> list[ValuesRef]:
+    """The `{query.column}` marks of query `name`, each naming a query listed before it; raises ReportError.
+
+    A mark naming no query of the report is left as it is (it may be text in a literal).
+    """
+    order = list(definition.queries)
+    refs: dict[str, ValuesRef] = {}
+    code = _drop_comments(source)  # keeps the lines where they are
+    for match in VALUES_MARK.finditer(code):
+        query, column = match.group(1), match.group(2)
+        if query not in definition.queries:
+            continue
+        line = code.count("\n", 0, match.start()) + 1
+        if order.index(query) >= order.index(name):
+            raise ReportError(f"report '{definition.name}': {filename}: line {line}: {{{query}.{column}}} needs "
+                              f"query {query!r} listed before {name!r} in [queries]")
+        param = f"f_values_{query}_{column}"
+        refs.setdefault(match.group(0), ValuesRef(query, column, param, line))
+    return list(refs.values())
+
+
+def fill_values(sql: str, refs: Sequence[ValuesRef], expansion: Mapping[str, str]) -> str:
+    """`sql` with each `{query.column}` of `refs` replaced by expansion[param]."""
+    for ref in refs:
+        sql = sql.replace(f"{{{ref.query}.{ref.column}}}", expansion[ref.param])
+    return sql
+
+
+def inline_queries(definition: ReportDef, condition: str) -> dict[str, str]:
+    """Each query's SQL with {where} filled and each `{query.column}` written as a subquery of that query.
+
+    For tools that run the SQL on their own (Datasette's canned queries), without the rows of earlier
+    queries; raises ReportError as find_values_refs does.
+    """
+    inlined: dict[str, str] = {}
+    for name, filename in definition.queries.items():
+        source = definition.find_file(filename).read_text(encoding="utf-8")
+        refs = find_values_refs(definition, name, filename, source)
+        inlined[name] = fill_values(prepare_sql(source, condition), refs, {
+            ref.param: f"(SELECT v_{ref.query}.{ref.column} FROM ({inlined[ref.query]}) v_{ref.query})" for ref in refs})
+    return inlined
+
+
+def values_expansion(dialect: str, param: str, db_type: str | None = None) -> str:
+    """The subquery a `{query.column}` becomes: one row per value of the parameter `param`.
+
+    SQLite reads a JSON array (json_each); PostgreSQL unnests an array of the column's type,
+    which names the type even when the array is empty.
+    """
+    if dialect == "postgresql":
+        return f"(SELECT unnest(CAST(:{param} AS {db_type or 'text'}[])))"
+    return f"(SELECT value FROM json_each(:{param}))"
+
+
+def _values_of(dialect: str, raw: Sequence[Sequence[Any]], index: int) -> Any:
+    """The distinct values of column `index`, in first-seen order, bound as the dialect's expansion reads them."""
+    values = list(dict.fromkeys(map(itemgetter(index), raw)))
+    if dialect == "postgresql":
+        return values
+    try:
+        return json.dumps(values)  # ids and text: JSON as they are
+    except TypeError:  # dates (SQLite's own rows hold them as ISO text already)
+        return json.dumps([value.isoformat(sep=" ") if isinstance(value, datetime) else
+                           value.isoformat() if isinstance(value, date) else value for value in values])
+
+
+def _db_type(description: Any, index: int) -> str | None:
+    """PostgreSQL's name of the type of result column `index` (psycopg's type_display), None when unknown."""
+    try:
+        name = description[index].type_display
+    except (AttributeError, IndexError, TypeError):
+        return None
+    # Only a type name, never text of the data: letters, digits, spaces, _ ( ) , and [].
+    return name if isinstance(name, str) and re.fullmatch(r"[\w ,()\[\]]+", name) else None
+
+
 def bind_values(engine: Engine, values: Mapping[str, Any]) -> dict[str, Any]:
     """Parameter values as the backend compares them (ISO text for dates on SQLite)."""
     return {key: _bind_value(engine, value) for key, value in values.items()}
@@ -397,34 +487,54 @@ def run_queries(engine: Engine, definition: ReportDef, filters: Filters, params:
 
 
 def _run_queries(engine: Engine, definition: ReportDef, filters: Filters, params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    condition, filter_params = where_clause(filters, "t", engine.dialect.name)
+    dialect = engine.dialect.name
+    condition, filter_params = where_clause(filters, "t", dialect)
     bound = {**filter_params, **params}
-    prepared: list[tuple[str, str, str]] = []
+    prepared: list[tuple[str, str, str, list[ValuesRef]]] = []
     for name, filename in definition.queries.items():
         source = definition.find_file(filename).read_text(encoding="utf-8")
+        refs = find_values_refs(definition, name, filename, source)
         sql = prepare_sql(source, condition)
-        missing = sorted(set(text(sql).compile().params) - set(bound))
+        check = fill_values(sql, refs, {ref.param: values_expansion("sqlite", ref.param) for ref in refs})
+        missing = sorted(set(text(check).compile().params) - set(bound) - {ref.param for ref in refs})
         if missing:
             line = _line_of(source, rf":{re.escape(missing[0])}\b")
             raise ReportError(f"report '{definition.name}': {filename}: line {line}: no parameter "
                               f"{', '.join(map(repr, missing))} (parameters: {', '.join(definition.params) or 'none'})")
-        prepared.append((name, filename, sql))
+        prepared.append((name, filename, sql, refs))
     results: dict[str, list[dict[str, Any]]] = {}
+    referenced = {ref.query for _, _, _, refs in prepared for ref in refs}
+    # The DBAPI rows and result columns of the queries that {query.column} marks of later ones name.
+    fetched: dict[str, tuple[list[str], Sequence[Sequence[Any]], Any]] = {}
     # NOTE: one transaction for all the queries, so that events and their sources come from the
     # same snapshot even while an ingest is writing.
     with engine.connect() as conn, conn.begin():
-        if conn.dialect.name == "postgresql":
+        if dialect == "postgresql":
             # JIT compiling costs more than it saves on these queries (760 → 350 ms, 1M events, a month).
             conn.exec_driver_sql("SET LOCAL jit = off")
-        for name, filename, sql in prepared:
-            statement = text(sql)
-            values = {key: _bind_value(engine, bound[key]) for key in statement.compile().params}
+        for name, filename, sql, refs in prepared:
+            extra: dict[str, Any] = {}
+            expansion: dict[str, str] = {}
+            for ref in refs:
+                columns, raw, description = fetched[ref.query]
+                if ref.column not in columns:
+                    raise ReportError(f"report '{definition.name}': {filename}: line {ref.line}: query {ref.query!r} "
+                                      f"({definition.queries[ref.query]}) has no column {ref.column!r}")
+                index = columns.index(ref.column)
+                extra[ref.param] = _values_of(dialect, raw, index)
+                expansion[ref.param] = values_expansion(dialect, ref.param, _db_type(description, index))
+            statement = text(fill_values(sql, refs, expansion))
+            values = {key: extra[key] if key in extra else _bind_value(engine, bound[key])
+                      for key in statement.compile().params}
             try:
                 result = conn.execute(statement, values)
                 # The DBAPI's tuples as they are: text() columns have no result processing to apply,
                 # and SQLAlchemy's per-row wrapping costs as much as the query on a large window.
                 columns = list(result.keys())
-                raw = result.cursor.fetchall() if result.cursor is not None else []
+                cursor = result.cursor
+                raw = cursor.fetchall() if cursor is not None else []
+                if name in referenced:
+                    fetched[name] = (columns, raw, cursor.description if cursor is not None else None)
                 result.close()
                 results[name] = _make_rows(columns, raw)
             except DBAPIError as exc:

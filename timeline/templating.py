@@ -9,6 +9,7 @@ Data is only ever a value in a context, never compiled as a template (issue 7, h
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, nodes
+from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import escape
 
 from timeline.records import EVENT_TYPES
@@ -81,6 +85,14 @@ _MD_WWW = re.compile(r"(?i)\b(www)\.")
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
 _MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
 _MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, no-break spaces, ...
+# _MD_SPECIAL and the ASCII of _MD_OTHER_SPACE in one character class, so that plain text is
+# scanned once; an ASCII-only class is a bitmap test per character (tests/test_templating.py
+# checks the list against `\s`). Text beyond ASCII is also scanned for its other spaces.
+_MD_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_MD_SUSPECT = re.compile("[" + re.escape("\\`*_[]<>|~&#!" + _MD_ASCII_SPACE) + "]")
+# A first character that may open a block (_MD_BLOCK_START once leading spaces are gone), but
+# the decimal digits beyond ASCII, which `\d` also takes.
+_MD_BLOCK_FIRST = "-+=>0123456789"
 
 
 def escape_markdown(value: Any) -> MarkdownText:
@@ -125,6 +137,24 @@ _MD_CACHE_LENGTH = 80
 
 
 def _escape_markdown_text(text: str) -> str:
+    """_apply_markdown_rules(text), answering at once for text that no rule can act on.
+
+    Most summaries and sentences are plain prose: one regex scan and a few substring tests
+    instead of the five scans of the rules themselves.
+    """
+    if _MD_SUSPECT.search(text) is None and "  " not in text and "://" not in text \
+            and (text.isascii() or _MD_OTHER_SPACE.search(text) is None):
+        first = text[:1]
+        # (Comparing to "\x80" first spares most texts the call: only a digit opens a list.)
+        if first and first != " " and text[-1:] != " " and first not in _MD_BLOCK_FIRST \
+                and (first < "\x80" or not first.isdecimal()) \
+                and not (("w." in text or "W." in text) and "www." in text.lower()):
+            # ("www." in any case needs "w." or "W."; str.lower() copies the text.)
+            return text
+    return _apply_markdown_rules(text)
+
+
+def _apply_markdown_rules(text: str) -> str:
     if "  " in text or text[:1] == " " or text[-1:] == " " or _MD_OTHER_SPACE.search(text):
         text = " ".join(text.split())
     if (_MD_SPECIAL.search(text) is None and "://" not in text and _MD_BLOCK_START.match(text) is None
@@ -162,8 +192,22 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
+    global _LAST_HREF
     if not url:
         return ""
+    last = _LAST_HREF  # one tuple, read once: another thread may replace it meanwhile
+    if url is last[0]:
+        # Templates check a source's URL (`|href`) and pass the result to md_link, which checks it again.
+        return last[1]
+    href = _safe_href(url)
+    _LAST_HREF = (url, href)
+    return href
+
+
+_LAST_HREF: tuple[Any, str] = (None, "")
+
+
+def _safe_href(url: Any) -> str:
     text = (url if type(url) is str else str(url)).strip()
     if text.isascii():
         # For ASCII text the pattern's test is this: no whitespace, no control character.
@@ -400,7 +444,11 @@ def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapp
     """The `count` dated events with the most sources (ties: earlier, then lower event_id), chronologically."""
     if count <= 0:
         return []
+    # The most sources first: only rows with at least the count-th highest source count can be chosen.
     dated = [row for row in rows if row["date_start"] is not None]
+    counts = heapq.nlargest(count, (row.get("source_count") or 0 for row in dated))
+    if counts:
+        dated = [row for row in dated if (row.get("source_count") or 0) >= counts[-1]]
     best = heapq.nsmallest(count, dated, key=lambda row: (-(row.get("source_count") or 0),
                                                           as_date(row["date_start"]), row["event_id"]))
     return sorted(best, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
@@ -501,6 +549,95 @@ class ReportEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+class ReportCodeGenerator(CodeGenerator):
+    """Jinja's code generator, but a run of text and `{{ … }}` values is one string made at once.
+
+    Jinja yields each piece of an output run on its own (`yield '<h4>'`, `yield str(finalize(v))`,
+    `yield '</h4>'`), and every yield passes up through each template that includes this one.
+    Here a run becomes one `yield '<h4>%s</h4>' % (finalize(v),)`, each value on its own line of
+    Python so that an error still names its template line. Anything unusual (a block that
+    captures output, autoescaping, template inheritance) is left to Jinja.
+    """
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        finalize = self._make_finalize()
+        if (frame.require_output_check or frame.buffer is not None or frame.eval_ctx.volatile
+                or frame.eval_ctx.autoescape or finalize.src != "environment.finalize("):
+            super().visit_Output(node, frame)
+            return
+        texts: list[str | None] = []  # the constant text, with None where a value goes
+        values: list[nodes.Expr] = []
+        for child in node.nodes:
+            # As Jinja does: template text, and constants that finalize can turn into text now.
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                texts.append(str(self._output_child_to_const(child, frame, finalize)))
+            except (nodes.Impossible, Exception):
+                texts.append(None)
+                values.append(child)
+        if not values:
+            self.writeline(f"yield {''.join(text for text in texts if text is not None)!r}")
+            return
+        pattern = ["%s" if text is None else text.replace("%", "%%") for text in texts]
+        if pattern == ["%s"]:
+            self.writeline("yield str(environment.finalize(", values[0])
+            self.visit(values[0], frame)
+            self.write("))")
+            return
+        self.writeline(f"yield {''.join(pattern)!r} % (", node)
+        self.indent()
+        for value in values:
+            self.newline(value)
+            self.write("environment.finalize(")
+            self.visit(value, frame)
+            self.write("),")
+        self.outdent()
+        self.writeline(")")
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept on disk between processes, as Python keeps .pyc files.
+
+    Every `timeline report` or cron build is a fresh process, and compiling the briefing's
+    templates costs about as much as rendering a week of events. The folder is Jinja's per-user
+    one in the temp directory (created 0700 and checked to be the user's own); a template is
+    compiled again whenever its source changes (Jinja compares a checksum of it), and whenever
+    this module, Jinja or the format does, which the key includes. A cache that cannot be read
+    or written is skipped: reports never fail because of it.
+    """
+
+    def __init__(self, variant: str) -> None:
+        super().__init__()
+        self.variant = variant
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.variant}|{name}", filename)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=2)
+def _template_cache(markdown: bool) -> TemplateCache | None:
+    """The compiled-template cache of a format, None when no safe folder can be had."""
+    fingerprint = hashlib.sha256(Path(__file__).read_bytes())
+    fingerprint.update(f"{jinja2.__version__}|{'md' if markdown else 'html'}".encode())
+    try:
+        return TemplateCache(f"timeline-{fingerprint.hexdigest()[:16]}")
+    except (OSError, RuntimeError):  # no temp folder of our own (Jinja refuses one it cannot trust)
+        return None
+
+
 class RecordingLoader(FileSystemLoader):
     """A FileSystemLoader that remembers the files it loaded, so builds can hash what a report used."""
 
@@ -526,7 +663,8 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
     loader = RecordingLoader(search_path)
     env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=True,
                             finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
-                            trim_blocks=True, lstrip_blocks=True)
+                            trim_blocks=True, lstrip_blocks=True, bytecode_cache=_template_cache(markdown))
+    env.code_generator_class = ReportCodeGenerator
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,

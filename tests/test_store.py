@@ -305,3 +305,32 @@ def test_a_match_is_found_behind_hundreds_of_events_sharing_one_actor(db_url: st
     again = save(db_url, 1002, replace(BASE, sentence="India and the US held talks again.", **day))
     assert (first.events_created, again.events_merged, again.events_created) == (1, 1, 0)
     assert assert_actor_dates_in_step(db_url) == 2 * 600 + 2
+
+
+def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
+    # save_document runs its statements on the DBAPI cursor; dates, timestamps and flags must be
+    # stored exactly as Core stores them (ISO text on SQLite, DATE/timestamptz on PostgreSQL).
+    candidate = replace(DAY, reference_date=date(2022, 1, 1), place=None)
+    save(db_url, 1, candidate)
+    engine = timeline.open_db(db_url)
+    try:
+        with engine.begin() as conn:
+            core = conn.execute(
+                store.events.insert().returning(store.events.c.id),
+                {"event_type": "meeting", "title": "t", "summary": "s", "date_start": date(2017, 12, 21),
+                 "date_end": date(2017, 12, 21), "date_approximate": False, "curated": False,
+                 "created_at": NOW, "updated_at": NOW},
+            ).scalar_one()
+        as_text = "CAST({} AS TEXT)"
+        columns = ", ".join(as_text.format(c) for c in ("date_start", "date_end", "created_at", "updated_at"))
+        written, by_core = query_rows(db_url, f"SELECT {columns}, curated, date_approximate FROM events ORDER BY id")
+        assert written == by_core
+        with engine.connect() as conn:
+            document = conn.execute(store.documents.select()).one()
+            source = conn.execute(store.event_sources.select()).one()
+    finally:
+        engine.dispose()
+    assert core == 2
+    assert (document.published, document.ingested_at.replace(tzinfo=UTC)) == (date(2022, 1, 1), NOW)
+    assert source.reference_date == date(2022, 1, 1)
+    assert query_rows(db_url, f"SELECT {as_text.format('published')} FROM documents") == [("2022-01-01",)]

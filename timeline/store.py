@@ -117,15 +117,23 @@ class _Cursor:
 
     _texts: dict[tuple[str, str, int], str] = {}  # (dialect, statement or SQL, IN-list length) → SQL
 
+    _processors: dict[type, tuple[Any, Any, Any]] = {}  # dialect class → date, read_date, timestamp
+
     def __init__(self, conn: Connection):
         dialect = conn.dialect
         self.dialect = dialect
         self.pyformat = dialect.name == "postgresql"
         self.cursor = conn.connection.cursor()
         self.error = dialect.loaded_dbapi.Error
-        self.date = _processor(Date().dialect_impl(dialect).bind_processor(dialect))
-        self.read_date = _processor(Date().dialect_impl(dialect).result_processor(dialect, None))
-        self.timestamp = _processor(DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect))
+        processors = self._processors.get(type(dialect))
+        if processors is None:
+            date_type, timestamp_type = Date().dialect_impl(dialect), DateTime(timezone=True).dialect_impl(dialect)
+            processors = self._processors[type(dialect)] = (
+                _processor(date_type.bind_processor(dialect)),
+                _processor(date_type.result_processor(dialect, None)),
+                _processor(timestamp_type.bind_processor(dialect)),
+            )
+        self.date, self.read_date, self.timestamp = processors
 
     def sql(self, statement: str, listed: int = 0) -> str:
         """The SQL of `statement` (a key of _INGEST_SQL, or SQL) for this driver, its IN list `listed` long."""

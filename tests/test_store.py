@@ -334,3 +334,18 @@ def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
     assert (document.published, document.ingested_at.replace(tzinfo=UTC)) == (date(2022, 1, 1), NOW)
     assert source.reference_date == date(2022, 1, 1)
     assert query_rows(db_url, f"SELECT {as_text.format('published')} FROM documents") == [("2022-01-01",)]
+
+
+def test_an_undated_report_merges_with_the_stored_undated_event_of_its_actors(db_url: str) -> None:
+    # The undated neighbour query: same type, undated, sharing an actor (SQLite lists the actors'
+    # events first); an undated event of other actors or another type is not a neighbour.
+    undated = dict(date_start=None, date_end=None, date_precision=None, date_value=None)
+    others = (ActorRef("Japan", "country"), ActorRef("Canada", "country"))
+    assert save(db_url, 1, replace(BASE, actors=others, **undated)).events_created == 1
+    assert save(db_url, 2, replace(BASE, event_type="agreement", **undated)).events_created == 1
+    assert save(db_url, 3, replace(BASE, **undated)).events_created == 1
+    again = save(db_url, 4, replace(BASE, sentence="India and the US held talks again.", **undated))
+    assert (again.events_created, again.events_merged) == (0, 1)
+    assert query_rows(db_url, "SELECT event_id, COUNT(*) FROM event_sources GROUP BY event_id ORDER BY event_id") == [
+        (1, 1), (2, 1), (3, 2)
+    ]

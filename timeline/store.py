@@ -365,15 +365,19 @@ _NEAR_BY_ACTOR = {
     "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS}))",
 }
 _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
+# The same condition for SQLite: the actors' event ids are listed first and looked up in the
+# (event_type, date_start) index, instead of testing every undated event of the type (0.37 ms a
+# query, growing with the database, at the end of Reuters-21578).
+_SHARES_AN_ACTOR_LISTED = "e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
 _TAIL = " ORDER BY 1 LIMIT 500"  # column 1 is e.id, in both parts of a UNION ALL
 
 
-def _neighbour_queries(near_by_actor: str) -> dict[tuple[bool, bool, bool], str]:
+def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[bool, bool, bool], str]:
     """(dated, candidate names actors, candidate has a place) → SQL; the two parts of a UNION ALL
     are disjoint (events with actors, events without)."""
-    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}"
+    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {shares_an_actor}"
     return {
         (True, True, True): f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}{_TAIL}",
         (True, True, False): near_by_actor + _TAIL,
@@ -385,7 +389,10 @@ def _neighbour_queries(near_by_actor: str) -> dict[tuple[bool, bool, bool], str]
 
 # They fetch only the events resolve.find_match can accept: sharing actors with the candidate, or
 # (when one side names nobody) both placed.
-_NEIGHBOURS = {dialect: _neighbour_queries(sql) for dialect, sql in _NEAR_BY_ACTOR.items()}
+_NEIGHBOURS = {
+    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED),
+    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR),
+}
 _NEIGHBOUR_ACTORS = (
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
 )

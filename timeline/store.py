@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
@@ -316,8 +316,7 @@ def _span_text(start: date, end: date, precision: str | None, approximate: bool)
 
 
 def _with_dates(event: StoredEvent, candidate: EventCandidate) -> StoredEvent:
-    return replace(
-        event,
+    return event._replace(
         date_start=candidate.date_start,
         date_end=candidate.date_end,
         date_precision=candidate.date_precision,

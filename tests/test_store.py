@@ -349,3 +349,42 @@ def test_an_undated_report_merges_with_the_stored_undated_event_of_its_actors(db
     assert query_rows(db_url, "SELECT event_id, COUNT(*) FROM event_sources GROUP BY event_id ORDER BY event_id") == [
         (1, 1), (2, 1), (3, 2)
     ]
+
+
+def test_one_statement_inserting_links_of_several_events_keeps_their_summaries_in_step(seeded_db: str) -> None:
+    # PostgreSQL refreshes the events an INSERT touched once per statement (migration 0006);
+    # the writer inserts a document's links that way, and so may a person in psql.
+    statements = [
+        "INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end, confidence)"
+        " SELECT e.id, d.id, 'A sentence.', 1000 + d.id, 1011 + d.id, 0.5"
+        " FROM events e CROSS JOIN documents d WHERE e.id % 3 = 0 AND d.id % 2 = 1",
+        "INSERT INTO event_actors (event_id, actor_id, role)"
+        " SELECT e.id, a.id, 'subject' FROM events e CROSS JOIN actors a WHERE e.id % 2 = 0 AND a.id % 5 = 0"
+        " ON CONFLICT DO NOTHING",
+    ]
+    engine = db.open_engine(seeded_db)
+    try:
+        for statement in statements:
+            with engine.begin() as conn:
+                assert conn.execute(text(statement)).rowcount > 1
+            assert assert_summaries_in_step(seeded_db) > 0, statement
+    finally:
+        engine.dispose()
+    assert_actor_dates_in_step(seeded_db)
+
+
+def test_postgresql_summarises_inserted_links_by_statement_and_the_rest_by_row(seeded_db: str) -> None:
+    if seeded_db.startswith("sqlite"):
+        pytest.skip("SQLite has row triggers only (migration 0005)")
+    found = query_rows(
+        seeded_db,
+        "SELECT tgname, tgtype & 1 = 1 FROM pg_trigger WHERE NOT tgisinternal"
+        " AND tgrelid IN ('event_actors'::regclass, 'event_sources'::regclass) ORDER BY tgname",
+    )
+    assert found == [
+        ("tr_event_actors_add_names", False),  # FOR EACH STATEMENT
+        ("tr_event_actors_keep_dates", True),
+        ("tr_event_actors_store_names", True),  # deletes and updates, by row
+        ("tr_event_sources_add_summary", False),
+        ("tr_event_sources_store_summary", True),
+    ]

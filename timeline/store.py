@@ -109,6 +109,24 @@ _INGEST_SQL = {
     "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
     " VALUES (:name, :country, :country_code, :kind, :latitude, :longitude, :geonameid) ON CONFLICT DO NOTHING",
 }
+# PostgreSQL: a document's links in one statement each, so that 0006's statement triggers
+# refresh each event once per document; WITH ORDINALITY keeps the rows' order, and so their ids.
+_COLUMNS = {
+    "insert_sources": (
+        ("event_id", "integer"), ("document_id", "integer"), ("sentence", "text"), ("char_start", "integer"),
+        ("char_end", "integer"), ("date_text", "text"), ("date_value", "text"), ("reference_date", "date"),
+        ("merge_reason", "text"), ("confidence", "double precision"),
+    ),
+    "insert_event_actors": (("event_id", "integer"), ("actor_id", "integer"), ("role", "text")),
+}
+_TABLES = {"insert_sources": "event_sources", "insert_event_actors": "event_actors"}
+_PG_INGEST_SQL = {
+    key: f"INSERT INTO {_TABLES[key]} ({', '.join(name for name, _ in columns)})"
+    f" SELECT {', '.join(name for name, _ in columns)} FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
+    + f") WITH ORDINALITY AS added ({', '.join(name for name, _ in columns)}, n) ORDER BY n ON CONFLICT DO NOTHING"
+    for key, columns in _COLUMNS.items()
+}
 _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
 
@@ -161,6 +179,10 @@ class _Cursor:
         return self.cursor
 
     def run_many(self, statement: str, rows: list[dict[str, Any]]) -> None:
+        if self.pyformat and statement in _PG_INGEST_SQL:
+            columns = {name: [row[name] for row in rows] for name, _ in _COLUMNS[statement]}
+            self.run(_PG_INGEST_SQL[statement], columns)
+            return
         sql = self.sql(statement)
         try:
             self.cursor.executemany(sql, rows)

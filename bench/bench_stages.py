@@ -1,12 +1,14 @@
 """CPU per article of the pure ingest stages (reading, extraction and its parts), without a database.
 
 Usage:
-    python bench/bench_stages.py JSONL [--limit N] [--repeat N] [--snapshot FILE] [--compare FILE]
+    python bench/bench_stages.py JSONL [--limit N] [--repeat N] [--snapshot FILE] [--compare FILE] [--write]
 
 JSONL is what bench_ingest.py writes (`--keep DIR` keeps DIR/reuters.jsonl). The stages run one
 after another in this process over the same documents, each timed as process CPU time (best of
 --repeat): reading (sources.iter_documents: JSON, normalising, hashing, boilerplate, datelines),
 then extraction (extract.extract) and, for the record, its largest parts called alone.
+--write also times the writer alone (pipeline's batches into a fresh, migrated SQLite file in a
+temporary folder, best of --repeat): store.save_document and the neighbour queries.
 --snapshot writes every document's candidates to FILE (pickle); --compare checks that this run's
 candidates are identical to FILE's and names the first documents that differ, so that a speed
 change can be shown to change no output.
@@ -17,11 +19,12 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timeline import sources
+from timeline import db, pipeline, sources
 from timeline.extract import extract
 from timeline.extract.entities import get_finder
 from timeline.extract.sentences import split_sentences
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", type=Path, help="write the candidates of every document here")
     parser.add_argument("--compare", type=Path, help="compare the candidates with this snapshot")
     parser.add_argument("--parts", action="store_true", help="also time the parts of extraction alone")
+    parser.add_argument("--write", action="store_true", help="also time the writer into a fresh SQLite file")
     args = parser.parse_args(argv)
 
     def read() -> list[Document]:
@@ -80,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         results["  find_time_mentions"] = _cpu(
             lambda: [find_time_mentions(d.text, d.published) for d in documents], args.repeat
         )
+    if args.write:
+        extracted = [pipeline.extract_safely(d) for d in documents]
+        results["write (store, SQLite)"] = min(_write(extracted) for _ in range(args.repeat))
     candidates = sum(len(c) for c in outputs)  # type: ignore[arg-type]
     print(f"{count} documents, {candidates} candidates; CPU ms/article, best of {args.repeat}:")
     for name, seconds in results.items():
@@ -97,6 +104,22 @@ def main(argv: list[str] | None = None) -> int:
         if differ or missing:
             return 1
     return 0
+
+
+def _write(extracted: list[pipeline._Extracted]) -> float:
+    """CPU seconds of the writer storing `extracted` into a fresh SQLite file, batches as in ingest."""
+    with tempfile.TemporaryDirectory(prefix="timeline-stages-") as folder:
+        engine = db.open_engine(f"sqlite:///{folder}/stages.db")
+        try:
+            db.upgrade(engine)
+            writer = pipeline._Writer(engine, pipeline.IngestSummary(), pipeline.BATCH_SQLITE)
+            start = time.process_time()
+            for item in extracted:
+                writer.add(item)
+            writer.flush()
+            return time.process_time() - start
+        finally:
+            engine.dispose()
 
 
 if __name__ == "__main__":

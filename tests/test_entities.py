@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -190,3 +191,19 @@ def test_a_full_stop_ends_a_name() -> None:
     text = "Secretary of State Jane Roe met Foreign Minister Amara Okonkwo. Roe left."
     people = {m.actor.name for m in FINDER.find(text).actors if m.actor.kind == "person"}
     assert people == {"Jane Roe", "Amara Okonkwo"}
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_loading_the_gazetteer_leaves_the_garbage_collector_as_it_was(enabled: bool) -> None:
+    import gc
+
+    from timeline.extract import entities
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        loaded = entities._gazetteer.__wrapped__()  # type: ignore[attr-defined]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert loaded == entities._gazetteer()

@@ -217,3 +217,35 @@ def test_reading_ahead_is_bounded(sqlite_url: str, tmp_path: Path) -> None:
             assert sum(1 for _ in results) == 4999
     finally:
         engine.dispose()
+
+
+@needs_fork
+def test_forked_workers_share_what_the_writer_loaded_and_collection_resumes_after(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _many_articles(tmp_path)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    real_extract = pipeline.extract
+
+    def tracing_extract(document):  # type: ignore[no-untyped-def]
+        (pids / str(os.getpid())).touch()
+        return real_extract(document)
+
+    def extracted_in() -> set[int]:
+        return {int(p.name) for p in pids.iterdir()}
+
+    monkeypatch.setattr(pipeline, "extract", tracing_extract)
+    frozen = []
+    real_freeze = pipeline.gc.freeze
+
+    def freeze() -> None:
+        frozen.append(extracted_in())  # who had extracted when the workers were about to fork
+        real_freeze()
+
+    monkeypatch.setattr(pipeline.gc, "freeze", freeze)
+    _ingest(sqlite_url, paths, 2)
+    # The writer warmed up (lexicon, gazetteer, dateparser) before forking; the workers did the rest.
+    assert frozen == [{os.getpid()}]
+    assert len(extracted_in() - {os.getpid()}) == 2
+    assert pipeline.gc.get_freeze_count() == 0

@@ -305,3 +305,86 @@ def test_a_match_is_found_behind_hundreds_of_events_sharing_one_actor(db_url: st
     again = save(db_url, 1002, replace(BASE, sentence="India and the US held talks again.", **day))
     assert (first.events_created, again.events_merged, again.events_created) == (1, 1, 0)
     assert assert_actor_dates_in_step(db_url) == 2 * 600 + 2
+
+
+def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
+    # save_document runs its statements on the DBAPI cursor; dates, timestamps and flags must be
+    # stored exactly as Core stores them (ISO text on SQLite, DATE/timestamptz on PostgreSQL).
+    candidate = replace(DAY, reference_date=date(2022, 1, 1), place=None)
+    save(db_url, 1, candidate)
+    engine = timeline.open_db(db_url)
+    try:
+        with engine.begin() as conn:
+            core = conn.execute(
+                store.events.insert().returning(store.events.c.id),
+                {"event_type": "meeting", "title": "t", "summary": "s", "date_start": date(2017, 12, 21),
+                 "date_end": date(2017, 12, 21), "date_approximate": False, "curated": False,
+                 "created_at": NOW, "updated_at": NOW},
+            ).scalar_one()
+        as_text = "CAST({} AS TEXT)"
+        columns = ", ".join(as_text.format(c) for c in ("date_start", "date_end", "created_at", "updated_at"))
+        written, by_core = query_rows(db_url, f"SELECT {columns}, curated, date_approximate FROM events ORDER BY id")
+        assert written == by_core
+        with engine.connect() as conn:
+            document = conn.execute(store.documents.select()).one()
+            source = conn.execute(store.event_sources.select()).one()
+    finally:
+        engine.dispose()
+    assert core == 2
+    assert (document.published, document.ingested_at.replace(tzinfo=UTC)) == (date(2022, 1, 1), NOW)
+    assert source.reference_date == date(2022, 1, 1)
+    assert query_rows(db_url, f"SELECT {as_text.format('published')} FROM documents") == [("2022-01-01",)]
+
+
+def test_an_undated_report_merges_with_the_stored_undated_event_of_its_actors(db_url: str) -> None:
+    # The undated neighbour query: same type, undated, sharing an actor (SQLite lists the actors'
+    # events first); an undated event of other actors or another type is not a neighbour.
+    undated = dict(date_start=None, date_end=None, date_precision=None, date_value=None)
+    others = (ActorRef("Japan", "country"), ActorRef("Canada", "country"))
+    assert save(db_url, 1, replace(BASE, actors=others, **undated)).events_created == 1
+    assert save(db_url, 2, replace(BASE, event_type="agreement", **undated)).events_created == 1
+    assert save(db_url, 3, replace(BASE, **undated)).events_created == 1
+    again = save(db_url, 4, replace(BASE, sentence="India and the US held talks again.", **undated))
+    assert (again.events_created, again.events_merged) == (0, 1)
+    assert query_rows(db_url, "SELECT event_id, COUNT(*) FROM event_sources GROUP BY event_id ORDER BY event_id") == [
+        (1, 1), (2, 1), (3, 2)
+    ]
+
+
+def test_one_statement_inserting_links_of_several_events_keeps_their_summaries_in_step(seeded_db: str) -> None:
+    # PostgreSQL refreshes the events an INSERT touched once per statement (migration 0006);
+    # the writer inserts a document's links that way, and so may a person in psql.
+    statements = [
+        "INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end, confidence)"
+        " SELECT e.id, d.id, 'A sentence.', 1000 + d.id, 1011 + d.id, 0.5"
+        " FROM events e CROSS JOIN documents d WHERE e.id % 3 = 0 AND d.id % 2 = 1",
+        "INSERT INTO event_actors (event_id, actor_id, role)"
+        " SELECT e.id, a.id, 'subject' FROM events e CROSS JOIN actors a WHERE e.id % 2 = 0 AND a.id % 5 = 0"
+        " ON CONFLICT DO NOTHING",
+    ]
+    engine = db.open_engine(seeded_db)
+    try:
+        for statement in statements:
+            with engine.begin() as conn:
+                assert conn.execute(text(statement)).rowcount > 1
+            assert assert_summaries_in_step(seeded_db) > 0, statement
+    finally:
+        engine.dispose()
+    assert_actor_dates_in_step(seeded_db)
+
+
+def test_postgresql_summarises_inserted_links_by_statement_and_the_rest_by_row(seeded_db: str) -> None:
+    if seeded_db.startswith("sqlite"):
+        pytest.skip("SQLite has row triggers only (migration 0005)")
+    found = query_rows(
+        seeded_db,
+        "SELECT tgname, tgtype & 1 = 1 FROM pg_trigger WHERE NOT tgisinternal"
+        " AND tgrelid IN ('event_actors'::regclass, 'event_sources'::regclass) ORDER BY tgname",
+    )
+    assert found == [
+        ("tr_event_actors_add_names", False),  # FOR EACH STATEMENT
+        ("tr_event_actors_keep_dates", True),
+        ("tr_event_actors_store_names", True),  # deletes and updates, by row
+        ("tr_event_sources_add_summary", False),
+        ("tr_event_sources_store_summary", True),
+    ]

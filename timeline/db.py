@@ -21,6 +21,14 @@ from timeline.config import redact_url
 from timeline.errors import ConfigError, SchemaOutOfDate
 
 BUSY_TIMEOUT_MS = 60_000
+# Page cache of a writing connection. SQLite's default (2 MiB) is smaller than the indexes ingest
+# updates, which it then read back from the file on every batch: 356,000 reads for Reuters-21578,
+# 26,000 with 32 MiB (the cache grows only as pages are used).
+CACHE_KIB = 32 * 1024
+# WAL pages before a commit copies them into the database file. At SQLite's default (1,000) an
+# ingest batch of 128 documents checkpointed at nearly every commit and copied the same index
+# pages again each time; 8,192 pages (32 MiB of WAL at most) cut the writer's CPU by ~7 %.
+WAL_CHECKPOINT_PAGES = 8192
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -112,6 +120,8 @@ def _open_sqlite(url: str, *, read_only: bool) -> Engine:
             if mode != "wal":
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         else:
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
-    Boolean,
     Connection,
     Date,
-    Integer,
-    String,
+    DateTime,
     Table,
     bindparam,
     delete,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, NoResultFound
 
 from timeline import models
 from timeline.errors import ConfigError
@@ -75,19 +74,132 @@ def _dialect(conn: Connection) -> Any:
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
-_UPSERTS: dict[tuple[str, str], Any] = {}
+# -- the statements ingest runs per document, on the DBAPI cursor ------------------------------
+#
+# Run through Connection.execute, each of these small statements cost more CPU in SQLAlchemy
+# (cache key, parameter processing, result metadata) than in SQLite: ~40 µs, four statements a
+# document and a neighbour query per candidate (Reuters-21578, docs/benchmarks.md §3). Ingest
+# runs them on the DBAPI cursor of the caller's transaction instead. Dates and timestamps go
+# through SQLAlchemy's own bind and result processors of the dialect, so the stored text on
+# SQLite is what Core writes and reads. The SQL is written with :name parameters (sqlite3's
+# named style) and rewritten once to %(name)s for psycopg; an IN list names :ids_0, :ids_1, ...
+_INGEST_SQL = {
+    "insert_document": "INSERT INTO documents (sha256, uri, title, text, published, published_source, url,"
+    " source, boilerplate, char_count, ingested_at) VALUES (:sha256, :uri, :title, :text, :published,"
+    " :published_source, :url, :source, :boilerplate, :char_count, :ingested_at)"
+    " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+    "find_document": "SELECT id FROM documents WHERE sha256 = :sha256",
+    "insert_event": "INSERT INTO events (event_type, cameo_code, title, summary, date_start, date_end,"
+    " date_precision, date_approximate, date_value, date_reason, status, place_id, confidence, curated,"
+    " created_at, updated_at) VALUES (:event_type, :cameo_code, :title, :summary, :date_start, :date_end,"
+    " :date_precision, :date_approximate, :date_value, :date_reason, :status, :place_id, :confidence,"
+    " :curated, :created_at, :updated_at) RETURNING id",
+    "insert_sources": "INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end,"
+    " date_text, date_value, reference_date, merge_reason, confidence) VALUES (:event_id, :document_id,"
+    " :sentence, :char_start, :char_end, :date_text, :date_value, :reference_date, :merge_reason,"
+    " :confidence) ON CONFLICT DO NOTHING",
+    "insert_event_actors": "INSERT INTO event_actors (event_id, actor_id, role) VALUES (:event_id, :actor_id,"
+    " :role) ON CONFLICT DO NOTHING",
+    "insert_actors": "INSERT INTO actors (name, kind, title) VALUES (:name, :kind, :title)"
+    " ON CONFLICT (name) DO NOTHING",
+    "find_actors": "SELECT name, id FROM actors WHERE name IN :names",
+    "insert_aliases": "INSERT INTO actor_aliases (actor_id, alias) VALUES (:actor_id, :alias) ON CONFLICT DO NOTHING",
+    "find_place": "SELECT id FROM places WHERE name = :name AND country_code = :country_code",
+    "find_place_without_code": "SELECT id FROM places WHERE name = :name AND country_code IS NULL",
+    "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
+    " VALUES (:name, :country, :country_code, :kind, :latitude, :longitude, :geonameid) ON CONFLICT DO NOTHING",
+}
+# PostgreSQL: a document's links in one statement each, so that 0006's statement triggers
+# refresh each event once per document; WITH ORDINALITY keeps the rows' order, and so their ids.
+_COLUMNS = {
+    "insert_sources": (
+        ("event_id", "integer"), ("document_id", "integer"), ("sentence", "text"), ("char_start", "integer"),
+        ("char_end", "integer"), ("date_text", "text"), ("date_value", "text"), ("reference_date", "date"),
+        ("merge_reason", "text"), ("confidence", "double precision"),
+    ),
+    "insert_event_actors": (("event_id", "integer"), ("actor_id", "integer"), ("role", "text")),
+}
+_TABLES = {"insert_sources": "event_sources", "insert_event_actors": "event_actors"}
+_PG_INGEST_SQL = {
+    key: f"INSERT INTO {_TABLES[key]} ({', '.join(name for name, _ in columns)})"
+    f" SELECT {', '.join(name for name, _ in columns)} FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
+    + f") WITH ORDINALITY AS added ({', '.join(name for name, _ in columns)}, n) ORDER BY n ON CONFLICT DO NOTHING"
+    for key, columns in _COLUMNS.items()
+}
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
 
-def _insert_or_skip(conn: Connection, table: Any, *conflict: str, returning: Any = None) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING for `table`, built once per dialect (ingest runs it per row)."""
-    key = (conn.dialect.name, f"{table.name}:{','.join(conflict)}:{returning is not None}")
-    stmt = _UPSERTS.get(key)
-    if stmt is None:
-        stmt = _dialect(conn).insert(table).on_conflict_do_nothing(index_elements=list(conflict) or None)
-        if returning is not None:
-            stmt = stmt.returning(returning)
-        _UPSERTS[key] = stmt
-    return stmt
+class _Cursor:
+    """The DBAPI cursor of the caller's transaction and the dialect's value conversions."""
+
+    _texts: dict[tuple[str, str, int], str] = {}  # (dialect, statement or SQL, IN-list length) → SQL
+
+    _processors: dict[type, tuple[Any, Any, Any]] = {}  # dialect class → date, read_date, timestamp
+
+    def __init__(self, conn: Connection):
+        dialect = conn.dialect
+        self.dialect = dialect
+        self.pyformat = dialect.name == "postgresql"
+        self.cursor = conn.connection.cursor()
+        self.error = dialect.loaded_dbapi.Error
+        processors = self._processors.get(type(dialect))
+        if processors is None:
+            date_type, timestamp_type = Date().dialect_impl(dialect), DateTime(timezone=True).dialect_impl(dialect)
+            processors = self._processors[type(dialect)] = (
+                _processor(date_type.bind_processor(dialect)),
+                _processor(date_type.result_processor(dialect, None)),
+                _processor(timestamp_type.bind_processor(dialect)),
+            )
+        self.date, self.read_date, self.timestamp = processors
+
+    def sql(self, statement: str, listed: int = 0) -> str:
+        """The SQL of `statement` (a key of _INGEST_SQL, or SQL) for this driver, its IN list `listed` long."""
+        key = (self.dialect.name, statement, listed)
+        sql = self._texts.get(key)
+        if sql is None:
+            sql = _INGEST_SQL.get(statement, statement)
+            if listed:
+                # The one IN parameter of the statement (ending " IN :name") becomes a list.
+                name = re.search(r" IN :(\w+)", sql).group(1)  # type: ignore[union-attr]
+                items = ", ".join(f":{name}_{i}" for i in range(listed))
+                sql = sql.replace(f" IN :{name}", f" IN ({items})")
+            if self.pyformat:
+                sql = _PARAMETER.sub(r"%(\1)s", sql)
+            self._texts[key] = sql
+        return sql
+
+    def run(self, statement: str, params: dict[str, Any], listed: int = 0) -> Any:
+        """Execute and return the cursor; a driver error is raised as SQLAlchemy's (IntegrityError, ...)."""
+        sql = self.sql(statement, listed)
+        try:
+            self.cursor.execute(sql, params)
+        except self.error as exc:
+            raise DBAPIError.instance(sql, params, exc, self.error, dialect=self.dialect) from exc
+        return self.cursor
+
+    def run_many(self, statement: str, rows: list[dict[str, Any]]) -> None:
+        if self.pyformat and statement in _PG_INGEST_SQL:
+            columns = {name: [row[name] for row in rows] for name, _ in _COLUMNS[statement]}
+            self.run(_PG_INGEST_SQL[statement], columns)
+            return
+        sql = self.sql(statement)
+        try:
+            self.cursor.executemany(sql, rows)
+        except self.error as exc:
+            raise DBAPIError.instance(sql, rows, exc, self.error, dialect=self.dialect, ismulti=True) from exc
+
+
+def _processor(convert: Any) -> Any:
+    return convert if convert is not None else _unchanged
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _listed(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    return {f"{name}_{i}": value for i, value in enumerate(values)}
 
 
 def lock_writers(conn: Connection) -> None:
@@ -109,45 +221,48 @@ def save_document(
 
     A document already stored (same SHA-256) changes nothing and returns stored=False. `known`
     holds committed actor/place ids to skip look-ups; ids created here go to `pending`, which the
-    caller absorbs into `known` only after its transaction commits.
+    caller absorbs into `known` only after its transaction commits. A failing statement raises
+    SQLAlchemy's DBAPIError subclass for it (IntegrityError, OperationalError, ...).
     """
     known = known if known is not None else IdCache()
     pending = pending if pending is not None else IdCache()
+    cur = _Cursor(conn)
+    stamp = cur.timestamp(now)
     row = {
         "sha256": document.sha256,
         "uri": document.uri,
         "title": document.title,
         "text": document.text,
-        "published": document.published,
+        "published": cur.date(document.published),
         "published_source": document.published_source,
         "url": document.url,
         "source": document.source,
         "boilerplate": json.dumps([list(span) for span in document.boilerplate]),
         "char_count": len(document.text),
-        "ingested_at": now,
+        "ingested_at": stamp,
     }
     # NOTE: the document row goes first: ON CONFLICT makes concurrent ingests of the same text
     # resolve to one row, and the one that finds it stored writes nothing else.
-    stmt = _insert_or_skip(conn, documents, "sha256", returning=documents.c.id)
-    document_id = conn.execute(stmt, row).scalar()
-    if document_id is None:
-        existing = conn.execute(select(documents.c.id).where(documents.c.sha256 == document.sha256)).scalar_one()
-        return SaveResult(document_id=existing, stored=False)
+    found = cur.run("insert_document", row).fetchone()
+    if found is None:
+        existing = cur.run("find_document", {"sha256": document.sha256}).fetchone()
+        return SaveResult(document_id=existing[0], stored=False)
+    document_id = found[0]
     if not candidates:
         return SaveResult(document_id=document_id, stored=True)
 
-    actor_ids = _actor_ids(conn, [ref for c in candidates for ref in c.actors], known, pending)
+    actor_ids = _actor_ids(cur, [ref for c in candidates for ref in c.actors], known, pending)
     created = merged = 0
     local: list[StoredEvent] = []  # events this document created, for merges within it
     source_rows: list[dict[str, Any]] = []
     actor_rows: dict[tuple[int, int, str], dict[str, Any]] = {}
     for candidate in candidates:
-        neighbours = _stored_neighbours(conn, candidate, [actor_ids[a.name] for a in candidate.actors])
+        neighbours = _stored_neighbours(cur, candidate, [actor_ids[a.name] for a in candidate.actors])
         seen = {event.event_id for event in neighbours}
         options = neighbours + [e for e in local if e.event_type == candidate.event_type and e.event_id not in seen]
         match = find_match(candidate, options)
         if match is None:
-            event_id = _insert_event(conn, candidate, _place_id(conn, candidate.place, known, pending), now)
+            event_id = _insert_event(cur, candidate, _place_id(cur, candidate.place, known, pending), stamp)
             local.append(_as_stored(event_id, candidate))
             reason = None
             created += 1
@@ -159,13 +274,13 @@ def save_document(
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
             merged += 1
-        source_rows.append(_source_row(event_id, document_id, candidate, reason))
+        source_rows.append(_source_row(cur, event_id, document_id, candidate, reason))
         for ref in candidate.actors:
             key = (event_id, actor_ids[ref.name], ref.role)
             actor_rows[key] = {"event_id": key[0], "actor_id": key[1], "role": key[2]}
-    conn.execute(_insert_or_skip(conn, event_sources), source_rows)
+    cur.run_many("insert_sources", source_rows)
     if actor_rows:
-        conn.execute(_insert_or_skip(conn, event_actors), list(actor_rows.values()))
+        cur.run_many("insert_event_actors", list(actor_rows.values()))
     return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged)
 
 
@@ -223,8 +338,7 @@ def _span_text(start: date, end: date, precision: str | None, approximate: bool)
 
 
 def _with_dates(event: StoredEvent, candidate: EventCandidate) -> StoredEvent:
-    return replace(
-        event,
+    return event._replace(
         date_start=candidate.date_start,
         date_end=candidate.date_end,
         date_precision=candidate.date_precision,
@@ -252,12 +366,6 @@ _NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.cu
     e.date_approximate, p.name, p.country_code
 """
 _NEIGHBOUR_FROM = "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE e.event_type = :event_type AND "
-# Built once: statement objects compiled from text are cached by SQLAlchemy, and ingest runs
-# these per candidate.
-_NEIGHBOUR_COLUMNS = {
-    "id": Integer, "event_type": String, "date_start": Date, "date_end": Date, "curated": Boolean,
-    "date_precision": String, "date_approximate": Boolean, "name": String, "country_code": String,
-}
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
 # Dated events sharing an actor: one range of event_actor_dates per actor (migration 0003), so the
 # cost follows the actor's events near the candidate's dates, not every event of the type in the
@@ -278,90 +386,92 @@ _NEAR_BY_ACTOR = {
     "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS}))",
 }
 _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
+# The same condition for SQLite: the actors' event ids are listed first and looked up in the
+# (event_type, date_start) index, instead of testing every undated event of the type (0.37 ms a
+# query, growing with the database, at the end of Reuters-21578).
+_SHARES_AN_ACTOR_LISTED = "e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
 _TAIL = " ORDER BY 1 LIMIT 500"  # column 1 is e.id, in both parts of a UNION ALL
 
 
-def _neighbour_query(sql: str, *, actors: bool, dated: bool) -> Any:
-    query = text(sql + _TAIL).columns(**_NEIGHBOUR_COLUMNS)
-    binds = [bindparam(name, type_=Date) for name in ("lookback", "date_start", "date_end")] if dated else []
-    if actors:
-        binds.append(bindparam("actor_ids", expanding=True))
-    return query.bindparams(*binds)
-
-
-def _neighbour_queries(near_by_actor: str) -> dict[tuple[bool, bool, bool], Any]:
-    """(dated, candidate names actors, candidate has a place) → query; the two parts of a UNION ALL
+def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[bool, bool, bool], str]:
+    """(dated, candidate names actors, candidate has a place) → SQL; the two parts of a UNION ALL
     are disjoint (events with actors, events without)."""
-    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {_SHARES_AN_ACTOR}"
+    undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {shares_an_actor}"
     return {
-        (True, True, True): _neighbour_query(
-            f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}", actors=True, dated=True
-        ),
-        (True, True, False): _neighbour_query(near_by_actor, actors=True, dated=True),
-        (True, False, True): _neighbour_query(_PLACED, actors=False, dated=True),
-        (False, True, True): _neighbour_query(undated, actors=True, dated=False),
-        (False, True, False): _neighbour_query(undated, actors=True, dated=False),
+        (True, True, True): f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}{_TAIL}",
+        (True, True, False): near_by_actor + _TAIL,
+        (True, False, True): _PLACED + _TAIL,
+        (False, True, True): undated + _TAIL,
+        (False, True, False): undated + _TAIL,
     }
 
 
-# Built once per dialect: ingest runs these per candidate. They fetch only the events
-# resolve.find_match can accept: sharing actors with the candidate, or (when one side names
-# nobody) both placed.
-_NEIGHBOURS = {dialect: _neighbour_queries(sql) for dialect, sql in _NEAR_BY_ACTOR.items()}
-_NEIGHBOUR_ACTORS = text(
+# They fetch only the events resolve.find_match can accept: sharing actors with the candidate, or
+# (when one side names nobody) both placed.
+_NEIGHBOURS = {
+    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED),
+    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR),
+}
+_NEIGHBOUR_ACTORS = (
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
+)
 
 
-def _stored_neighbours(conn: Connection, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
+def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
     """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place."""
     dated = candidate.date_start is not None and candidate.date_end is not None
-    queries = _NEIGHBOURS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    queries = _NEIGHBOURS["postgresql" if cur.pyformat else "sqlite"]
     query = queries.get((dated, bool(candidate_actor_ids), candidate.place is not None))
     if query is None:
         return []  # nothing find_match could accept (no actors and no place, or undated without actors)
     params: dict[str, Any] = {"event_type": candidate.event_type}
     if candidate_actor_ids:
-        params["actor_ids"] = candidate_actor_ids
-        params["min_shared"] = min(2, len(set(candidate_actor_ids)))
+        params.update(_listed("actor_ids", candidate_actor_ids))
+        if dated:
+            params["min_shared"] = min(2, len(set(candidate_actor_ids)))
     if dated:
         assert candidate.date_start is not None
         params.update(
-            lookback=candidate.date_start - LOOKBACK, date_start=candidate.date_start, date_end=candidate.date_end
+            lookback=cur.date(candidate.date_start - LOOKBACK),
+            date_start=cur.date(candidate.date_start),
+            date_end=cur.date(candidate.date_end),
         )
-    rows = conn.execute(query, params).all()
+    rows = cur.run(query, params, len(candidate_actor_ids)).fetchall()
     if not rows:
         return []
-    names: dict[int, set[str]] = {row.id: set() for row in rows}
-    for event_id, name in conn.execute(_NEIGHBOUR_ACTORS, {"ids": list(names)}):
+    names: dict[int, set[str]] = {row[0]: set() for row in rows}
+    for event_id, name in cur.run(_NEIGHBOUR_ACTORS, _listed("ids", list(names)), len(names)).fetchall():
         names[event_id].add(name)
+    read_date = cur.read_date
+    # NOTE: the columns of _NEIGHBOUR_SELECT, in order.
     return [
         StoredEvent(
-            event_id=row.id,
-            event_type=row.event_type,
-            date_start=row.date_start,
-            date_end=row.date_end,
-            place=row.name,
-            country_code=row.country_code,
-            actors=frozenset(names[row.id]),
-            curated=bool(row.curated),
-            date_precision=row.date_precision,
-            date_approximate=bool(row.date_approximate),
+            event_id=event_id,
+            event_type=event_type,
+            date_start=read_date(date_start),
+            date_end=read_date(date_end),
+            place=place,
+            country_code=country_code,
+            actors=frozenset(names[event_id]),
+            curated=bool(curated),
+            date_precision=date_precision,
+            date_approximate=bool(date_approximate),
         )
-        for row in rows
+        for event_id, event_type, date_start, date_end, curated, date_precision, date_approximate, place, country_code
+        in rows
     ]
 
 
-def _insert_event(conn: Connection, candidate: EventCandidate, place_id: int | None, now: datetime) -> int:
+def _insert_event(cur: _Cursor, candidate: EventCandidate, place_id: int | None, stamp: Any) -> int:
     values = {
         "event_type": candidate.event_type,
         "cameo_code": candidate.cameo_code,
         "title": candidate.title,
         "summary": candidate.summary,
-        "date_start": candidate.date_start,
-        "date_end": candidate.date_end,
+        "date_start": cur.date(candidate.date_start),
+        "date_end": cur.date(candidate.date_end),
         "date_precision": candidate.date_precision,
         "date_approximate": candidate.date_approximate,
         "date_value": candidate.date_value,
@@ -370,13 +480,15 @@ def _insert_event(conn: Connection, candidate: EventCandidate, place_id: int | N
         "place_id": place_id,
         "confidence": candidate.confidence,
         "curated": False,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": stamp,
+        "updated_at": stamp,
     }
-    return int(conn.execute(events.insert().returning(events.c.id), values).scalar_one())
+    return int(cur.run("insert_event", values).fetchone()[0])
 
 
-def _source_row(event_id: int, document_id: int, candidate: EventCandidate, reason: str | None) -> dict[str, Any]:
+def _source_row(
+    cur: _Cursor, event_id: int, document_id: int, candidate: EventCandidate, reason: str | None
+) -> dict[str, Any]:
     return {
         "event_id": event_id,
         "document_id": document_id,
@@ -385,24 +497,24 @@ def _source_row(event_id: int, document_id: int, candidate: EventCandidate, reas
         "char_end": candidate.char_end,
         "date_text": candidate.date_text,
         "date_value": candidate.date_value,
-        "reference_date": candidate.reference_date,
+        "reference_date": cur.date(candidate.reference_date),
         "merge_reason": reason,
         "confidence": candidate.confidence,
     }
 
 
-def _place_id(conn: Connection, place: PlaceRef | None, known: IdCache, pending: IdCache) -> int | None:
+def _place_id(cur: _Cursor, place: PlaceRef | None, known: IdCache, pending: IdCache) -> int | None:
     if place is None:
         return None
     key = (place.name, place.country_code)
     cached = known.places.get(key) or pending.places.get(key)
     if cached is not None:
         return cached
-    code_matches = (
-        places.c.country_code.is_(None) if place.country_code is None else places.c.country_code == place.country_code
-    )
-    query = select(places.c.id).where(places.c.name == place.name, code_matches)
-    found = conn.execute(query).scalar()
+    if place.country_code is None:
+        query, params = "find_place_without_code", {"name": place.name}
+    else:
+        query, params = "find_place", {"name": place.name, "country_code": place.country_code}
+    found = cur.run(query, params).fetchone()
     if found is None:
         values = {
             "name": place.name,
@@ -413,13 +525,15 @@ def _place_id(conn: Connection, place: PlaceRef | None, known: IdCache, pending:
             "longitude": place.longitude,
             "geonameid": place.geonameid,
         }
-        conn.execute(_insert_or_skip(conn, places), values)
-        found = conn.execute(query).scalar_one()
-    pending.places[key] = int(found)
-    return int(found)
+        cur.run("insert_place", values)
+        found = cur.run(query, params).fetchone()
+        if found is None:
+            raise NoResultFound(f"place {place.name!r} was neither found nor stored")
+    pending.places[key] = int(found[0])
+    return int(found[0])
 
 
-def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pending: IdCache) -> dict[str, int]:
+def _actor_ids(cur: _Cursor, refs: Iterable[ActorRef], known: IdCache, pending: IdCache) -> dict[str, int]:
     """Canonical name → id for every actor named, creating new ones (in name order) with their aliases."""
     by_name: dict[str, ActorRef] = {}
     aliases: dict[str, set[str]] = {}
@@ -431,12 +545,8 @@ def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pendi
     if missing:
         # NOTE: sorted inserts: concurrent writers take row locks in one order (no deadlock).
         rows = [{"name": n, "kind": by_name[n].kind, "title": by_name[n].title} for n in missing]
-        conn.execute(_insert_or_skip(conn, actors, "name"), rows)
-        found = conn.execute(
-            select(actors.c.name, actors.c.id).where(actors.c.name.in_(bindparam("names", expanding=True))),
-            {"names": missing},
-        )
-        for name, actor_id in found:
+        cur.run_many("insert_actors", rows)
+        for name, actor_id in cur.run("find_actors", _listed("names", missing), len(missing)).fetchall():
             ids[name] = actor_id
             pending.actors[name] = actor_id
     alias_rows: list[dict[str, Any]] = [
@@ -446,7 +556,7 @@ def _actor_ids(conn: Connection, refs: Iterable[ActorRef], known: IdCache, pendi
         if (ids[name], alias) not in known.aliases
     ]
     if alias_rows:
-        conn.execute(_insert_or_skip(conn, actor_aliases), alias_rows)
+        cur.run_many("insert_aliases", alias_rows)
         pending.aliases.update((row["actor_id"], row["alias"]) for row in alias_rows)
     return ids
 
@@ -529,7 +639,7 @@ def _cameo_code(event_type: str) -> str | None:
 def _place_by_name(conn: Connection, place: str | PlaceRef) -> int:
     """The id of a stored place named `place` (case-insensitive), else a new place of that name."""
     if isinstance(place, PlaceRef):
-        return _place_id(conn, place, IdCache(), IdCache())  # type: ignore[return-value]
+        return _place_id(_Cursor(conn), place, IdCache(), IdCache())  # type: ignore[return-value]
     name = place.strip()
     if not name:
         raise ConfigError("place: give a name (or no place at all)")

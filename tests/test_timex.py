@@ -166,6 +166,14 @@ DURATIONS_AND_SETS = [
     ("their third day-long meeting", FRI, "P1D", None),
     ("They will live without power for a while.", FRI, "PXX", None),
     ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
+    # A range of counts has no single length: TimeML's unspecified count in the unit.
+    ("Shipments will resume within two to three weeks.", FRI, "PXW", None),
+    ("acquisitions to be made during the next 12 to 18 months", FRI, "PXM", None),
+    ("He could face 10 to 20 years in prison.", FRI, "PXY", None),
+    ("for up to 180 days", FRI, "P180D", None),
+    # "the weeks ahead" is "the coming weeks", a stretch of weeks.
+    ("Funds may have to sell in the weeks ahead.", FRI, "PXW", None),
+    ("in coming weeks", FRI, "PXW", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS
@@ -422,6 +430,9 @@ MONTH_DAY_YEAR = [
     # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
     ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),
     ("After the vote, Mr. Lee said the plant closed in December.", WED, "2020-12"),
+    # The comma closing a "City, St.," place is not a clause break: "agreement to acquire" still counts.
+    ("It announced an agreement to acquire the Peoria, Ill., bank holding company in January.", WED, "2022-01"),
+    ("The firm, based in Peoria, Ill., closed the plant in January.", WED, "2021-01"),
 ]
 
 

@@ -84,6 +84,7 @@ _FORMS: list[tuple[str, str]] = [
     ("year_words", rf"(?:the\s+year\s+)?{YEAR_WORDS}\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
+                 rf"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty)\s))?"
                  rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following|first|opening|final)\s+)?"
@@ -158,8 +159,9 @@ WEAK_FUTURE_CUE = re.compile(
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
-# and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
-LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# and the Czech Republic in March"), nor the comma closing a "City, St.," place ("the Peoria, Ill., bank
+# holding company in January"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
+LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|(?<!, [A-Z][a-z]\.)(?<!, [A-Z][a-z]{2}\.)(?<!, [A-Z][a-z]{3}\.)(?<!, [A-Z][a-z]{4}\.),(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
 # A date at the head of its sentence ("On Tuesday, the league plans to ..."): what precedes the
 # mention is the start of the text or a sentence end (the comma after it is checked in timex.py).
 SENTENCE_HEAD = re.compile(

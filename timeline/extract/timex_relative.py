@@ -251,11 +251,20 @@ def _and_a_half(whole: int, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:\d[\d,.]*(?:\s*(?:%|percent|pct|cents?|million|billion|mln|bln))?(?:\s+[a-z]+)?|up\s+to\s+\S+)\s*$", re.I)
 
 
+_COUNT_RANGE = re.compile(r"(?:^|\s)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+\S+\s+(\w+)$")
+
+
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
     if re.search(r"\b(?:a|an|one)\s+quarter$", low) and re.match(r"\s+of\b", ctx.text[m.end("duration"):m.end("duration") + 4]):
         return None  # "more than a quarter of the market" is a fraction
+    ranged = _COUNT_RANGE.search(low)
+    if ranged is not None:
+        # "two to three weeks", "the next 12 to 18 months": no single length, so TimeML's unspecified count.
+        unit = ranged.group(1)
+        name = "century" if unit.startswith("centur") else unit.rstrip("s")
+        return Norm("DURATION", _duration_value(None, name), approximate=True) if name in _UNIT_CODES else None
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
@@ -322,7 +331,7 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     if unit_word is None:
         return None
     unit = unit_word.group(1)
-    if "to come" in low or low.endswith("ahead"):
+    if "to come" in low:
         return Norm("DATE", "FUTURE_REF", None, None, True)
     if "recent" in low and ctx.reference is not None:
         # "in recent weeks": some time in the last few of them, up to the reference.

@@ -501,6 +501,8 @@ ANAPHORIC = [
     ("Sales rose in the second quarter of 2020. Costs for that quarter fell.", "that quarter", "2020-Q2"),
     ("He was arrested on 2 July 2019 and released the previous day's suspect.", "the previous day", "2019-07-01"),
     ("On 8 June 2021 the talks stalled. Earlier that day, envoys left.", "Earlier that day", "2021-06-08"),
+    # A part of the day after a dated day is that day's part, as "Friday morning" is.
+    ("Shares fell on 27 October 1989. Dealers placed buy orders in the morning.", "in the morning", "1989-10-27TMO"),
 ]
 
 
@@ -546,7 +548,10 @@ def test_anaphoric_expression_resolves_against_the_last_date_mentioned(text: str
     assert mention.value == value and mention.date_start is not None
 
 
-@pytest.mark.parametrize("text", ["Investors saw strong redemptions that day.", "They hoped to return the next day."])
+@pytest.mark.parametrize(
+    "text",
+    ["Investors saw strong redemptions that day.", "They hoped to return the next day.", "Trains run late in the evening."],
+)
 def test_anaphoric_day_with_no_date_before_it_is_not_a_mention(text: str) -> None:
     assert find_time_mentions(text, FRI) == []
 

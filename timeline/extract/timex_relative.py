@@ -94,6 +94,12 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     if words[0] == "the":
         words = words[1:]
     det, unit = words[0], words[-1]
+    if len(words) == 1:
+        # "placed buy orders in the morning": that part of the last day mentioned, as "Friday morning".
+        anchor = ctx.anchor("day")
+        if anchor is None or anchor.span is None or anchor.span[0] != anchor.span[1] or "T" in anchor.value:
+            return None  # no day before it: a habit ("trains run late in the evening") or an event's time
+        return Norm("TIME", anchor.value + TOD_CODES[unit], anchor.span, "day")
     if unit in ("before", "earlier", "after", "later"):
         det, unit = ("previous" if unit in ("before", "earlier") else "following"), det  # "the year before"
     shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0

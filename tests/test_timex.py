@@ -295,6 +295,8 @@ NOT_DATES = [
     "groups proscribed by the UN Security Council's 1267 sanctions committee",
     "The US has pledged USD144 million in humanitarian aid",
     "The 18th meeting of the joint working group",
+    "a one-time retirement bonus equal to six months of base pay",
+    "They were paid two weeks' wages.",
     "the perpetrators of the 26/11 Mumbai attack",
     "The militant groups may also use Afghan territory",
     "Thousands march through the capital",

@@ -257,6 +257,8 @@ def _and_a_half(whole: int, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:\d[\d,.]*(?:\s*(?:%|percent|pct|cents?|million|billion|mln|bln))?(?:\s+[a-z]+)?|up\s+to\s+\S+)\s*$", re.I)
 
 
+# "six months of base pay", "a year's salary": time as the measure of an amount of money, not a period.
+_PAY_AFTER = re.compile(r"(?:['’]s?|\s+of)(?:\s+(?:base|basic|full|gross|net|back))?\s+(?:pay|salary|wages?|rent|income|severance)\b", re.I)
 _COUNT_RANGE = re.compile(r"(?:^|\s)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+\S+\s+(\w+)$")
 
 
@@ -300,6 +302,8 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if count is not None and count >= 1000:
         return None  # "the 1988 quarter" is a year, not 1988 quarters
     word = " ".join(found.group(1).lower().split())
+    if _PAY_AFTER.match(ctx.text, m.end("duration")):
+        return None  # "a bonus equal to six months of base pay": an amount measured in time
     if low.endswith("-old") or re.match(r"\s+old\b", ctx.text[m.end("duration"):m.end("duration") + 5]):
         return None  # an age ("a 6-year-old", "52 years old"), not a period of time
     if re.search(r"\w-quarters?$", low):

@@ -166,6 +166,7 @@ DURATIONS_AND_SETS = [
     ("their third day-long meeting", FRI, "P1D", None),
     ("They will live without power for a while.", FRI, "PXX", None),
     ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
+    ("They kept their secrets for more than two thousand years.", FRI, "P2000Y", None),
     # A range of counts has no single length: TimeML's unspecified count in the unit.
     ("Shipments will resume within two to three weeks.", FRI, "PXW", None),
     ("acquisitions to be made during the next 12 to 18 months", FRI, "PXM", None),

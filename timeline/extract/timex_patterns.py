@@ -29,7 +29,7 @@ YEAR_WORDS = (
 )
 NUMW = (
     r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|"
-    r"a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a\s+hundred|(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+thousand|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
     r"hundred|few|several|some|many|dozens\s+of|hundreds\s+of|numerous)"

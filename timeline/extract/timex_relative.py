@@ -299,7 +299,7 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     count, unit, vague = parsed
     if found.group(1)[0].isdigit() and found.group(2)[0].isupper():
         return None  # "60 Minutes", a title
-    if count is not None and count >= 1000:
+    if count is not None and count >= 1000 and found.group(1)[0].isdigit():
         return None  # "the 1988 quarter" is a year, not 1988 quarters
     word = " ".join(found.group(1).lower().split())
     if _PAY_AFTER.match(ctx.text, m.end("duration")):

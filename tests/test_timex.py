@@ -167,6 +167,8 @@ DURATIONS_AND_SETS = [
     ("They will live without power for a while.", FRI, "PXX", None),
     ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
     ("They kept their secrets for more than two thousand years.", FRI, "P2000Y", None),
+    # A plural part of the day makes a weekday a habit, and a weekday coordinated with it too.
+    ("The bar opens Tuesday nights.", FRI, "XXXX-WXX-2TNI", None),
     # A range of counts has no single length: TimeML's unspecified count in the unit.
     ("Shipments will resume within two to three weeks.", FRI, "PXW", None),
     ("acquisitions to be made during the next 12 to 18 months", FRI, "PXM", None),
@@ -524,6 +526,11 @@ EARNINGS = [
     ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
     ("Third-quarter net rose from $5 million in the same quarter a year ago.", "same quarter", "2020-Q3"),
 ]
+
+
+def test_a_weekday_coordinated_with_a_plural_part_of_day_is_a_set_too() -> None:
+    values = [(m.text, m.type, m.value) for m in find_time_mentions("Two flights leave on Monday and Tuesday nights.", FRI)]
+    assert values == [("Monday", "SET", "XXXX-WXX-1TNI"), ("Tuesday nights", "SET", "XXXX-WXX-2TNI")]
 
 
 @pytest.mark.parametrize("text, surface, value", EARNINGS, ids=[c[0][:40] for c in EARNINGS])

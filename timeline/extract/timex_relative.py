@@ -362,6 +362,9 @@ _SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2
               "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 
 
+_COORDINATED_TOD = re.compile(r"\s+(?:and|or)\s+\w+\s+(morning|afternoon|evening|night)s\b", re.I)
+
+
 def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("set")
     low = body.lower()
@@ -374,7 +377,10 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("SET", _SET_WORDS[low])
     weekday = pat.WEEKDAY_RE.search(low)
     tod = pat.TOD_RE.search(low)
-    suffix = TOD_CODES[tod.group().lower()] if tod else ""
+    if weekday and tod is None:
+        # "on Monday and Tuesday nights": the plural part of the day makes both weekdays habits.
+        tod = _COORDINATED_TOD.match(ctx.text, m.end("set"))
+    suffix = TOD_CODES[tod.group(1 if tod.re is _COORDINATED_TOD else 0).lower()] if tod else ""
     if weekday:
         return Norm("SET", f"XXXX-WXX-{cal.weekday_number(weekday.group()) + 1}{suffix}")
     month = pat.MONTH_RE.search(body)

@@ -299,6 +299,7 @@ NOT_DATES = [
     "The US has pledged USD144 million in humanitarian aid",
     "The 18th meeting of the joint working group",
     "a one-time retirement bonus equal to six months of base pay",
+    "a letter published in the Communist Party daily Granma",
     "They were paid two weeks' wages.",
     "the perpetrators of the 26/11 Mumbai attack",
     "The militant groups may also use Afghan territory",

@@ -370,6 +370,8 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     low = body.lower()
     if body[0].isupper() and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
         return None  # "The Daily Guardian", "Weekly Standard": a name
+    if low in ("daily", "weekly") and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
+        return None  # "the Communist Party daily Granma": the noun, a newspaper named after it
     if low in _SET_WORDS:
         before = ctx.text[max(0, m.start("set") - 30):m.start("set")]
         if low in ("annually", "yearly") and _RATE_BEFORE.search(before):

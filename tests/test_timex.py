@@ -436,6 +436,9 @@ MONTH_DAY_YEAR = [
     # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
     ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),
     ("After the vote, Mr. Lee said the plant closed in December.", WED, "2020-12"),
+    # The present tense of a "when" or "after" clause speaks of the future; its past tense does not.
+    ("They may lose the fight when the case is heard in May.", WED, "2022-05"),
+    ("Jobs went when the plant was closed in May.", WED, "2021-05"),
     # The comma closing a "City, St.," place is not a clause break: "agreement to acquire" still counts.
     ("It announced an agreement to acquire the Peoria, Ill., bank holding company in January.", WED, "2022-01"),
     ("The firm, based in Peoria, Ill., closed the plant in January.", WED, "2021-01"),

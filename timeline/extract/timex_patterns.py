@@ -156,6 +156,9 @@ WEAK_FUTURE_CUE = re.compile(
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )
+# A clause opened by "when" or "after" whose verb is in the present ("when the case is heard in May",
+# "after the talks are held"): English puts a future event of a time clause in the present tense.
+PRESENT_IN_TIME_CLAUSE = re.compile(r".*\b(?:when|after)\s+(?:[\w'’-]+\s+){0,4}?(?:is|are)\s+(?!(?:being|now|currently|still)\b)(?:\w+ly\s+)?\w+(?:ed|en|wn|rd|ld|t)\b(?:(?!\b(?:was|were|had|did)\b)[^.;])*$", re.DOTALL)
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a

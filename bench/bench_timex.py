@@ -102,6 +102,8 @@ _EQUIVALENT = (
     (re.compile(r"^P(\d+)DE$"), lambda m: f"P{10 * int(m.group(1))}Y"),
     (re.compile(r"^PX(?:DE|E)$"), "PXDE"),  # some decades
     (re.compile(r"^PX(?:CE|C)$"), "PXCE"),  # some centuries
+    (re.compile(r"^P(\d+)C$"), lambda m: f"P{100 * int(m.group(1))}Y"),  # TimeML century unit: `P2C` is `P200Y`
+    (re.compile(r"^P(\d+)L$"), lambda m: f"P{1000 * int(m.group(1))}Y"),  # millennium: `P2L` is `P2000Y`
 )
 
 

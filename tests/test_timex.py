@@ -166,6 +166,17 @@ DURATIONS_AND_SETS = [
     ("their third day-long meeting", FRI, "P1D", None),
     ("They will live without power for a while.", FRI, "PXX", None),
     ("Prisoners were taken in the first hours of the war.", FRI, "PTXH", None),
+    ("They kept their secrets for more than two thousand years.", FRI, "P2000Y", None),
+    # A plural part of the day makes a weekday a habit, and a weekday coordinated with it too.
+    ("The bar opens Tuesday nights.", FRI, "XXXX-WXX-2TNI", None),
+    # A range of counts has no single length: TimeML's unspecified count in the unit.
+    ("Shipments will resume within two to three weeks.", FRI, "PXW", None),
+    ("acquisitions to be made during the next 12 to 18 months", FRI, "PXM", None),
+    ("He could face 10 to 20 years in prison.", FRI, "PXY", None),
+    ("for up to 180 days", FRI, "P180D", None),
+    # "the weeks ahead" is "the coming weeks", a stretch of weeks.
+    ("Funds may have to sell in the weeks ahead.", FRI, "PXW", None),
+    ("in coming weeks", FRI, "PXW", None),
 ]
 
 TABLE = EXPLICIT + RANGES + RELATIVE + BOUNDARIES + VAGUE + DURATIONS_AND_SETS
@@ -287,6 +298,9 @@ NOT_DATES = [
     "groups proscribed by the UN Security Council's 1267 sanctions committee",
     "The US has pledged USD144 million in humanitarian aid",
     "The 18th meeting of the joint working group",
+    "a one-time retirement bonus equal to six months of base pay",
+    "a letter published in the Communist Party daily Granma",
+    "They were paid two weeks' wages.",
     "the perpetrators of the 26/11 Mumbai attack",
     "The militant groups may also use Afghan territory",
     "Thousands march through the capital",
@@ -422,6 +436,12 @@ MONTH_DAY_YEAR = [
     # A comma before a capitalised word joins names, not clauses: the cue before the list still counts.
     ("NATO agreed to admit Poland, Hungary and the Czech Republic in early March.", WED, "2022-03"),
     ("After the vote, Mr. Lee said the plant closed in December.", WED, "2020-12"),
+    # The present tense of a "when" or "after" clause speaks of the future; its past tense does not.
+    ("They may lose the fight when the case is heard in May.", WED, "2022-05"),
+    ("Jobs went when the plant was closed in May.", WED, "2021-05"),
+    # The comma closing a "City, St.," place is not a clause break: "agreement to acquire" still counts.
+    ("It announced an agreement to acquire the Peoria, Ill., bank holding company in January.", WED, "2022-01"),
+    ("The firm, based in Peoria, Ill., closed the plant in January.", WED, "2021-01"),
 ]
 
 
@@ -490,6 +510,8 @@ ANAPHORIC = [
     ("Sales rose in the second quarter of 2020. Costs for that quarter fell.", "that quarter", "2020-Q2"),
     ("He was arrested on 2 July 2019 and released the previous day's suspect.", "the previous day", "2019-07-01"),
     ("On 8 June 2021 the talks stalled. Earlier that day, envoys left.", "Earlier that day", "2021-06-08"),
+    # A part of the day after a dated day is that day's part, as "Friday morning" is.
+    ("Shares fell on 27 October 1989. Dealers placed buy orders in the morning.", "in the morning", "1989-10-27TMO"),
 ]
 
 
@@ -508,6 +530,11 @@ EARNINGS = [
     ("The gain left wages 3.8 percent higher than a year earlier.", "a year earlier", "2020"),
     ("Third-quarter net rose from $5 million in the same quarter a year ago.", "same quarter", "2020-Q3"),
 ]
+
+
+def test_a_weekday_coordinated_with_a_plural_part_of_day_is_a_set_too() -> None:
+    values = [(m.text, m.type, m.value) for m in find_time_mentions("Two flights leave on Monday and Tuesday nights.", FRI)]
+    assert values == [("Monday", "SET", "XXXX-WXX-1TNI"), ("Tuesday nights", "SET", "XXXX-WXX-2TNI")]
 
 
 @pytest.mark.parametrize("text, surface, value", EARNINGS, ids=[c[0][:40] for c in EARNINGS])
@@ -535,7 +562,10 @@ def test_anaphoric_expression_resolves_against_the_last_date_mentioned(text: str
     assert mention.value == value and mention.date_start is not None
 
 
-@pytest.mark.parametrize("text", ["Investors saw strong redemptions that day.", "They hoped to return the next day."])
+@pytest.mark.parametrize(
+    "text",
+    ["Investors saw strong redemptions that day.", "They hoped to return the next day.", "Trains run late in the evening."],
+)
 def test_anaphoric_day_with_no_date_before_it_is_not_a_mention(text: str) -> None:
     assert find_time_mentions(text, FRI) == []
 

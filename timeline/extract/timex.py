@@ -113,6 +113,8 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         return True
     if not month_form and (form not in _WEEKDAY_FORMS or text.startswith(("'s", "’s"), end)):
         return False
+    if pat.PRESENT_IN_TIME_CLAUSE.match(low, max(0, clause_start - 6), start):
+        return True  # "would lose when the case is heard in May": the present of a time clause is future
     return pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
 
 

@@ -48,6 +48,8 @@ def parse_number(word: str) -> int | None:
             return tens + units
         if units == 100:
             return tens * 100
+    if len(parts) == 2 and parts[1] == "thousand" and (parts[0] == "a" or parts[0] in NUMBER_WORDS):
+        return 1000 * (1 if parts[0] == "a" else NUMBER_WORDS[parts[0]])  # "two thousand years"
     return None
 
 

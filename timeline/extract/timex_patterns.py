@@ -29,7 +29,7 @@ YEAR_WORDS = (
 )
 NUMW = (
     r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|"
-    r"a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a\s+hundred|(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+thousand|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
     r"hundred|few|several|some|many|dozens\s+of|hundreds\s+of|numerous)"
@@ -84,17 +84,19 @@ _FORMS: list[tuple[str, str]] = [
     ("year_words", rf"(?:the\s+year\s+)?{YEAR_WORDS}\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
+                 rf"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty)\s))?"
                  rf"{NUMW}(?:\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|full|straight|consecutive|additional|long|whole|entire|calendar|fiscal|trading|business|working)\s+)?{UNIT}(?:\s+and\s+a\s+half|-long|-old)?(?![\w-])"
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following|first|opening|final)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|quarters|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
-    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|{WD}\s+{TOD}s\b|{WD}(?=\s+(?:and|or)\s+{WD}\s+{TOD}s\b)|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
                 rf"|{TOD}\s+(?:yesterday|today|tomorrow)\b"),
     # Anaphoric: relative to the last date mentioned in the text, not to the publication date.
     ("anaphor", rf"(?:(?:the|that)\s+)?(?:same|following|that)\s+(?:day|{TOD}|week|month|year|quarter)\b"
+                rf"|(?<=\bin\s)the\s+(?:morning|afternoon|evening)\b(?!\s+(?:of|after|before|hours)\b)"
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
@@ -154,12 +156,16 @@ WEAK_FUTURE_CUE = re.compile(
     r"|(?:agree[sd]?|agreement|decided|decision|promised?|pledged?|vowed?|threatened|offered|proposed?"
     r"|aims?|seeks?|wants?|ready|prepared|likely|about)\s+to\s+\w+)\b"
 )
+# A clause opened by "when" or "after" whose verb is in the present ("when the case is heard in May",
+# "after the talks are held"): English puts a future event of a time clause in the present tense.
+PRESENT_IN_TIME_CLAUSE = re.compile(r".*\b(?:when|after)\s+(?:[\w'’-]+\s+){0,4}?(?:is|are)\s+(?!(?:being|now|currently|still)\b)(?:\w+ly\s+)?\w+(?:ed|en|wn|rd|ld|t)\b(?:(?!\b(?:was|were|had|did)\b)[^.;])*$", re.DOTALL)
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
-# and the Czech Republic in March"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
-LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|,(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
+# and the Czech Republic in March"), nor the comma closing a "City, St.," place ("the Peoria, Ill., bank
+# holding company in January"), a relative or temporal conjunction. The greedy prefix makes one match end at the window's last break.
+LAST_CLAUSE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n]|(?<!, [A-Z][a-z]\.)(?<!, [A-Z][a-z]{2}\.)(?<!, [A-Z][a-z]{3}\.)(?<!, [A-Z][a-z]{4}\.),(?!\s*[A-Z])|\b(?:who|which|that|after|when|since|but)\b)", re.DOTALL)
 # A date at the head of its sentence ("On Tuesday, the league plans to ..."): what precedes the
 # mention is the start of the text or a sentence end (the comma after it is checked in timex.py).
 SENTENCE_HEAD = re.compile(

@@ -94,6 +94,12 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     if words[0] == "the":
         words = words[1:]
     det, unit = words[0], words[-1]
+    if len(words) == 1:
+        # "placed buy orders in the morning": that part of the last day mentioned, as "Friday morning".
+        anchor = ctx.anchor("day")
+        if anchor is None or anchor.span is None or anchor.span[0] != anchor.span[1] or "T" in anchor.value:
+            return None  # no day before it: a habit ("trains run late in the evening") or an event's time
+        return Norm("TIME", anchor.value + TOD_CODES[unit], anchor.span, "day")
     if unit in ("before", "earlier", "after", "later"):
         det, unit = ("previous" if unit in ("before", "earlier") else "following"), det  # "the year before"
     shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0
@@ -251,11 +257,22 @@ def _and_a_half(whole: int, unit: str) -> str:
 _RATE_BEFORE = re.compile(r"(?:\d[\d,.]*(?:\s*(?:%|percent|pct|cents?|million|billion|mln|bln))?(?:\s+[a-z]+)?|up\s+to\s+\S+)\s*$", re.I)
 
 
+# "six months of base pay", "a year's salary": time as the measure of an amount of money, not a period.
+_PAY_AFTER = re.compile(r"(?:['’]s?|\s+of)(?:\s+(?:base|basic|full|gross|net|back))?\s+(?:pay|salary|wages?|rent|income|severance)\b", re.I)
+_COUNT_RANGE = re.compile(r"(?:^|\s)(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+\S+\s+(\w+)$")
+
+
 def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("duration")
     low = body.lower()
     if re.search(r"\b(?:a|an|one)\s+quarter$", low) and re.match(r"\s+of\b", ctx.text[m.end("duration"):m.end("duration") + 4]):
         return None  # "more than a quarter of the market" is a fraction
+    ranged = _COUNT_RANGE.search(low)
+    if ranged is not None:
+        # "two to three weeks", "the next 12 to 18 months": no single length, so TimeML's unspecified count.
+        unit = ranged.group(1)
+        name = "century" if unit.startswith("centur") else unit.rstrip("s")
+        return Norm("DURATION", _duration_value(None, name), approximate=True) if name in _UNIT_CODES else None
     if low.startswith(("more than a", "less than a")):
         unit = low.split()[-1]
         return Norm("DURATION", _duration_value(None, unit) if unit != "decade" else "PXY", approximate=True)
@@ -282,9 +299,11 @@ def _h_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     count, unit, vague = parsed
     if found.group(1)[0].isdigit() and found.group(2)[0].isupper():
         return None  # "60 Minutes", a title
-    if count is not None and count >= 1000:
+    if count is not None and count >= 1000 and found.group(1)[0].isdigit():
         return None  # "the 1988 quarter" is a year, not 1988 quarters
     word = " ".join(found.group(1).lower().split())
+    if _PAY_AFTER.match(ctx.text, m.end("duration")):
+        return None  # "a bonus equal to six months of base pay": an amount measured in time
     if low.endswith("-old") or re.match(r"\s+old\b", ctx.text[m.end("duration"):m.end("duration") + 5]):
         return None  # an age ("a 6-year-old", "52 years old"), not a period of time
     if re.search(r"\w-quarters?$", low):
@@ -322,7 +341,7 @@ def _h_plural_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     if unit_word is None:
         return None
     unit = unit_word.group(1)
-    if "to come" in low or low.endswith("ahead"):
+    if "to come" in low:
         return Norm("DATE", "FUTURE_REF", None, None, True)
     if "recent" in low and ctx.reference is not None:
         # "in recent weeks": some time in the last few of them, up to the reference.
@@ -343,11 +362,16 @@ _SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2
               "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H"}
 
 
+_COORDINATED_TOD = re.compile(r"\s+(?:and|or)\s+\w+\s+(morning|afternoon|evening|night)s\b", re.I)
+
+
 def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("set")
     low = body.lower()
     if body[0].isupper() and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
         return None  # "The Daily Guardian", "Weekly Standard": a name
+    if low in ("daily", "weekly") and re.match(r"\s+[A-Z]", ctx.text[m.end("set"):m.end("set") + 2]):
+        return None  # "the Communist Party daily Granma": the noun, a newspaper named after it
     if low in _SET_WORDS:
         before = ctx.text[max(0, m.start("set") - 30):m.start("set")]
         if low in ("annually", "yearly") and _RATE_BEFORE.search(before):
@@ -355,7 +379,10 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("SET", _SET_WORDS[low])
     weekday = pat.WEEKDAY_RE.search(low)
     tod = pat.TOD_RE.search(low)
-    suffix = TOD_CODES[tod.group().lower()] if tod else ""
+    if weekday and tod is None:
+        # "on Monday and Tuesday nights": the plural part of the day makes both weekdays habits.
+        tod = _COORDINATED_TOD.match(ctx.text, m.end("set"))
+    suffix = TOD_CODES[tod.group(1 if tod.re is _COORDINATED_TOD else 0).lower()] if tod else ""
     if weekday:
         return Norm("SET", f"XXXX-WXX-{cal.weekday_number(weekday.group()) + 1}{suffix}")
     month = pat.MONTH_RE.search(body)

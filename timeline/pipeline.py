@@ -322,6 +322,8 @@ class _Writer:
         self.batch_size = batch_size
         self.batch: list[_Extracted] = []
         self.known = store.IdCache()
+        self.analyzes = self.engine.dialect.name == "postgresql"
+        self.analyzed: list[str] = []  # tables analysed by this writer, in order, for the record
 
     def add(self, item: _Extracted) -> None:
         self.batch.append(item)
@@ -345,6 +347,21 @@ class _Writer:
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
         self._count(results)
+        if self.analyzes:
+            self._analyze()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics of tables that grew, after the batch committed.
+
+        NOTE: after the commit and in a transaction of its own, never inside a batch's: the
+        batch's documents are whole or absent whatever happens here.
+        """
+        try:
+            with self.engine.begin() as conn:
+                self.analyzed += store.analyze_grown_tables(conn)
+        except SQLAlchemyError:
+            # Statistics only speed up planning: the run goes on without them, never analysing again.
+            self.analyzes = False
 
     def _write(self, batch: list[_Extracted]) -> list[store.SaveResult]:
         """Store `batch` in one transaction; raises SQLAlchemyError with nothing of it stored."""

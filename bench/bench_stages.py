@@ -136,7 +136,7 @@ def _write(extracted: list[pipeline._Extracted], server: str | None, dump: Path 
             cpu, wall = time.process_time() - start, time.perf_counter() - wall
             analyzed = getattr(writer, "analyzed", [])
             if analyzed:
-                print(f"writer ran ANALYZE {len(analyzed)} times: {', '.join(sorted(set(analyzed)))}")
+                print(f"writer analysed {len(analyzed)} times (a table each): {', '.join(sorted(set(analyzed)))}")
             if dump is not None:
                 with engine.connect() as conn, dump.open("w", encoding="utf-8") as out:
                     for row in conn.execute(text("SELECT * FROM v_timeline ORDER BY event_id")):

@@ -322,7 +322,7 @@ class _Writer:
         self.batch_size = batch_size
         self.batch: list[_Extracted] = []
         self.known = store.IdCache()
-        self.analyzes = self.engine.dialect.name == "postgresql"
+        self.analyzes = engine.dialect.name == "postgresql"  # SQLite: join order fixed in the SQL (CROSS JOIN)
         self.analyzed: list[str] = []  # tables analysed by this writer, in order, for the record
 
     def add(self, item: _Extracted) -> None:
@@ -356,12 +356,8 @@ class _Writer:
         NOTE: after the commit and in a transaction of its own, never inside a batch's: the
         batch's documents are whole or absent whatever happens here.
         """
-        try:
-            with self.engine.begin() as conn:
-                self.analyzed += store.analyze_grown_tables(conn)
-        except SQLAlchemyError:
-            # Statistics only speed up planning: the run goes on without them, never analysing again.
-            self.analyzes = False
+        with self.engine.begin() as conn:
+            self.analyzed += store.analyze_grown_tables(conn)
 
     def _write(self, batch: list[_Extracted]) -> list[store.SaveResult]:
         """Store `batch` in one transaction; raises SQLAlchemyError with nothing of it stored."""

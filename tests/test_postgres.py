@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import ingest_seeds, pg_database
-from timeline import db
+from timeline import db, pipeline, store
 from timeline.cli import cli
 
 # The date columns of the tables and views (DESIGN, Database: DATE in PostgreSQL).
@@ -189,3 +189,84 @@ def test_read_only_engines_run_without_jit_and_writers_keep_the_server_setting(p
     assert jit(read_only=True) == "off"
     server = _fetch(pg_url, "SELECT reset_val FROM pg_settings WHERE name = 'jit'")[0][0]
     assert jit(read_only=False) == server
+
+
+def _analyze_counts(url: str) -> dict[str, int]:
+    rows = _fetch(url, "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE schemaname = current_schema()")
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _without_autovacuum(url: str) -> None:
+    # Only the writer's own ANALYZE may refresh statistics here, whenever autovacuum wakes up.
+    engine = db.open_engine(url)
+    try:
+        with engine.begin() as conn:
+            for table in store.GROWN_TABLES:
+                conn.exec_driver_sql(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+    finally:
+        engine.dispose()
+
+
+def test_analyze_grown_tables_refreshes_tables_that_grew_and_only_those(empty_pg_url: str) -> None:
+    timeline.init_db(empty_pg_url)
+    _without_autovacuum(empty_pg_url)
+    engine = db.open_engine(empty_pg_url)
+
+    def add_places_then_analyze(first: int, count: int) -> list[str]:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO places (name, kind) SELECT 'place ' || n, 'city'"
+                f" FROM generate_series({first}, {first + count - 1}) AS n"
+            )
+            conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")  # reported when the transaction ends
+        with engine.begin() as conn:
+            return store.analyze_grown_tables(conn)
+
+    try:
+        below = store.ANALYZE_MIN_ROWS - 1
+        assert add_places_then_analyze(0, below) == []  # a few rows: not worth an ANALYZE
+        assert add_places_then_analyze(below, 1) == ["places"]
+        grown = int(store.ANALYZE_GROWTH * store.ANALYZE_MIN_ROWS)
+        assert add_places_then_analyze(store.ANALYZE_MIN_ROWS, grown - 1) == []  # not yet doubled
+        assert add_places_then_analyze(store.ANALYZE_MIN_ROWS + grown - 1, 1) == ["places"]
+    finally:
+        engine.dispose()
+    assert _analyze_counts(empty_pg_url)["places"] == 2
+    assert _fetch(empty_pg_url, "SELECT reltuples FROM pg_class WHERE relname = 'places'"
+                  " AND relnamespace = current_schema()::regnamespace") == [(store.ANALYZE_MIN_ROWS + grown,)]
+
+
+def test_ingest_analyzes_growing_tables_between_batches_and_keeps_every_document(
+    empty_pg_url: str, tmp_path: Path
+) -> None:
+    timeline.init_db(empty_pg_url)
+    _without_autovacuum(empty_pg_url)
+    count = 2 * store.ANALYZE_MIN_ROWS
+    with (tmp_path / "a.jsonl").open("w", encoding="utf-8") as out:
+        for i in range(count):  # a different event each, a year and more apart: no neighbours to compare
+            when = date(2021, 5, 3) - timedelta(days=367 * i)
+            body = (f"Report {i}. Foreign ministers of India and France met in Paris on"
+                    f" {when.day} {MONTHS[when.month - 1]} {when.year}.")
+            out.write(json.dumps({"text": body, "published": "2021-12-31", "title": f"report {i}"}) + "\n")
+    engine = db.open_engine(empty_pg_url)
+    try:
+        summary = pipeline.ingest(engine, [tmp_path / "a.jsonl"])
+    finally:
+        engine.dispose()
+    assert (summary.stored, summary.events_created, summary.rejected) == (count, count, [])
+    counts = _analyze_counts(empty_pg_url)
+    # Statistics reach the collector up to a second after a commit, so a last doubling may be missed.
+    assert counts["events"] >= 1 and counts["event_actors"] >= 1 and counts["event_actor_dates"] >= 1
+    assert counts["documents"] == counts["event_sources"] == 0  # left to autovacuum
+    assert _fetch(empty_pg_url, "SELECT count(*) FROM documents") == [(count,)]
+
+
+def test_analyze_grown_tables_does_nothing_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'timeline.db'}"
+    timeline.init_db(url)
+    engine = db.open_engine(url)
+    try:
+        with engine.begin() as conn:
+            assert store.analyze_grown_tables(conn) == []
+    finally:
+        engine.dispose()

@@ -322,6 +322,8 @@ class _Writer:
         self.batch_size = batch_size
         self.batch: list[_Extracted] = []
         self.known = store.IdCache()
+        self.analyzes = engine.dialect.name == "postgresql"  # SQLite: join order fixed in the SQL (CROSS JOIN)
+        self.analyzed: list[str] = []  # tables analysed by this writer, in order, for the record
 
     def add(self, item: _Extracted) -> None:
         self.batch.append(item)
@@ -345,6 +347,17 @@ class _Writer:
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
         self._count(results)
+        if self.analyzes:
+            self._analyze()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics of tables that grew, after the batch committed.
+
+        NOTE: after the commit and in a transaction of its own, never inside a batch's: the
+        batch's documents are whole or absent whatever happens here.
+        """
+        with self.engine.begin() as conn:
+            self.analyzed += store.analyze_grown_tables(conn)
 
     def _write(self, batch: list[_Extracted]) -> list[store.SaveResult]:
         """Store `batch` in one transaction; raises SQLAlchemyError with nothing of it stored."""

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.config import Settings, redact_url
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
-from timeline.templating import forget_escapes, report_environment, report_roots
+from timeline.templating import report_environment, report_roots
 
 FORMATS = ("html", "md")
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
@@ -586,11 +586,8 @@ def render(engine: Engine, definition: ReportDef, *, formats: Sequence[str] = FO
            filters: Filters | None = None, params: Mapping[str, Any] | None = None,
            now: datetime | None = None, database: str | None = None) -> Rendered:
     """Run the report's queries once and render each format; raises ReportError and writes nothing."""
-    try:
-        with _collector_paused():
-            return _render(engine, definition, formats, filters, params, now, database)
-    finally:
-        forget_escapes()  # the report's escaped values: kept for its length only
+    with _collector_paused():
+        return _render(engine, definition, formats, filters, params, now, database)
 
 
 def _render(engine: Engine, definition: ReportDef, formats: Sequence[str], filters: Filters | None,

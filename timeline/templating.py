@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -115,39 +114,26 @@ def markdown_text(value: Any) -> str:
     """
     kind = type(value)
     if kind is str:
-        cached = _MD_CACHE.get(value)
-        if cached is not None:
-            return cached
         text = value
     elif isinstance(value, MarkdownText) or (kind is int and value >= 0):
         return str(value)
     else:
         text = "" if value is None else str(value)
-        cached = _MD_CACHE.get(text)
-        if cached is not None:
-            return cached
-    escaped = _escape_markdown_text(text)
-    # Briefings repeat values: types, places, actors and dates on many events, and a document's
-    # title, or a sentence, on every event it supports. Each distinct text is escaped once; the
-    # cache is emptied after each report (forget_escapes) and whenever it is full.
-    if len(text) <= _MD_CACHE_LENGTH:
+    if len(text) > _MD_CACHE_LENGTH:
+        return _escape_markdown_text(text)
+    # Briefings repeat the same types, places, actors, dates and short titles on every event;
+    # longer text (document titles, summaries, sentences) rarely repeats and is not kept.
+    cached = _MD_CACHE.get(text)
+    if cached is None:
         if len(_MD_CACHE) >= _MD_CACHE_SIZE:
             _MD_CACHE.clear()
-        _MD_CACHE[text] = escaped
-    return escaped
+        cached = _MD_CACHE[text] = _escape_markdown_text(text)
+    return cached
 
 
-# Keys are plain str only: a MarkdownText equal to a cached str must not get its escaped text.
 _MD_CACHE: dict[str, str] = {}
-_MD_CACHE_SIZE = 200_000
-_MD_CACHE_LENGTH = 2_000
-
-
-def forget_escapes() -> None:
-    """Empty the caches of escaped text and links (render calls it when a report is done)."""
-    _MD_CACHE.clear()
-    _HREF_CACHE.clear()
-    _LINK_CACHE.clear()
+_MD_CACHE_SIZE = 20_000
+_MD_CACHE_LENGTH = 80
 
 
 def _escape_markdown_text(text: str) -> str:
@@ -206,21 +192,19 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
+    global _LAST_HREF
     if not url:
         return ""
-    if type(url) is not str:
-        return _safe_href(url)
-    # A document's URL comes back on every source it gives; templates also check it twice (`|href`,
-    # then md_link). Each distinct URL is checked once per report (forget_escapes).
-    href = _HREF_CACHE.get(url)
-    if href is None:
-        if len(_HREF_CACHE) >= _MD_CACHE_SIZE:
-            _HREF_CACHE.clear()
-        href = _HREF_CACHE[url] = _safe_href(url)
+    last = _LAST_HREF  # one tuple, read once: another thread may replace it meanwhile
+    if url is last[0]:
+        # Templates check a source's URL (`|href`) and pass the result to md_link, which checks it again.
+        return last[1]
+    href = _safe_href(url)
+    _LAST_HREF = (url, href)
     return href
 
 
-_HREF_CACHE: dict[str, str] = {}
+_LAST_HREF: tuple[Any, str] = (None, "")
 
 
 def _safe_href(url: Any) -> str:
@@ -235,22 +219,6 @@ def _safe_href(url: Any) -> str:
 
 def markdown_link(label: Any, url: Any) -> MarkdownText:
     """A Markdown link to an http(s) `url`, or the escaped label alone for anything else."""
-    if type(label) is not str or type(url) is not str:
-        return _markdown_link(label, url)
-    # A document is cited, with its title and URL, by every event it supports.
-    key = (label, url)
-    link = _LINK_CACHE.get(key)
-    if link is None:
-        if len(_LINK_CACHE) >= _MD_CACHE_SIZE:
-            _LINK_CACHE.clear()
-        link = _LINK_CACHE[key] = _markdown_link(label, url)
-    return link
-
-
-_LINK_CACHE: dict[tuple[str, str], MarkdownText] = {}
-
-
-def _markdown_link(label: Any, url: Any) -> MarkdownText:
     href = safe_href(url)
     text = markdown_text(label)
     if not href:
@@ -580,10 +548,6 @@ class ReportEnvironment(Environment):
                 pass
         return super().getattr(obj, attribute)
 
-    # The finalize function's answers for plain str values, which compiled templates look up
-    # inline before calling finalize (ReportCodeGenerator); None: always call finalize.
-    finalize_cache: dict[str, str] | None = None
-
 
 class ReportCodeGenerator(CodeGenerator):
     """Jinja's code generator, but a run of text and `{{ … }}` values is one string made at once.
@@ -617,56 +581,19 @@ class ReportCodeGenerator(CodeGenerator):
             return
         pattern = ["%s" if text is None else text.replace("%", "%%") for text in texts]
         if pattern == ["%s"]:
-            self.writeline("yield str(", values[0])
-            self._write_finalized(values[0], frame)
-            self.write(")")
+            self.writeline("yield str(environment.finalize(", values[0])
+            self.visit(values[0], frame)
+            self.write("))")
             return
         self.writeline(f"yield {''.join(pattern)!r} % (", node)
         self.indent()
         for value in values:
             self.newline(value)
-            self._write_finalized(value, frame)
-            self.write(",")
-        self.outdent()
-        self.writeline(")")
-
-    def _write_finalized(self, value: nodes.Expr, frame: Frame) -> None:
-        """`environment.finalize(value)`, answered from the environment's finalize_cache when it can be.
-
-        Most values of a report repeat (types, places, names, a document's title on every event
-        it supports): a dict lookup written inline costs a fraction of the call. Only a plain str
-        is looked up, so a MarkdownText equal to a cached str still goes to finalize.
-        """
-        if getattr(self.environment, "finalize_cache", None) is None:
             self.write("environment.finalize(")
             self.visit(value, frame)
-            self.write(")")
-            return
-        self.write("(_fh if (_fv := ")
-        self.visit(value, frame)
-        self.write(").__class__ is str and (_fh := environment.finalize_cache.get(_fv)) is not None"
-                   " else environment.finalize(_fv))")
-
-
-    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
-        # `e.title` on a row: the dict lookup ReportEnvironment.getattr starts with, written inline
-        # (a builtin test and two dict operations instead of a Python call, about 18k per month of
-        # events). Only for a plain name, which can be read twice; anything else goes to getattr.
-        target = node.node
-        if (self.environment.is_async or not isinstance(target, nodes.Name) or target.ctx != "load"
-                or type(self.environment).getattr is not ReportEnvironment.getattr):
-            super().visit_Getattr(node, frame)
-            return
-        self.write("(")  # (writes any pending newline before the name is captured)
-        stream, self.stream = self.stream, io.StringIO()
-        try:
-            self.visit(target, frame)
-            ref = self.stream.getvalue()
-        finally:
-            self.stream = stream
-        attr = repr(node.attr)
-        self.write(f"{ref}[{attr}] if isinstance({ref}, dict) and {attr} in {ref} "
-                   f"else environment.getattr({ref}, {attr}))")
+            self.write("),")
+        self.outdent()
+        self.writeline(")")
 
 
 class TemplateCache(FileSystemBytecodeCache):
@@ -753,7 +680,6 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
                             finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
                             trim_blocks=True, lstrip_blocks=True, bytecode_cache=_template_cache(markdown, generator.__name__))
     env.code_generator_class = generator
-    env.finalize_cache = _MD_CACHE if markdown else None
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,

@@ -489,3 +489,26 @@ def test_datasette_sql_writes_a_values_mark_as_a_subquery(hostile_db: str, runne
         params = {param: "" for param in queries["briefing_sources"]["params"]}
         params["type"] = "attack"
         assert [row[0] for row in conn.execute(queries["briefing_sources"]["sql"], params).fetchall()] == [9001]
+
+
+def test_without_jinjas_private_hooks_the_briefing_is_the_same(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ReportCodeGenerator uses private methods of Jinja's code generator; a Jinja without them gets
+    # Jinja's own generator, which must write the same text.
+    from jinja2.compiler import CodeGenerator
+
+    from timeline import templating
+
+    engine = timeline.open_db(seeded_db, read_only=True)
+    try:
+        templating._cached_environment.cache_clear()
+        assert templating.code_generator_class() is templating.ReportCodeGenerator
+        expected = {fmt: render_report(engine, "briefing", fmt, now=NOW, database="seeds") for fmt in ("html", "md")}
+        # (A Jinja that lacks one of the methods, without breaking Jinja's own generator.)
+        monkeypatch.setattr(templating, "_GENERATOR_HOOKS", (*templating._GENERATOR_HOOKS, "_gone_in_this_jinja"))
+        templating._cached_environment.cache_clear()
+        assert templating.make_environment([default_reports_dir()], markdown=True).code_generator_class is CodeGenerator
+        for fmt in ("html", "md"):
+            assert render_report(engine, "briefing", fmt, now=NOW, database="seeds") == expected[fmt]
+    finally:
+        templating._cached_environment.cache_clear()
+        engine.dispose()

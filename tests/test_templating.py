@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2 import UndefinedError
 from markupsafe import Markup, escape
 
@@ -256,3 +258,53 @@ def test_each_url_gets_its_own_answer_however_calls_alternate() -> None:
     good, bad = "https://example.org/a", "javascript:alert(1)"
     assert [safe_href(url) for url in (good, good, bad, bad, good, "x", good)] == [good, good, "", "", good, "", good]
     assert markdown_link("t", good) == f"[t](<{good}>)" and markdown_link("t", bad) == "t"
+
+
+# Text that exercises every rule: Markdown punctuation, spaces of all kinds, digits and list
+# marks at the start, schemes and "www.", beyond-ASCII letters and digits.
+_MD_ALPHABET = st.sampled_from(list("ab Z09_*`[]<>|~&#!\\-+=>.):/wW\t\n\xa0\u2007\u3000\u0663é—")) | st.characters()
+_md_texts = st.text(_MD_ALPHABET, max_size=40) | st.text(_MD_ALPHABET, min_size=70, max_size=120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_md_texts)
+def test_markdown_fast_paths_and_cache_agree_with_the_rules(text: str) -> None:
+    from timeline.templating import _apply_markdown_rules
+
+    expected = _apply_markdown_rules(text)
+    assert markdown_text(text) == expected  # escaped (or, when short, perhaps from the cache)
+    assert markdown_text(text) == expected  # again, from the cache when short
+    assert markdown_text(escape_markdown(text)) == expected  # Markdown already: as it is
+
+
+@settings(max_examples=300, deadline=None)
+@given(_md_texts, st.sampled_from(["https://example.org/a b", "https://example.org/x_(y)", "http://h/ü", "javascript:x",
+                                   "/path/doc.txt", "", "HTTPS://E.ORG/<x>", "https://e.org/a%20b?q=1&r=[2]#f"])
+       | st.text(max_size=20) | st.text(max_size=20).map(lambda tail: "https://e.org/" + tail))
+def test_links_take_the_shortcuts_only_where_the_rules_agree(label: str, url: str) -> None:
+    from urllib.parse import quote
+
+    from timeline.templating import _HTTP_URL, _QUOTE_SAFE
+
+    stripped = url.strip()
+    href = stripped if url and _HTTP_URL.match(stripped) else ""
+    for _ in range(2):  # the second time, safe_href may answer from its last URL
+        assert safe_href(url) == href
+        expected = f"[{markdown_text(label)}](<{quote(href, safe=_QUOTE_SAFE)}>)" if href else markdown_text(label)
+        assert markdown_link(label, url) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_md_texts | st.integers(-5, 5) | st.none() | st.booleans() | _md_texts.map(escape_markdown), max_size=6))
+def test_output_runs_render_any_values_as_jinjas_own_code(tmp_path_factory: pytest.TempPathFactory,
+                                                          values: list[object]) -> None:
+    from jinja2.compiler import CodeGenerator
+
+    folder = tmp_path_factory.mktemp("runs")
+    source = "{% for v in values %}[{{ v }}|{{ v }}]%{{ v }}\n{% endfor %}{{ values[0] if values else '' }}"
+    for markdown in (False, True):
+        mine = _env_with(folder, "t.j2", source, markdown)
+        theirs = _env_with(folder, "t.j2", source, markdown)
+        theirs.code_generator_class = CodeGenerator
+        theirs.bytecode_cache = None
+        assert mine.get_template("t.j2").render(values=values) == theirs.get_template("t.j2").render(values=values)

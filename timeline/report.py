@@ -434,33 +434,45 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")
 def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     """Rows as Row, dates as date, timestamps as datetime, flags as bool, whatever the backend returned.
 
-    SQLite returns dates as ISO text; the columns to convert are picked by name once per query.
+    SQLite returns dates as ISO text; the columns to convert are picked by name once per query,
+    and converted a column at a time (each distinct value once), so that a row costs one dict.
     """
-    day_columns = [i for i, name in enumerate(columns)
-                   if name.startswith("date_") or name.endswith(("published", "_date"))]
-    time_columns = [i for i, name in enumerate(columns) if name.endswith("_at")]
-    flag_columns = [i for i, name in enumerate(columns) if name == "date_approximate"]
-    days: dict[str, date] = {}
-    rows: list[dict[str, Any]] = []
-    for raw in tuples:
-        values = list(raw)
-        for i in day_columns:
-            value = values[i]
-            if type(value) is str and len(value) == 10:
-                converted = days.get(value)
-                if converted is None and _ISO_DAY.fullmatch(value):
-                    converted = days[value] = date.fromisoformat(value)
-                if converted is not None:
-                    values[i] = converted
-        for i in time_columns:
-            value = values[i]
-            if type(value) is str and _ISO_TIME.match(value):
-                values[i] = datetime.fromisoformat(value)
-        for i in flag_columns:
-            if values[i] is not None:
-                values[i] = bool(values[i])
-        rows.append(Row(zip(columns, values)))
-    return rows
+    names = list(columns)
+    if not tuples:
+        return []
+    converters = [_convert_days if name.startswith("date_") or name.endswith(("published", "_date"))
+                  else _convert_times if name.endswith("_at") else None for name in names]
+    if "date_approximate" in names:
+        converters[names.index("date_approximate")] = _convert_flags
+    if not any(converters):
+        return [Row(zip(names, raw)) for raw in tuples]
+    values = list(zip(*tuples))
+    for i, convert in enumerate(converters):
+        if convert is not None:
+            values[i] = convert(values[i])
+    return [Row(zip(names, row)) for row in zip(*values)]
+
+
+def _convert_days(values: Sequence[Any]) -> Sequence[Any]:
+    try:
+        distinct = set(values)
+    except TypeError:  # a value that cannot be hashed is not ISO text: leave the column as it is
+        return values
+    converted = {value: date.fromisoformat(value) for value in distinct
+                 if type(value) is str and len(value) == 10 and _ISO_DAY.fullmatch(value)}
+    if not converted:
+        return values
+    return [converted.get(value, value) for value in values] if len(converted) < len(distinct) \
+        else list(map(converted.__getitem__, values))
+
+
+def _convert_times(values: Sequence[Any]) -> Sequence[Any]:
+    return [datetime.fromisoformat(value) if type(value) is str and _ISO_TIME.match(value) else value
+            for value in values]
+
+
+def _convert_flags(values: Sequence[Any]) -> Sequence[Any]:
+    return [value if value is None else bool(value) for value in values]
 
 
 @contextmanager

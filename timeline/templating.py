@@ -627,11 +627,25 @@ class TemplateCache(FileSystemBytecodeCache):
             pass
 
 
-@lru_cache(maxsize=2)
-def _template_cache(markdown: bool) -> TemplateCache | None:
-    """The compiled-template cache of a format, None when no safe folder can be had."""
+# ReportCodeGenerator builds on these methods of Jinja's generator, which are not public API.
+_GENERATOR_HOOKS = ("_make_finalize", "_output_child_to_const")
+
+
+def code_generator_class() -> type[CodeGenerator]:
+    """ReportCodeGenerator when the running Jinja has the private methods it uses, else Jinja's own.
+
+    Both give the same text; Jinja's is slower on long loops.
+    """
+    if all(callable(getattr(CodeGenerator, name, None)) for name in _GENERATOR_HOOKS):
+        return ReportCodeGenerator
+    return CodeGenerator
+
+
+@lru_cache(maxsize=4)
+def _template_cache(markdown: bool, generator: str) -> TemplateCache | None:
+    """The compiled-template cache of a format and code generator, None when no safe folder can be had."""
     fingerprint = hashlib.sha256(Path(__file__).read_bytes())
-    fingerprint.update(f"{jinja2.__version__}|{'md' if markdown else 'html'}".encode())
+    fingerprint.update(f"{jinja2.__version__}|{'md' if markdown else 'html'}|{generator}".encode())
     try:
         return TemplateCache(f"timeline-{fingerprint.hexdigest()[:16]}")
     except (OSError, RuntimeError):  # no temp folder of our own (Jinja refuses one it cannot trust)
@@ -661,10 +675,11 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
     more than the escaping. A macro's output is therefore text; templates include partials.
     """
     loader = RecordingLoader(search_path)
+    generator = code_generator_class()
     env = ReportEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False, auto_reload=True,
                             finalize=markdown_text if markdown else escape_html, keep_trailing_newline=True,
-                            trim_blocks=True, lstrip_blocks=True, bytecode_cache=_template_cache(markdown))
-    env.code_generator_class = ReportCodeGenerator
+                            trim_blocks=True, lstrip_blocks=True, bytecode_cache=_template_cache(markdown, generator.__name__))
+    env.code_generator_class = generator
     env.filters.update(
         when=describe_event_date,
         month_label=month_label,

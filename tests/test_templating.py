@@ -16,11 +16,38 @@ from timeline.templating import (
     describe_date,
     escape_html,
     escape_markdown,
+    inner_quotes,
     make_environment,
     markdown_link,
     markdown_text,
     safe_href,
 )
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("“Both sides urged restraint,” it said.", "‘Both sides urged restraint,’ it said."),
+        ('He called it "a turning point".', "He called it 'a turning point'."),
+        ("The council’s resolution passed.", "The council’s resolution passed."),
+        ("No quotation here.", "No quotation here."),
+        (None, ""),
+    ],
+)
+def test_a_cited_sentence_nests_its_own_quotes(sentence: str | None, expected: str) -> None:
+    assert inner_quotes(sentence) == expected
+
+
+def test_citations_never_open_with_two_double_quotes(tmp_path: Path) -> None:
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    (folder / "q.md.j2").write_text("“{{ s|inner_quotes }}”\n", encoding="utf-8")
+    (folder / "q.html.j2").write_text("<q>{{ s|inner_quotes }}</q>\n", encoding="utf-8")
+    sentence = "“Never again,” <b>it</b> said."
+    md = make_environment([folder], markdown=True).get_template("q.md.j2").render(s=sentence)
+    html = make_environment([folder], markdown=False).get_template("q.html.j2").render(s=sentence)
+    assert md.startswith("“‘Never again,’ ") and "““" not in md and "<b>" not in md
+    assert html == "<q>‘Never again,’ &lt;b&gt;it&lt;/b&gt; said.</q>\n"
 
 
 @pytest.mark.parametrize(

@@ -342,6 +342,21 @@ def day_label(value: Any) -> str:
     return "" if day is None else _day(day)
 
 
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’", '"': "'"})
+
+
+def inner_quotes(value: Any) -> str:
+    """Text to print inside double quotation marks: its own double quotes become single ones.
+
+    A cited sentence that opens with a quotation ("“Both sides urged …,” it said.") would otherwise
+    print as ““Both sides …; quotes within quotes alternate, so it prints as “‘Both sides …,’ it said.”
+    """
+    text = value if type(value) is str else ("" if value is None else str(value))
+    if '"' in text or "“" in text or "”" in text:
+        return text.translate(_INNER_QUOTES)
+    return text
+
+
 def iso(value: Any) -> str:
     """ISO text of a date or datetime ("" for None)."""
     if value is None:
@@ -685,6 +700,7 @@ def make_environment(search_path: Sequence[Path], *, markdown: bool,
         month_label=month_label,
         day_label=day_label,
         iso=iso,
+        inner_quotes=inner_quotes,
         md=escape_markdown,
         md_link=markdown_link,
         href=safe_href,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from conftest import ingest_seeds
 from timeline import db
 from timeline.config import load_settings, redact_url, to_db_url
 from timeline.errors import ConfigError
@@ -26,6 +27,21 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(sqlite_url: str) -
             # A writer keeps the indexes it updates in memory (ingest read pages back 14x as often).
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -db.CACHE_KIB
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == db.WAL_CHECKPOINT_PAGES
+    finally:
+        engine.dispose()
+
+
+def test_read_only_sqlite_connections_refuse_writes_and_map_the_file(sqlite_url: str) -> None:
+    ingest_seeds(sqlite_url)
+    engine = db.open_engine(sqlite_url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA query_only").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == db.READ_MMAP_BYTES
+            count = conn.exec_driver_sql("SELECT COUNT(*) FROM v_timeline").scalar()
+            assert count > 0
+            with pytest.raises(Exception, match="readonly|read-only|query_only"):
+                conn.exec_driver_sql("DELETE FROM events")
     finally:
         engine.dispose()
 

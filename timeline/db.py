@@ -25,6 +25,7 @@ BUSY_TIMEOUT_MS = 60_000
 # updates, which it then read back from the file on every batch: 356,000 reads for Reuters-21578,
 # 26,000 with 32 MiB (the cache grows only as pages are used).
 CACHE_KIB = 32 * 1024
+READ_MMAP_BYTES = 256 * 1024 * 1024  # read-only connections map up to this much of the file
 # WAL pages before a commit copies them into the database file. At SQLite's default (1,000) an
 # ingest batch of 128 documents checkpointed at nearly every commit and copied the same index
 # pages again each time; 8,192 pages (32 MiB of WAL at most) cut the writer's CPU by ~7 %.
@@ -124,6 +125,9 @@ def _open_sqlite(url: str, *, read_only: bool) -> Engine:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         else:
             cursor.execute("PRAGMA query_only = ON")
+            # Reports read the file through a memory map instead of copying each page into
+            # SQLite's cache: 7% less CPU for a one-month briefing at 1M events (docs/benchmarks.md).
+            cursor.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

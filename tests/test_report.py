@@ -245,15 +245,20 @@ def _user_report(tmp_path: Path, edit: str, old: str, new: str) -> Path:
     return folder
 
 
-def test_bad_sql_names_report_file_and_line(hostile_db: str, tmp_path: Path) -> None:
-    mine = _user_report(tmp_path, "query.sql", "t.summary,", "t.summry,")
-    engine = timeline.open_db(hostile_db, read_only=True)
+def _report_error(url: str, name: str, folder: Path) -> str:
+    """The message of the ReportError that building report `name` from `folder` raises."""
+    engine = timeline.open_db(url, read_only=True)
     try:
         with pytest.raises(ReportError) as caught:
-            render_report(engine, "briefing", "md", user_dirs=[mine], now=NOW)
+            render_report(engine, name, "md", user_dirs=[folder], now=NOW)
     finally:
         engine.dispose()
-    message = str(caught.value)
+    return str(caught.value)
+
+
+def test_bad_sql_names_report_file_and_line(hostile_db: str, tmp_path: Path) -> None:
+    mine = _user_report(tmp_path, "query.sql", "t.summary,", "t.summry,")
+    message = _report_error(hostile_db, "briefing", mine)
     assert message.startswith("report 'briefing': query.sql: line 11:"), message
     assert "summry" in message
 
@@ -455,13 +460,7 @@ def test_a_query_reads_the_values_of_an_earlier_querys_column(hostile_db: str, t
 def test_a_bad_values_mark_names_the_file_and_line(hostile_db: str, tmp_path: Path, second_sql: str,
                                                    order: tuple[str, str], expected: str) -> None:
     mine = _values_report(tmp_path, second_sql, order=order)
-    engine = timeline.open_db(hostile_db, read_only=True)
-    try:
-        with pytest.raises(ReportError) as caught:
-            render_report(engine, "vals", "md", user_dirs=[mine], now=NOW)
-    finally:
-        engine.dispose()
-    assert str(caught.value) == expected
+    assert _report_error(hostile_db, "vals", mine) == expected
 
 
 def test_datasette_sql_writes_a_values_mark_as_a_subquery(hostile_db: str, runner: CliRunner, tmp_path: Path) -> None:

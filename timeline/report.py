@@ -446,7 +446,7 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
         converters[names.index("date_approximate")] = _convert_flags
     if not any(converters):
         return [Row(zip(names, raw)) for raw in tuples]
-    values = list(zip(*tuples))
+    values: list[Sequence[Any]] = list(zip(*tuples))
     for i, convert in enumerate(converters):
         if convert is not None:
             values[i] = convert(values[i])

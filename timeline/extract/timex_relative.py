@@ -97,7 +97,8 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     if len(words) == 1:
         # "placed buy orders in the morning": that part of the last day mentioned, as "Friday morning".
         anchor = ctx.anchor("day")
-        if anchor is None or anchor.span is None or anchor.span[0] != anchor.span[1] or "T" in anchor.value:
+        if (anchor is None or anchor.value is None or anchor.span is None or anchor.span[0] != anchor.span[1]
+                or "T" in anchor.value):
             return None  # no day before it: a habit ("trains run late in the evening") or an event's time
         return Norm("TIME", anchor.value + TOD_CODES[unit], anchor.span, "day")
     if unit in ("before", "earlier", "after", "later"):

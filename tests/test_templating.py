@@ -12,16 +12,15 @@ from hypothesis import strategies as st
 from jinja2 import UndefinedError
 from markupsafe import Markup, escape
 
-from timeline.templating import (
-    describe_date,
+from timeline.escaping import (
     escape_html,
     escape_markdown,
     inner_quotes,
-    make_environment,
     markdown_link,
     markdown_text,
     safe_href,
 )
+from timeline.templating import describe_date, make_environment
 
 
 @pytest.mark.parametrize(
@@ -194,7 +193,7 @@ def test_a_template_added_later_wins_in_the_same_process(tmp_path: Path) -> None
 
 
 def test_markdown_space_list_is_every_ascii_whitespace_but_the_space() -> None:
-    from timeline.templating import _MD_ASCII_SPACE
+    from timeline.escaping import _MD_ASCII_SPACE
 
     assert set(_MD_ASCII_SPACE) == {chr(code) for code in range(0x80) if re.fullmatch(r"[^\S ]", chr(code))}
 
@@ -208,7 +207,7 @@ _PLAIN_CASES = ["plain words.", "", " ", "x", "Kabul", "Moscow. Now.", "now w. "
 
 @pytest.mark.parametrize("text", _PLAIN_CASES + [f"word {c} word" for c in "\\`*_[]<>|~&#!\t\n\x1f\x85\xa0\u2007\u3000"], ids=repr)
 def test_markdown_plain_text_shortcut_agrees_with_the_rules(text: str) -> None:
-    from timeline.templating import _apply_markdown_rules, _escape_markdown_text
+    from timeline.escaping import _apply_markdown_rules, _escape_markdown_text
 
     assert _escape_markdown_text(text) == _apply_markdown_rules(text)
 
@@ -296,7 +295,7 @@ _md_texts = st.text(_MD_ALPHABET, max_size=40) | st.text(_MD_ALPHABET, min_size=
 @settings(max_examples=400, deadline=None)
 @given(_md_texts)
 def test_markdown_fast_paths_and_cache_agree_with_the_rules(text: str) -> None:
-    from timeline.templating import _apply_markdown_rules
+    from timeline.escaping import _apply_markdown_rules
 
     expected = _apply_markdown_rules(text)
     assert markdown_text(text) == expected  # escaped (or, when short, perhaps from the cache)
@@ -311,7 +310,7 @@ def test_markdown_fast_paths_and_cache_agree_with_the_rules(text: str) -> None:
 def test_links_take_the_shortcuts_only_where_the_rules_agree(label: str, url: str) -> None:
     from urllib.parse import quote
 
-    from timeline.templating import _HTTP_URL, _QUOTE_SAFE
+    from timeline.escaping import _HTTP_URL, _QUOTE_SAFE
 
     stripped = url.strip()
     href = stripped if url and _HTTP_URL.match(stripped) else ""

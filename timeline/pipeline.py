@@ -246,7 +246,9 @@ class _Extractors:
             _warm_up()
             gc.freeze()
         context = multiprocessing.get_context("fork" if self.fork else "spawn")
-        self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up)
+        # Forked workers inherit what _warm_up loaded here; spawned ones load it themselves.
+        self.executor = ProcessPoolExecutor(self.jobs, mp_context=context,
+                                            initializer=None if self.fork else _warm_up)
 
     def _restart(self) -> None:
         if self.executor is not None:

@@ -27,23 +27,28 @@ down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# (row trigger of 0005, its table, its function, the statement trigger and function replacing its INSERT part)
+# (row trigger of 0005, its table, the link column it follows besides event_id, its function,
+#  the statement trigger and function replacing its INSERT part, the function that stores)
 _LINKS = [
-    ("tr_event_actors_store_names", "event_actors", "event_summary_follow_actor_links",
+    ("tr_event_actors_store_names", "event_actors", "actor_id", "event_summary_follow_actor_links",
      "tr_event_actors_add_names", "event_summary_follow_added_actor_links", "events_store_actor_names"),
-    ("tr_event_sources_store_summary", "event_sources", "event_summary_follow_source_links",
+    ("tr_event_sources_store_summary", "event_sources", "document_id", "event_summary_follow_source_links",
      "tr_event_sources_add_summary", "event_summary_follow_added_source_links", "events_store_source_summary"),
 ]
+
+
+def _row_trigger(name: str, table: str, column: str, function: str, events: str) -> str:
+    return f"""CREATE TRIGGER {name}
+AFTER {events} OR UPDATE OF event_id, {column} ON {table}
+FOR EACH ROW EXECUTE FUNCTION {function}()"""
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for row_trigger, table, row_function, added_trigger, added_function, store in _LINKS:
+    for row_trigger, table, column, row_function, added_trigger, added_function, store in _LINKS:
         op.execute(f"DROP TRIGGER {row_trigger} ON {table}")
-        op.execute(f"""CREATE TRIGGER {row_trigger}
-AFTER DELETE OR UPDATE OF event_id, {'actor_id' if table == 'event_actors' else 'document_id'} ON {table}
-FOR EACH ROW EXECUTE FUNCTION {row_function}()""")
+        op.execute(_row_trigger(row_trigger, table, column, row_function, "DELETE"))
         op.execute(f"""CREATE FUNCTION {added_function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM {store}(ARRAY(SELECT DISTINCT added.event_id FROM added));
@@ -56,10 +61,8 @@ REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {added_functi
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for row_trigger, table, row_function, added_trigger, added_function, _store in _LINKS:
+    for row_trigger, table, column, row_function, added_trigger, added_function, _store in _LINKS:
         op.execute(f"DROP TRIGGER {added_trigger} ON {table}")
         op.execute(f"DROP FUNCTION {added_function}()")
         op.execute(f"DROP TRIGGER {row_trigger} ON {table}")
-        op.execute(f"""CREATE TRIGGER {row_trigger}
-AFTER INSERT OR DELETE OR UPDATE OF event_id, {'actor_id' if table == 'event_actors' else 'document_id'} ON {table}
-FOR EACH ROW EXECUTE FUNCTION {row_function}()""")
+        op.execute(_row_trigger(row_trigger, table, column, row_function, "INSERT OR DELETE"))

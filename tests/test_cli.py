@@ -205,3 +205,20 @@ def test_dates_without_a_reference_leave_relative_dates_unresolved(runner: CliRu
     assert thursday["date_start"] is None
     explicit = next(m for text, m in by_text.items() if "2021" in text)
     assert explicit["value"] == "2021-10-26"
+
+
+def test_cli_start_up_leaves_alembic_and_jinja_unloaded(tmp_path: Path) -> None:
+    # Every command pays the CLI's imports: cron builds, `timeline sql`, and the serial start of a
+    # parallel ingest. Migrating (Alembic) and rendering (Jinja) load only in the commands that do them.
+    database = tmp_path / "t.db"
+    assert CliRunner().invoke(cli, ["init", "--db", str(database)]).exit_code == 0
+    probe = (
+        "import sys\n"
+        "from timeline.cli import cli\n"
+        f"try:\n    cli(['sql', '--db', {str(database)!r}, 'SELECT count(*) AS n FROM v_timeline'])\n"
+        "except SystemExit as done:\n    assert done.code in (0, None), done.code\n"
+        "print(sorted(m for m in ('alembic', 'jinja2', 'timeline.report', 'timeline.export') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "[]"
+    assert "n" in out.splitlines()[0]

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 import timeline
 from conftest import query_rows
 from timeline import db, models
-from timeline.errors import SchemaOutOfDate
+from timeline.errors import ConfigError, SchemaOutOfDate
 
 CONTRACT_VIEWS = {
     "v_timeline": [
@@ -211,3 +211,28 @@ def test_upgrading_a_filled_database_backfills_the_event_summaries_and_keeps_v_t
     assert query_rows(seeded_db, timeline_rows) == at_0004
     sql, expected = HAND_MADE["sqlite" if seeded_db.startswith("sqlite") else "postgresql"]
     assert expected <= {name for (name,) in query_rows(seeded_db, sql)}
+
+
+def test_head_revision_constant_is_the_newest_migration() -> None:
+    # check_schema compares with the constant so that opening a database needs no Alembic import.
+    assert db.HEAD_REVISION == db.head_revision()
+
+
+def test_current_revision_reads_the_version_table_as_alembic_does(db_url: str) -> None:
+    engine = db.open_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert db.current_revision(engine) == MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def test_two_schema_revisions_at_once_are_an_error_naming_them(db_url: str) -> None:
+    engine = db.open_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0003')"))
+        with pytest.raises(ConfigError, match=rf"several schema revisions at once \(0003, {db.HEAD_REVISION}\)"):
+            db.current_revision(engine)
+    finally:
+        engine.dispose()

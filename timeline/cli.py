@@ -18,7 +18,6 @@ import timeline
 from timeline import db
 from timeline.config import Settings, load_settings, redact_url
 from timeline.errors import InputRejected, TimelineError
-from timeline.export import inert_cell
 from timeline.filters import Filters, make_filters
 from timeline.records import EVENT_TYPES
 
@@ -115,6 +114,8 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         return json.dumps(objects, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
+        from timeline.export import inert_cell
+
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         # Article text stays data in spreadsheets too (see export.inert_cell).

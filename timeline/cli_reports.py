@@ -13,9 +13,10 @@ import click
 import timeline
 from timeline.cli import _filters, _settings, cli, db_option, filter_options
 from timeline.errors import ConfigError
-from timeline.report import (FORMATS, database_label, find_report, inline_queries, list_reports, render_report,
-                             write_atomically)
-from timeline.templating import report_roots
+from timeline.records import REPORT_FORMATS
+
+# NOTE: timeline.report (Jinja) is imported by the commands that use it, not here: this module is
+# imported whenever the CLI starts, and most commands (ingest, sql, dates) render nothing.
 
 DEFAULT_BUILD_FILE = Path("timeline-build.toml")
 
@@ -39,6 +40,8 @@ def _emit(content: str, output: Path | None) -> None:
     if output is None:
         click.echo(content, nl=False)
         return
+    from timeline.report import write_atomically
+
     write_atomically(output, content)
     click.echo(f"wrote {output}", err=True)
 
@@ -47,7 +50,7 @@ def _emit(content: str, output: Path | None) -> None:
 @click.argument("name")
 @filter_options
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Report parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
 @click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="A folder of your own reports; searched before the defaults (repeatable).")
@@ -56,6 +59,8 @@ def report(name: str, date_from: date | None, date_to: date | None, types: tuple
            place: str | None, text: str | None, params: tuple[str, ...], fmt: str, output: Path | None,
            reports: tuple[Path, ...], db_value: str | None, config_path: Path | None) -> None:
     """Render report NAME (briefing, actor, whats_new, or your own) as HTML or Markdown."""
+    from timeline.report import database_label, render_report
+
     settings = _settings(db_value, config_path)
     filters = _filters(date_from, date_to, types, actor, place, text)
     engine = timeline.open_db(settings.db_url, read_only=True)
@@ -73,6 +78,9 @@ def report(name: str, date_from: date | None, date_to: date | None, types: tuple
 @db_option
 def reports_command(reports: tuple[Path, ...], db_value: str | None, config_path: Path | None) -> None:
     """List the reports (yours first, then the defaults) with their parameters."""
+    from timeline.report import find_report, list_reports
+    from timeline.templating import report_roots
+
     settings = _settings(db_value, config_path)
     dirs = _reports_dirs(reports, settings.reports_dirs)
     for name in list_reports(report_roots(dirs)):
@@ -148,6 +156,9 @@ _DATASETTE_WHERE = (
 
 def datasette_metadata(database: str, user_dirs: tuple[Path, ...]) -> dict[str, Any]:
     """Datasette metadata turning each report's queries into canned queries with their parameters."""
+    from timeline.report import find_report, inline_queries, list_reports
+    from timeline.templating import report_roots
+
     queries: dict[str, Any] = {}
     for name in list_reports(report_roots(user_dirs)):
         definition = find_report(name, user_dirs)

@@ -6,19 +6,24 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.util.exc import CommandError
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from timeline.config import redact_url
 from timeline.errors import ConfigError, SchemaOutOfDate
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# NOTE: Alembic is imported only to migrate, or to explain a schema that is not current: it costs a
+# third of the CLI's start-up (every `timeline sql`, every cron build, and the serial start of a
+# parallel ingest), and a database at HEAD_REVISION needs none of it.
+# The newest migration under migrations/versions; tests/test_migrations.py checks it against the scripts.
+HEAD_REVISION = "0006"
+VERSION_TABLE = "alembic_version"
 
 BUSY_TIMEOUT_MS = 60_000
 # Page cache of a writing connection. SQLite's default (2 MiB) is smaller than the indexes ingest
@@ -43,6 +48,8 @@ def migrations_dir() -> Path:
 
 def alembic_config(url: str) -> Config:
     """An Alembic Config for `url` that needs no alembic.ini on disk."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     # '%' would be read as interpolation by configparser.
@@ -139,6 +146,9 @@ def _open_sqlite(url: str, *, read_only: bool) -> Engine:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Migrate the database to `revision`; returns (revision before, revision after)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     try:
         with engine.begin() as conn:
@@ -153,6 +163,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Migrate the database down to `revision` (tests and recovery)."""
+    from alembic import command
+
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -160,14 +172,25 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def head_revision() -> str | None:
-    """The newest migration this code ships."""
+    """The newest migration this code ships, as Alembic reads the scripts (HEAD_REVISION is the same)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None when it was never migrated)."""
+    """The revision the database is at (None when it was never migrated).
+
+    Read from Alembic's version table with one query, as Alembic itself reads it.
+    """
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        versions = conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalars().all()
+    if len(versions) > 1:
+        raise ConfigError(f"database {redact_url(str(engine.url))}: several schema revisions at once "
+                          f"({', '.join(sorted(versions))}); timeline's migrations have one line")
+    return versions[0] if versions else None
 
 
 def check_schema(engine: Engine) -> None:
@@ -179,11 +202,14 @@ def check_schema(engine: Engine) -> None:
         raise ConfigError(f"database {where}: cannot open: {exc.orig}") from exc
     except SQLAlchemyError as exc:
         raise ConfigError(f"database {where}: {exc}") from exc
-    head = head_revision()
+    head = HEAD_REVISION
     if current == head:
         return
     if current is None:
         raise SchemaOutOfDate(f"database {where} has no timeline schema; run `timeline init`")
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
         known = script.get_revision(current) is not None

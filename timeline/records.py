@@ -24,6 +24,7 @@ ACTOR_KINDS = ("country", "organisation", "armed_group", "person", "other")
 ACTOR_ROLES = ("participant", "speaker", "agent", "target", "adopter", "subject")
 EVENT_STATUSES = ("past", "planned")
 PUBLISHED_SOURCES = ("metadata", "dateline", "jsonl", "manifest", "option")
+REPORT_FORMATS = ("html", "md")  # `timeline report --format`, report templates NAME.html.j2 / NAME.md.j2
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.config import Settings, redact_url
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
+from timeline.records import REPORT_FORMATS
 from timeline.templating import report_environment, report_roots
 
-FORMATS = ("html", "md")
+FORMATS = REPORT_FORMATS
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 # Context names and template helpers a query or parameter may not shadow.
 RESERVED = {"report", "params", "filters", "filters_text", "generated", "database", "period", "colours",

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 import timeline  # noqa: E402
 from timeline import db  # noqa: E402
 from timeline.filters import make_filters, where_clause  # noqa: E402
+from yardstick import describe as yardstick  # noqa: E402
 
 EVENTS_SQL = (ROOT / "timeline" / "sql" / "events.sql").read_text(encoding="utf-8")
 WARM_UP = 10
@@ -189,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     assert len(days) == 2
 
     args.sqlite.parent.mkdir(parents=True, exist_ok=True)
+    print(yardstick(), flush=True)
     targets = [("sqlite", ensure_database(f"sqlite:///{args.sqlite}", args.size))]
     if args.pg:
         targets.append(("postgresql", ensure_database(args.pg, args.size)))

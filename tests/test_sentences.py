@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.extract.sentences import split_sentences
+from timeline.extract.sentences import is_hard_wrapped, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,63 @@ def test_sentences_are_ordered_stripped_slices_of_any_text(text: str) -> None:
         assert previous_end <= sentence.start < sentence.end <= len(text)
         assert text[sentence.start : sentence.end] == sentence.text == sentence.text.strip()
         previous_end = sentence.end
+
+
+# Wire copy hard-wrapped at 65 characters, paragraphs opened by an indent (Reuters-21578's layout;
+# the text is written here).
+WIRE = (
+    "Foreign ministers of the six countries said on Tuesday that\n"
+    "talks on the ceasefire would resume next week in Geneva, with\n"
+    "United Nations envoys taking part for the first time.\n"
+    "    The envoy said the parties had agreed to exchange lists of\n"
+    "prisoners. Aid deliveries restarted three days ago.\n"
+    "    A second round is planned for April.\n"
+    " Reuter\n"
+)
+
+
+def test_hard_wrapped_wire_copy_keeps_sentences_whole_across_capitalised_lines() -> None:
+    assert [s.text.replace("\n", " ") for s in split_sentences(WIRE)] == [
+        "Foreign ministers of the six countries said on Tuesday that talks on the ceasefire would resume "
+        "next week in Geneva, with United Nations envoys taking part for the first time.",
+        "The envoy said the parties had agreed to exchange lists of prisoners.",
+        "Aid deliveries restarted three days ago.",
+        "A second round is planned for April.",
+        "Reuter",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A paragraph a line, as web articles and the seeds are written: a line is a paragraph.
+        "India and the United States held talks in New Delhi on October 26 and 27, officials said\n"
+        "The meeting was the eighteenth of its kind and covered terrorist financing and listings\n"
+        "Both sides called on Pakistan to act against groups operating from its territory, it said\n"
+        "A joint statement followed the talks and was published by the ministry on its website today, with a "
+        "list of the groups both governments want the United Nations to designate",
+        # Short lines: a list of headlines, each its own sentence.
+        "US and India hold talks\nCeasefire holds in the north\nEnvoy arrives in Kabul\nAid resumes\n",
+        # Three lines are too few to tell a wrapped text from a headline over two paragraphs.
+        "Ministers meet in Geneva for ceasefire talks on Tuesday morning\n"
+        "Officials said the talks on the ceasefire would resume next week\n"
+        "United Nations envoys will take part in the talks for the first time.",
+    ],
+    ids=["paragraph-lines", "headlines", "three-lines"],
+)
+def test_text_that_is_not_hard_wrapped_keeps_its_line_breaks(text: str) -> None:
+    # A paragraph over 100 characters is enough to tell paragraph lines from a fixed width.
+    assert not is_hard_wrapped(text)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(split_sentences(text)) >= len(lines)
+
+
+def test_short_paragraph_lines_that_look_wrapped_still_end_at_their_full_stops() -> None:
+    text = (
+        "The talks on the ceasefire resumed in Geneva on Tuesday morning.\n"
+        "Officials said the envoys of six countries had taken part in them.\n"
+        "Aid deliveries restarted three days ago in the north of the country.\n"
+        "A second round of the talks is planned for the middle of April.\n"
+    )
+    assert is_hard_wrapped(text)
+    assert [s.text for s in split_sentences(text)] == [line for line in text.splitlines()]

@@ -15,8 +15,17 @@ ABBREVIATIONS = frozenset(
 # A candidate end: terminal punctuation, closing quotes/brackets, then space and a sentence opener.
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-# A line break ends a sentence unless the next line continues it in lower case (hard-wrapped text).
+# A line break ends a sentence unless the next line continues it in lower case.
 _LINE = re.compile(r"[^\n]+(?:\n(?=[ \t]*[a-z])[^\n]+)*")
+# In hard-wrapped text (wire copy: "implications for\nUSX's unsecured creditors.") a line break is a
+# space unless the next line is blank or indented, which is how such text opens a paragraph.
+_WRAPPED_LINE = re.compile(r"[^\n]+(?:\n(?=[^\s])[^\n]+)*")
+# Hard-wrapped: at least WRAP_MIN_LINES lines of text, none longer than WRAP_MAX_WIDTH characters,
+# and half of them at least WRAP_MIN_MEDIAN long. Text written a paragraph a line (the usual web
+# and seed article) has lines of hundreds of characters; a list of headlines has short ones.
+WRAP_MIN_LINES = 4
+WRAP_MAX_WIDTH = 100
+WRAP_MIN_MEDIAN = 45
 
 
 class Sentence(NamedTuple):
@@ -33,13 +42,23 @@ def split_sentences(text: str) -> list[Sentence]:
     Returns an empty list for an empty or blank text.
     """
     sentences: list[Sentence] = []
-    for line in _LINE.finditer(text):
+    lines = _WRAPPED_LINE if is_hard_wrapped(text) else _LINE
+    for line in lines.finditer(text):
         start = line.start()
         for end in _ends(line.group()):
             _append(sentences, text, start, line.start() + end)
             start = line.start() + end
         _append(sentences, text, start, line.end())
     return sentences
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether the text's lines were broken at a fixed width (see WRAP_*), not at paragraph ends."""
+    if text.count("\n") + 1 < WRAP_MIN_LINES:
+        return False
+    widths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+    return (len(widths) >= WRAP_MIN_LINES and widths[-1] <= WRAP_MAX_WIDTH
+            and widths[(len(widths) - 1) // 2] >= WRAP_MIN_MEDIAN)
 
 
 def _ends(line: str) -> list[int]:

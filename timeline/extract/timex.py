@@ -72,6 +72,24 @@ _MONTH_FORMS = frozenset({"mdy", "dmy", "range_md", "range_dm", "range_month", "
 _WEEKDAY_FORMS = frozenset({"weekday", "relative", "clock"})
 
 
+def _after_directive(text: str, low: str, start: int) -> bool:
+    """Whether the date completes a directive or an extension in its sentence ("invited ... to a
+    ceremony on March 12", "extended the loans through January")."""
+    if pat.EXTENDED_UNTIL.search(low, max(0, start - 120), start):
+        return True
+    sentence = pat.SENTENCE_BREAK.match(text, max(0, start - 200), start)
+    sentence_start = sentence.end() if sentence else max(0, start - 200)
+    directive = None
+    for directive in pat.DIRECTIVE_CUE.finditer(low, sentence_start, start):
+        pass
+    if directive is None:
+        return False
+    # The date belongs to the event asked for only if nothing between the "to" and it starts a clause
+    # of its own or a past verb ("asked the court to overturn a ruling issued on March 3").
+    between = directive.end()
+    return pat.LAST_CLAUSE_BREAK.match(text, between, start) is None and pat.PAST_VERB.search(low, between, start) is None
+
+
 def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> bool:
     """Whether the clause around `start`..`end` speaks of the future ("will meet", "by", "the deadline").
 
@@ -95,9 +113,15 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         # The cue must be the clause's own verb: "the government planned to pay", "it announced plans
         # to" are past clauses.
         return cue is not None and pat.PAST_VERB.search(clause, 0, cue.start()) is None
-    if pat.PAST_PLAN.search(low, max(0, start - 50), start):
-        return False
+    past_plan = pat.PAST_PLAN.search(low, max(0, start - 50), start)
+    if past_plan:
+        # A past plan for a month-day ("had been set to expire Nov. 6") names a date that may have
+        # come or not: read forward, with the two weeks' slack for a date just past. A weekday has no
+        # slack: "had been due to expire Friday" stays the last Friday.
+        return month_form and pat.PAST_PLAN_DATE.match(low, past_plan.start(), start) is not None
     if pat.DEADLINE_CUE.search(low, max(0, start - 40), start):
+        return True
+    if month_form and _after_directive(text, low, start):
         return True
     last_break = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), start)
     clause_start = last_break.end() if last_break else max(0, start - 80)

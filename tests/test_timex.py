@@ -631,6 +631,20 @@ def test_soon_of_an_event_or_a_past_story_is_not_a_time(text: str) -> None:
     assert find_time_mentions(text, FRI) == []
 
 
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        # "recently" right before a date qualifies it: one mention, the date.
+        ("Doctors were killed, most recently last October.", [("last October", "2020-10")]),
+        ("Prices were this high as recently as 1990.", [("1990", "1990")]),
+        # ... but not a "recently" of its own clause next to a date of another.
+        ("He recently said on Monday that he would stay.", [("recently", "PAST_REF"), ("on Monday", "2020-11-09")]),
+    ],
+)
+def test_recently_before_a_date_qualifies_it(text: str, mentions: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.value) for m in find_time_mentions(text, date(2020, 11, 10))] == mentions
+
+
 def test_previous_year_with_no_date_before_it_counts_from_the_publication_date() -> None:
     assert the_mention("Exports doubled compared with the previous year.", FRI).value == "2020"
 

@@ -25,6 +25,7 @@ _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?:(?:on|in|during)\s+)?(?:a|an|the)\s+(?=[\w-]+-\w+$)", re.I)
+_QUALIFIED_DATE_GAP = re.compile(r"\s*(?:as\s+)?", re.I)
 _GAP_BEFORE_CLOCK = re.compile(r"[\s,.;]*(?:at\s+)?", re.I)
 
 
@@ -346,4 +347,17 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
         )
     _anchor_clock(mentions, text)
     _day_before_after(mentions, text)
-    return mentions
+    return _drop_qualifying_adverbs(mentions, text)
+
+
+def _drop_qualifying_adverbs(mentions: list[TimeMention], text: str) -> list[TimeMention]:
+    """ "most recently last October", "as recently as 1990": the adverb qualifies the date after it,
+    which carries the time; it is not a second, vaguer one."""
+    kept = []
+    for i, mention in enumerate(mentions):
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (mention.value == "PAST_REF" and mention.text.lower().endswith("recently") and after is not None
+                and after.date_start is not None and _QUALIFIED_DATE_GAP.fullmatch(text, mention.end, after.start)):
+            continue
+        kept.append(mention)
+    return kept

@@ -456,6 +456,9 @@ MONTH_DAY_YEAR = [
     # An extension "through", "until" or "to" a date names the new end, still ahead.
     ("The banks have extended the company $90 million in loans through January.", WED, "2022-01"),
     ("The company bought shares through January.", WED, "2021-01"),
+    # A "with ... -ing" phrase after a comma takes the tense of the clause before it.
+    ("Two new flights would leave Bombay, with the third departing from August 6.", WED, "2022-08-06"),
+    ("Two new flights left Bombay, with the third departing from August 6.", WED, "2021-08-06"),
 ]
 
 

@@ -134,6 +134,11 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
             # ... and the clause goes on across a parenthetical ("its bid, first set for last week,").
             earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), earlier.end() - 1)
         clause_start = earlier.end() if earlier else max(0, start - 80)
+    elif last_break and text[clause_start - 1] == "," and pat.ABSOLUTE_PHRASE.fullmatch(low, clause_start, start):
+        # "would leave on Mondays from March 30, with the third departing each Thursday from August 6":
+        # a "with ... -ing" phrase has no tense of its own; the clause before the comma lends it one.
+        earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, clause_start - 100), clause_start - 1)
+        clause_start = earlier.end() if earlier else max(0, clause_start - 100)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
     if not month_form and (form not in _WEEKDAY_FORMS or text.startswith(("'s", "’s"), end)):

@@ -201,6 +201,8 @@ FRONTED_FUTURE_CUE = re.compile(
 # A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
 PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
 
+# An absolute phrase after a comma, "with" and a participle, up to the date: no verb of its own.
+ABSOLUTE_PHRASE = re.compile(r"\s*with\s+(?:[\w'’-]+\s+){1,4}?[a-z]+ing\b[^,;:.!?]*")
 # Between a comma and the date, only its preposition: the date completes the clause before the comma.
 ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
 

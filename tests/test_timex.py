@@ -447,11 +447,16 @@ MONTH_DAY_YEAR = [
     ("The offer had been set to expire Oct. 15.", WED, "2021-10-15"),
     ("The company had filed its claim on Nov. 6.", WED, "2020-11-06"),
     # A directive: the date after its "to" is the event asked for, ahead of the asking ...
-    ("She has invited the ministers of Poland, the Czech Republic and Hungary to a ceremony in Independence, Mo., on March 12.", WED, "2022-03-12"),
+    (
+        "She has invited the ministers of Poland, the Czech Republic and Hungary to a ceremony in Independence, Mo., on March 12.",
+        WED,
+        "2022-03-12",
+    ),
     ("He said he subpoenaed the boy to testify before the committee on Feb. 10, so he remains here.", WED, "2022-02-10"),
     # ... unless a clause or a past verb of its own comes between ("a ruling issued on March 3").
     ("They asked the court to overturn a ruling issued on March 3.", WED, "2021-03-03"),
     ("He asked them to leave, and they did so on March 3.", WED, "2021-03-03"),
+    ("He told reporters he went to Paris on March 3.", WED, "2021-03-03"),
     ("Dealers placed heavy orders to start trading in March.", WED, "2021-03"),
     # An extension "through", "until" or "to" a date names the new end, still ahead.
     ("The banks have extended the company $90 million in loans through January.", WED, "2022-01"),

@@ -86,9 +86,10 @@ def _after_directive(text: str, low: str, start: int) -> bool:
     if directive is None:
         return False
     # The date belongs to the event asked for only if nothing between the "to" and it starts a clause
-    # of its own or a past verb ("asked the court to overturn a ruling issued on March 3").
-    between = directive.end()
-    return pat.LAST_CLAUSE_BREAK.match(text, between, start) is None and pat.PAST_VERB.search(low, between, start) is None
+    # of its own, and no past verb follows the directive ("asked the court to overturn a ruling issued
+    # on March 3", "told reporters he went to Paris on March 3").
+    return (pat.LAST_CLAUSE_BREAK.match(text, directive.end(), start) is None
+            and pat.PAST_VERB.search(low, directive.end("verb"), start) is None)
 
 
 def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> bool:

@@ -167,7 +167,7 @@ PAST_PLAN_DATE = re.compile(r"\b(?:had|previously)\s+(?:been\s+)?(?:due|set|sche
 # ... on Feb. 10"): the date after its "to" is that of the event asked for, which comes after the
 # asking. The verb may stand before the 80-character clause window, in the same sentence.
 DIRECTIVE_CUE = re.compile(
-    r"\b(?:invit(?:e|es|ed|ing)|subpoena(?:s|ed)?|summon(?:s|ed)?|ordered|urg(?:e|es|ed)|ask(?:s|ed)?"
+    r"\b(?P<verb>invit(?:e|es|ed|ing)|subpoena(?:s|ed)?|summon(?:s|ed)?|ordered|urg(?:e|es|ed)|ask(?:s|ed)?"
     r"|instruct(?:s|ed)?|call(?:s|ed)\s+on|tell|tells|told)\b[^.;!?\n]{0,80}?\bto\s"
 )
 SENTENCE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n])", re.DOTALL)

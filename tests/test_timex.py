@@ -457,6 +457,7 @@ MONTH_DAY_YEAR = [
     ("They asked the court to overturn a ruling issued on March 3.", WED, "2021-03-03"),
     ("He asked them to leave, and they did so on March 3.", WED, "2021-03-03"),
     ("He told reporters he went to Paris on March 3.", WED, "2021-03-03"),
+    ("They urged the court to overturn the March 3 ruling.", WED, "2021-03-03"),
     ("Dealers placed heavy orders to start trading in March.", WED, "2021-03"),
     # An extension "through", "until" or "to" a date names the new end, still ahead.
     ("The banks have extended the company $90 million in loans through January.", WED, "2022-01"),

@@ -25,6 +25,7 @@ _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?:(?:on|in|during)\s+)?(?:a|an|the)\s+(?=[\w-]+-\w+$)", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that)\s+$")
 _QUALIFIED_DATE_GAP = re.compile(r"\s*(?:as\s+)?", re.I)
 _GAP_BEFORE_CLOCK = re.compile(r"[\s,.;]*(?:at\s+)?", re.I)
 
@@ -78,6 +79,8 @@ def _after_directive(text: str, low: str, start: int) -> bool:
     ceremony on March 12", "extended the loans through January")."""
     if pat.EXTENDED_UNTIL.search(low, max(0, start - 120), start):
         return True
+    if _DETERMINER_BEFORE.search(low, max(0, start - 8), start):
+        return False  # "urged the court to overturn the Feb. 10 ruling": a date naming a thing already there
     sentence = pat.SENTENCE_BREAK.match(text, max(0, start - 200), start)
     sentence_start = sentence.end() if sentence else max(0, start - 200)
     directive = None

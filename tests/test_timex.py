@@ -442,6 +442,29 @@ MONTH_DAY_YEAR = [
     # The comma closing a "City, St.," place is not a clause break: "agreement to acquire" still counts.
     ("It announced an agreement to acquire the Peoria, Ill., bank holding company in January.", WED, "2022-01"),
     ("The firm, based in Peoria, Ill., closed the plant in January.", WED, "2021-01"),
+    # A past plan still names its date: read forward, with the slack for a date just past.
+    ("The offer had been set to expire Nov. 6.", WED, "2021-11-06"),
+    ("The offer had been set to expire Oct. 15.", WED, "2021-10-15"),
+    ("The company had filed its claim on Nov. 6.", WED, "2020-11-06"),
+    # A directive: the date after its "to" is the event asked for, ahead of the asking ...
+    (
+        "She has invited the ministers of Poland, the Czech Republic and Hungary to a ceremony in Independence, Mo., on March 12.",
+        WED,
+        "2022-03-12",
+    ),
+    ("He said he subpoenaed the boy to testify before the committee on Feb. 10, so he remains here.", WED, "2022-02-10"),
+    # ... unless a clause or a past verb of its own comes between ("a ruling issued on March 3").
+    ("They asked the court to overturn a ruling issued on March 3.", WED, "2021-03-03"),
+    ("He asked them to leave, and they did so on March 3.", WED, "2021-03-03"),
+    ("He told reporters he went to Paris on March 3.", WED, "2021-03-03"),
+    ("They urged the court to overturn the March 3 ruling.", WED, "2021-03-03"),
+    ("Dealers placed heavy orders to start trading in March.", WED, "2021-03"),
+    # An extension "through", "until" or "to" a date names the new end, still ahead.
+    ("The banks have extended the company $90 million in loans through January.", WED, "2022-01"),
+    ("The company bought shares through January.", WED, "2021-01"),
+    # A "with ... -ing" phrase after a comma takes the tense of the clause before it.
+    ("Two new flights would leave Bombay, with the third departing from August 6.", WED, "2022-08-06"),
+    ("Two new flights left Bombay, with the third departing from August 6.", WED, "2021-08-06"),
 ]
 
 
@@ -615,6 +638,20 @@ def test_other_timeml_rules(text: str, surface: str, type_: str, value: str) -> 
 )
 def test_soon_of_an_event_or_a_past_story_is_not_a_time(text: str) -> None:
     assert find_time_mentions(text, FRI) == []
+
+
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        # "recently" right before a date qualifies it: one mention, the date.
+        ("Doctors were killed, most recently last October.", [("last October", "2020-10")]),
+        ("Prices were this high as recently as 1990.", [("1990", "1990")]),
+        # ... but not a "recently" of its own clause next to a date of another.
+        ("He recently said on Monday that he would stay.", [("recently", "PAST_REF"), ("on Monday", "2020-11-09")]),
+    ],
+)
+def test_recently_before_a_date_qualifies_it(text: str, mentions: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.value) for m in find_time_mentions(text, date(2020, 11, 10))] == mentions
 
 
 def test_previous_year_with_no_date_before_it_counts_from_the_publication_date() -> None:

@@ -25,6 +25,8 @@ _CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?:(?:on|in|during)\s+)?(?:a|an|the)\s+(?=[\w-]+-\w+$)", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this|that)\s+$")
+_QUALIFIED_DATE_GAP = re.compile(r"\s*(?:as\s+)?", re.I)
 _GAP_BEFORE_CLOCK = re.compile(r"[\s,.;]*(?:at\s+)?", re.I)
 
 
@@ -72,6 +74,27 @@ _MONTH_FORMS = frozenset({"mdy", "dmy", "range_md", "range_dm", "range_month", "
 _WEEKDAY_FORMS = frozenset({"weekday", "relative", "clock"})
 
 
+def _after_directive(text: str, low: str, start: int) -> bool:
+    """Whether the date completes a directive or an extension in its sentence ("invited ... to a
+    ceremony on March 12", "extended the loans through January")."""
+    if pat.EXTENDED_UNTIL.search(low, max(0, start - 120), start):
+        return True
+    if _DETERMINER_BEFORE.search(low, max(0, start - 8), start):
+        return False  # "urged the court to overturn the Feb. 10 ruling": a date naming a thing already there
+    sentence = pat.SENTENCE_BREAK.match(text, max(0, start - 200), start)
+    sentence_start = sentence.end() if sentence else max(0, start - 200)
+    directive = None
+    for directive in pat.DIRECTIVE_CUE.finditer(low, sentence_start, start):
+        pass
+    if directive is None:
+        return False
+    # The date belongs to the event asked for only if nothing between the "to" and it starts a clause
+    # of its own, and no past verb follows the directive ("asked the court to overturn a ruling issued
+    # on March 3", "told reporters he went to Paris on March 3").
+    return (pat.LAST_CLAUSE_BREAK.match(text, directive.end(), start) is None
+            and pat.PAST_VERB.search(low, directive.end("verb"), start) is None)
+
+
 def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> bool:
     """Whether the clause around `start`..`end` speaks of the future ("will meet", "by", "the deadline").
 
@@ -95,9 +118,15 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         # The cue must be the clause's own verb: "the government planned to pay", "it announced plans
         # to" are past clauses.
         return cue is not None and pat.PAST_VERB.search(clause, 0, cue.start()) is None
-    if pat.PAST_PLAN.search(low, max(0, start - 50), start):
-        return False
+    past_plan = pat.PAST_PLAN.search(low, max(0, start - 50), start)
+    if past_plan:
+        # A past plan for a month-day ("had been set to expire Nov. 6") names a date that may have
+        # come or not: read forward, with the two weeks' slack for a date just past. A weekday has no
+        # slack: "had been due to expire Friday" stays the last Friday.
+        return month_form and pat.PAST_PLAN_DATE.match(low, past_plan.start(), start) is not None
     if pat.DEADLINE_CUE.search(low, max(0, start - 40), start):
+        return True
+    if month_form and _after_directive(text, low, start):
         return True
     last_break = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), start)
     clause_start = last_break.end() if last_break else max(0, start - 80)
@@ -109,6 +138,11 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
             # ... and the clause goes on across a parenthetical ("its bid, first set for last week,").
             earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, start - 80), earlier.end() - 1)
         clause_start = earlier.end() if earlier else max(0, start - 80)
+    elif last_break and text[clause_start - 1] == "," and pat.ABSOLUTE_PHRASE.fullmatch(low, clause_start, start):
+        # "would leave on Mondays from March 30, with the third departing each Thursday from August 6":
+        # a "with ... -ing" phrase has no tense of its own; the clause before the comma lends it one.
+        earlier = pat.LAST_CLAUSE_BREAK.match(text, max(0, clause_start - 100), clause_start - 1)
+        clause_start = earlier.end() if earlier else max(0, clause_start - 100)
     if pat.FUTURE_CUE.search(low, clause_start, start) is not None:
         return True
     if not month_form and (form not in _WEEKDAY_FORMS or text.startswith(("'s", "’s"), end)):
@@ -322,4 +356,17 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
         )
     _anchor_clock(mentions, text)
     _day_before_after(mentions, text)
-    return mentions
+    return _drop_qualifying_adverbs(mentions, text)
+
+
+def _drop_qualifying_adverbs(mentions: list[TimeMention], text: str) -> list[TimeMention]:
+    """ "most recently last October", "as recently as 1990": the adverb qualifies the date after it,
+    which carries the time; it is not a second, vaguer one."""
+    kept = []
+    for i, mention in enumerate(mentions):
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (mention.value == "PAST_REF" and mention.text.lower().endswith("recently") and after is not None
+                and after.date_start is not None and _QUALIFIED_DATE_GAP.fullmatch(text, mention.end, after.start)):
+            continue
+        kept.append(mention)
+    return kept

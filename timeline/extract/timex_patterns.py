@@ -161,6 +161,19 @@ WEAK_FUTURE_CUE = re.compile(
 PRESENT_IN_TIME_CLAUSE = re.compile(r".*\b(?:when|after)\s+(?:[\w'’-]+\s+){0,4}?(?:is|are)\s+(?!(?:being|now|currently|still)\b)(?:\w+ly\s+)?\w+(?:ed|en|wn|rd|ld|t)\b(?:(?!\b(?:was|were|had|did)\b)[^.;])*$", re.DOTALL)
 # "had been due to expire Friday", "as previously planned": a plan seen from after the fact.
 PAST_PLAN = re.compile(r"\b(?:had|previously)\b")
+# ... which still names its date: "had been set to expire Nov. 6" (see timex._is_future_clause).
+PAST_PLAN_DATE = re.compile(r"\b(?:had|previously)\s+(?:been\s+)?(?:due|set|scheduled|slated|planned|expected)\s+(?:to|for)\b")
+# A directive ("invited the ministers to a ceremony ... on March 12", "subpoenaed Elian to testify
+# ... on Feb. 10"): the date after its "to" is that of the event asked for, which comes after the
+# asking. The verb may stand before the 80-character clause window, in the same sentence.
+DIRECTIVE_CUE = re.compile(
+    r"\b(?P<verb>invit(?:e|es|ed|ing)|subpoena(?:s|ed)?|summon(?:s|ed)?|ordered|urg(?:e|es|ed)|ask(?:s|ed)?"
+    r"|instruct(?:s|ed)?|call(?:s|ed)\s+on|tell|tells|told)\b[^.;!?\n]{0,80}?\bto\s"
+)
+SENTENCE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n])", re.DOTALL)
+# An extension or postponement "until", "through" or "to" a date names the new end, still ahead:
+# "has extended Control Data $90 million in revolving loans through January".
+EXTENDED_UNTIL = re.compile(r"\b(?:extend|extends|extended|extending|prolong(?:s|ed)?|postpon(?:e|es|ed)|delay(?:s|ed)?|renew(?:s|ed)?)\b[^.;!?\n]{0,80}?\b(?:until|till|through|to)\s+$")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
 # and the Czech Republic in March"), nor the comma closing a "City, St.," place ("the Peoria, Ill., bank
@@ -188,6 +201,8 @@ FRONTED_FUTURE_CUE = re.compile(
 # A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
 PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
 
+# An absolute phrase after a comma, "with" and a participle, up to the date: no verb of its own.
+ABSOLUTE_PHRASE = re.compile(r"\s*with\s+(?:[\w'’-]+\s+){1,4}?[a-z]+ing\b[^,;:.!?]*")
 # Between a comma and the date, only its preposition: the date completes the clause before the comma.
 ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
 

@@ -51,11 +51,9 @@ def load_or_make(name: str, make: Callable[[], T]) -> T:
         with path.open("rb") as file:
             value: Any = pickle.load(file)
         return value  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        pass
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
             ValueError):
-        pass  # truncated or from another version: made again below
+        pass  # not made yet, truncated, or from another version: made again below
     value = make()
     temp: str | None = None
     try:

@@ -56,7 +56,7 @@ def is_hard_wrapped(text: str) -> bool:
     """Whether the text's lines were broken at a fixed width (see WRAP_*), not at paragraph ends."""
     if text.count("\n") + 1 < WRAP_MIN_LINES:
         return False
-    widths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+    widths = sorted(len(line) for line in map(str.strip, text.splitlines()) if line)
     return (len(widths) >= WRAP_MIN_LINES and widths[-1] <= WRAP_MAX_WIDTH
             and widths[(len(widths) - 1) // 2] >= WRAP_MIN_MEDIAN)
 

@@ -316,6 +316,12 @@ NOT_DATES = [
     # The time word of a rate is a unit of measure: "$500 million a year", "700 seats a week", "rise 8.5% annually".
     "It should save $500 million a year, add 700 seats a week and let sales rise 8.5% annually.",
     "Rooms cost between $35 and $55 a night; cars drove at 55 miles an hour.",
+    # Four-figure clock times of wire copy, alone or closing a range, are not years.
+    "Data are due to be released at 1630 EST (2130 GMT).",
+    "The rocket lifted off at 1805 local time.",
+    "The contract would trade from 0900 to 1315 CST.",
+    "A new session will open between 1900 and 2300 hours.",
+    "An announcement was expected between 1000 EST and 1030 EST.",
 ]
 
 
@@ -465,6 +471,13 @@ MONTH_DAY_YEAR = [
     # A "with ... -ing" phrase after a comma takes the tense of the clause before it.
     ("Two new flights would leave Bombay, with the third departing from August 6.", WED, "2022-08-06"),
     ("Two new flights left Bombay, with the third departing from August 6.", WED, "2021-08-06"),
+    # An adjournment "to" or "until" a date names when the meeting resumes; a bare "adjourned" does not.
+    ("The shareholders meeting has been adjourned to Nov. 4.", WED, "2021-11-04"),
+    ("The talks were adjourned in May.", WED, "2021-05"),
+    # A wire-copy clock time between the cue and the date leaves the cue in force.
+    ("The meeting has been adjourned to 1000 CDT Nov. 4.", WED, "2021-11-04"),
+    ("The group set a deadline of 1600 EST on Nov. 4 for its offer.", WED, "2021-11-04"),
+    ("The board agreed to extend until 1800 EDT Nov. 4 its deadline for a response.", WED, "2021-11-04"),
 ]
 
 

@@ -173,7 +173,7 @@ DIRECTIVE_CUE = re.compile(
 SENTENCE_BREAK = re.compile(r".*(?:(?<=[a-z]{2})\.(?=\s)|[;!?\n])", re.DOTALL)
 # An extension or postponement "until", "through" or "to" a date names the new end, still ahead:
 # "has extended Control Data $90 million in revolving loans through January".
-EXTENDED_UNTIL = re.compile(r"\b(?:extend|extends|extended|extending|prolong(?:s|ed)?|postpon(?:e|es|ed)|delay(?:s|ed)?|renew(?:s|ed)?)\b[^.;!?\n]{0,80}?\b(?:until|till|through|to)\s+$")
+EXTENDED_UNTIL = re.compile(r"\b(?:extend|extends|extended|extending|prolong(?:s|ed)?|postpon(?:e|es|ed)|delay(?:s|ed)?|renew(?:s|ed)?|adjourn(?:s|ed)?)\b[^.;!?\n]{0,80}?\b(?:until|till|through|to)\s+$")
 # Where a clause ends: a full stop after a word (not "P." in "Daniel P. Davison"), other punctuation, a
 # comma unless a capitalised word follows it (names in a list or an apposition: "admit Poland, Hungary
 # and the Czech Republic in March"), nor the comma closing a "City, St.," place ("the Peoria, Ill., bank
@@ -210,7 +210,8 @@ ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
     r"extended(?:\s+until|\s+to)?|delayed(?:\s+until|\s+to)?|deadline\s+(?:of|is)|record\s+date\s+is|takes\s+effect|"
-    r"starting|beginning|resumes?|reconvenes?|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))\s+(?:on\s+)?$"
+    r"starting|beginning|resumes?|reconvenes?|adjourned\s+(?:until|till|to)|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))"
+    r"\s+(?:[0-2]\d[0-5]\d\s*(?:gmt|utc|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|hrs|hours|local\s+time)(?:\s+(?:est|edt|cst|cdt|pst|pdt|gmt))?\s*,?\s+)?(?:on\s+)?$"
 )
 
 # Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
@@ -226,12 +227,15 @@ NOT_YEAR_BEFORE = re.compile(
 )
 # The tail of a longer number: "+1 202 647 2021".
 NUMBER_BEFORE = re.compile(r"\d[\s-]*$")
+# A four-figure clock time of wire copy, after the number or closing a range it opens: "1630 EST",
+# "1805 local time", "from 0900 to 1315 CST", "between 1900 and 2300 hours".
+_CLOCK_AFTER = r"(?:(?:-|–|to|and|until|till)\s*[0-2]\d[0-5]\d\s*)?(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|IST|hours|hrs|local\s+time)\b"
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|pct|per\s+cent|million|mln|billion|bln|trillion|dlrs|thousand|people|persons|troops|soldiers|men|women|children|"
     r"workers|employees|jobs|members|shares|units|tonnes|tons|barrels|votes|cases|deaths|dead|killed|points|feet|ft|"
-    r"meters|metres|miles|kilometres|kilometers|km|kg|pounds|dollars|rupees|euros|sanctions|hours|calories|cars|"
+    r"meters|metres|miles|kilometres|kilometers|km|kg|pounds|dollars|rupees|euros|sanctions|calories|cars|"
     r"homes|houses|acres|students|refugees|fighters|militants|civilians|families|residents|patients|doctors|"
-    r"police|officers|vehicles|aircraft|planes|rounds|words|pages|copies|stores|outlets|beds|seats|hrs|GMT|IST)\b",
+    r"police|officers|vehicles|aircraft|planes|rounds|words|pages|copies|stores|outlets|beds|seats)\b|\s*" + _CLOCK_AFTER,
     re.IGNORECASE,
 )
 

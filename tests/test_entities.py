@@ -107,6 +107,24 @@ def test_sentence_openers_are_not_people() -> None:
     assert not [m for m in FINDER.find(text).actors if m.actor.kind == "person"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "General Motors Corp said it would cut jobs.",
+        "The tax violates the General Agreement on Tariffs and Trade, he said.",
+        "He worked with scientists at Queen Elizabeth College.",
+        "Cambrian and General Securities Plc said its notes were listed again.",
+    ],
+)
+def test_an_office_word_opening_a_company_or_treaty_name_introduces_no_person(text: str) -> None:
+    assert not [m for m in FINDER.find(text).actors if m.actor.kind == "person"]
+
+
+def test_an_office_word_before_a_persons_name_still_introduces_them() -> None:
+    people = {m.actor.name for m in FINDER.find("General Colin Powell met the envoy.").actors if m.actor.kind == "person"}
+    assert people == {"Colin Powell"}
+
+
 def test_places_come_from_the_gazetteer_with_country_and_coordinates() -> None:
     (kabul,) = [p.place for p in FINDER.find("The strike in Kabul killed him.").places]
     assert (kabul.name, kabul.country_code, kabul.kind) == ("Kabul", "AF", "city")

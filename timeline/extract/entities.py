@@ -37,6 +37,19 @@ NOT_NAMES = frozenset(
     What When Where While Who With Yet
     """.split()
 )
+# Words that make a capitalised run after an office word the name of an organisation or a treaty, not
+# of a person: "General Motors Corp", "the General Agreement on Tariffs and Trade", "Queen Elizabeth
+# College", "Cambrian and General Securities Plc" ("General" and "Queen" are also titles).
+NOT_PERSON_WORDS = frozenset(
+    """
+    agreement assembly association automation bank board co college commission committee company corp
+    corporation council court dynamics electric federation foods fund group holdings hospital inc
+    industries institute international ltd motors plc products resources securities services systems
+    trust university
+    """.split()
+)
+# Legal forms that close a company's name ("Becor Western Inc", "Toshiba Corp.").
+COMPANY_FORMS = frozenset({"Corp", "Corporation", "Inc", "Co", "Ltd", "Plc", "PLC", "plc", "AG", "NV", "LLC", "SpA"})
 # Words after which a capitalised name is where something happens (or what was taken or visited).
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "to", "over", "into", "captured", "visited"})
 # Words after which a country's name is a location, not an actor ("threats from Pakistan").
@@ -143,6 +156,7 @@ class EntityFinder:
             tokens.append((match.start(), match.end(), token, key))
         actors, taken = self._lexicon_actors(text, tokens)
         actors.extend(self._pattern_people(text, tokens, taken))
+        actors.extend(_pattern_companies(text, tokens, taken, actors))
         actors.sort(key=lambda m: (m.start, -m.end))
         places = self._places(text, tokens, taken)
         return Entities(tuple(actors), tuple(places), self.find_dateline(text))
@@ -222,9 +236,17 @@ class EntityFinder:
     def _pattern_people(self, text: str, tokens: list[_Token], taken: list[tuple[int, int]]) -> list[ActorMention]:
         found: dict[str, tuple[str, str]] = {}  # surname → (full name, title)
         spans: list[tuple[int, int, str]] = []
+        organisations: list[ActorMention] = []
         for index, (start, end, _, key) in enumerate(tokens):
             candidate: tuple[list[_Token], str] | None = None
             if key.lower() in TITLE_HEADS:
+                organisation = _organisation_after_office(text, tokens, index)
+                if organisation is not None:
+                    if not _overlaps(organisation[0], organisation[1], taken):
+                        name = text[organisation[0]:organisation[1]]
+                        ref = ActorRef(name=name, kind="organisation", aliases=(name,))
+                        organisations.append(ActorMention(organisation[0], organisation[1], ref, "pattern", None))
+                    continue
                 candidate = self._name_after_title(text, tokens, index)
             elif text.startswith(", ", end) and index >= 1:
                 candidate = self._name_before_title(text, tokens, index)
@@ -245,8 +267,8 @@ class EntityFinder:
                 found[surname] = (full_name, title)
             spans.append((first, last, surname))
         if not found:
-            return []
-        claimed = taken + [(s, e) for s, e, _ in spans]
+            return organisations
+        claimed = taken + [(s, e) for s, e, _ in spans] + [(m.start, m.end) for m in organisations]
         for start, _, _, key in tokens:
             if key in found and not _overlaps(start, start + len(key), claimed):
                 spans.append((start, start + len(key), key))
@@ -257,7 +279,7 @@ class EntityFinder:
             ref = ActorRef(name=person, kind="person", aliases=(surname,), title=title)
             form = "title" if (start, end, surname) in titled else "pattern"
             mentions.append(ActorMention(start, end, ref, form, self._country_in(title)))
-        return mentions
+        return mentions + organisations
 
     @staticmethod
     def _title_references(
@@ -331,7 +353,9 @@ class EntityFinder:
         if not tokens or not any(len(t[3]) >= 3 and not t[3].isupper() for t in tokens):
             return False
         for _, _, token, key in tokens:
-            if token in NOT_NAMES or key.isdigit() or key in self._forms or key.lower() in TITLE_HEADS:
+            lowered = key.lower().rstrip(".")
+            if token in NOT_NAMES or key.isdigit() or key in self._forms or lowered in TITLE_HEADS \
+                    or lowered in NOT_PERSON_WORDS:
                 return False
             if len(key) > 1 and key.isupper():
                 return False
@@ -451,6 +475,51 @@ def _adjacent_run(text: str, tokens: list[_Token], index: int, limit: int) -> li
             break  # "Okonkwo. Roe": a full stop after a word ends the name
         run.append(token)
     return run
+
+
+def _pattern_companies(
+    text: str, tokens: list[_Token], taken: list[tuple[int, int]], found: list[ActorMention]
+) -> list[ActorMention]:
+    """Companies named with their legal form: "Becor Western Inc", "Chrysler Corp.", "Toshiba Corp".
+
+    The name is the run of capitalised words right before the form, without a sentence opener; a
+    name overlapping an actor already found (a country, a lexicon entry, "General Motors Corp") is left
+    to that one.
+    """
+    mentions: list[ActorMention] = []
+    claimed = taken + [(m.start, m.end) for m in found]
+    for index, token in enumerate(tokens):
+        if token[3] not in COMPANY_FORMS or index == 0:
+            continue
+        first = index
+        while first > 0 and index - first < 5:
+            previous = tokens[first - 1]
+            if previous[1] + 1 != tokens[first][0] or text[previous[1]] != " " or previous[2].endswith(".") \
+                    or previous[2] in NOT_NAMES or previous[3].isdigit():
+                break
+            first -= 1
+        if first == index:
+            continue
+        start, end = tokens[first][0], token[0] + len(token[3])
+        if _overlaps(start, end, claimed):
+            continue
+        name = text[start:end]
+        mentions.append(ActorMention(start, end, ActorRef(name=name, kind="organisation", aliases=(name,)), "pattern", None))
+        claimed.append((start, end))
+    return mentions
+
+
+def _organisation_after_office(text: str, tokens: list[_Token], index: int) -> tuple[int, int] | None:
+    """Span of a name that an office word opens but that names an organisation ("General Motors Corp",
+    "Queen Elizabeth College"): up to its last NOT_PERSON_WORDS word, or None."""
+    run = _adjacent_run(text, tokens, index, 6)
+    last = 0
+    for i in range(1, len(run)):
+        if run[i][3].lower().rstrip(".") in NOT_PERSON_WORDS:
+            last = i
+    if not last:
+        return None
+    return run[0][0], run[last][0] + len(run[last][3])
 
 
 def _previous_word(text: str, start: int) -> str:

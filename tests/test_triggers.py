@@ -134,6 +134,18 @@ def test_a_reported_statement_takes_the_publication_date_marked_approximate() ->
     assert statement.date_approximate and statement.date_reason and "publication" in statement.date_reason
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme Corp said it will redeem all its 8-1/4 pct convertible subordinated debentures due 2008.",
+        "Acme Corp said it filed to offer 100 mln dlrs of subordinated notes due\n1997.",
+    ],
+)
+def test_a_debts_maturity_does_not_date_the_event(text: str) -> None:
+    (statement,) = [c for c in events(text) if c.event_type == "statement"]
+    assert statement.date_start == date(2021, 10, 29) and statement.date_reason  # the publication date, not 2008
+
+
 def test_a_range_stays_a_range() -> None:
     (meeting,) = [c for c in events("The meeting was held in Washington during October 26-27.") if c.event_type == "meeting"]
     assert (meeting.date_start, meeting.date_end, meeting.date_text) == (

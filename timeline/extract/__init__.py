@@ -17,6 +17,7 @@ from timeline.extract.dates import (
     STATEMENT_NOUNS,
     clause_mention,
     date_from_sentence,
+    names_a_maturity,
     date_statements_by_publication,
     inherit_from_same_event,
     reserve_mentions,
@@ -104,7 +105,8 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     if not sentences:
         return []
     entities = finder.find(text)
-    mentions = [m for m in find_time_mentions(text, document.published) if m.type in ("DATE", "TIME", "DURATION")]
+    mentions = [m for m in find_time_mentions(text, document.published)
+                if m.type in ("DATE", "TIME", "DURATION") and not names_a_maturity(text, m)]
     drafts = _drafts(text, sentences, triggers, mentions, entities, lexicon, finder.country_actor)
     # A statement nobody can be said to have made ("sources said", "the resolution ... reiterated").
     drafts = [d for d in drafts if d.event_type != "statement" or any(a.role == "speaker" for a in d.actors)]

@@ -28,7 +28,22 @@ MAX_CLAUSE_GAP = 400
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5, "century": 6}
 
 
+# A debt's maturity right before the date: "notes due 1997", "debentures due March 1, 2008".
+_MATURITY_BEFORE = re.compile(
+    r"\b(?:notes?|debentures?|bonds?|loans?|securities|warrants|certificates|obligations|paper|eurobonds?|stock|issue)"
+    r"\s+(?:\w+\s+)?due\s+$",
+    re.IGNORECASE,
+)
+
+
 # -- within a sentence ----------------------------------------------------------------------
+
+
+def names_a_maturity(text: str, mention: TimeMention) -> bool:
+    """Whether `mention` is the maturity of a debt ("subordinated notes due 1997"): a property of the
+    paper, never the date of what the sentence reports (filing, selling or redeeming it)."""
+    start = mention.start
+    return "due" in text[max(0, start - 6):start] and _MATURITY_BEFORE.search(text, max(0, start - 60), start) is not None
 
 
 def clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -> TimeMention | None:

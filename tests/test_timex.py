@@ -330,6 +330,47 @@ def test_numbers_and_words_that_are_not_dates_stay_what_they_are(text: str) -> N
     assert find_time_mentions(text, FRI) == []
 
 
+WIRE_COPY = (
+    "Consumers Gas Co Ltd said it agreed to\n"
+    "sell on Nov. 6 100 mln dlrs of 10.60 pct debentures, and the\n"
+    "company said it would use proceeds for general corporate\n"
+    "purposes including the repayment of bank debt.\n"
+    "    It said the underwriter is Gordon Capital Corp and that the\n"
+    "issue had been approved by the board on Oct. 12.\n"
+)
+
+
+def test_a_line_break_of_hard_wrapped_copy_does_not_cut_the_clause() -> None:
+    found = find_time_mentions(WIRE_COPY, WED)
+    assert [(m.text, m.value) for m in found] == [("on Nov. 6", "2021-11-06"), ("on Oct. 12", "2021-10-12")]
+    assert all(WIRE_COPY[m.start:m.end] == m.text for m in found)
+
+
+def test_a_mention_across_a_wrapped_line_keeps_the_text_as_written() -> None:
+    text = WIRE_COPY.replace("agreed to\nsell on Nov. 6", "agreed to sell on\nNov. 6")
+    (first, _) = find_time_mentions(text, WED)
+    assert first.text == "on\nNov. 6" and first.value == "2021-11-06"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The company expects to report a profit for the fiscal year ended Sept. 30.",
+     "It will report results for the six months ended Sept. 30."],
+)
+def test_a_period_ended_on_a_day_is_over_whatever_the_verb(text: str) -> None:
+    # Published 20 October 2021: the 30 September just past, not the next one.
+    assert the_mention(text, WED, "Sept").value == "2021-09-30"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("The May rate surpassed the record set in January.", "2021-01"),
+     ("The rate may surpass the record in January.", "2022-01")],
+)
+def test_the_month_may_is_no_modal(text: str, value: str) -> None:
+    assert the_mention(text, WED, "January").value == value
+
+
 def test_clock_time_alone_is_not_a_date() -> None:
     mention = the_mention("The briefing started at 14:30 local time.", FRI)
     assert mention.type == "TIME"
@@ -471,6 +512,9 @@ MONTH_DAY_YEAR = [
     # A "with ... -ing" phrase after a comma takes the tense of the clause before it.
     ("Two new flights would leave Bombay, with the third departing from August 6.", WED, "2022-08-06"),
     ("Two new flights left Bombay, with the third departing from August 6.", WED, "2021-08-06"),
+    # "set to" or "set for" a date schedules it; a figure "set at" a level in a month is a measure of the past.
+    ("The index was set at 109.8 in January.", WED, "2021-01"),
+    ("The vote was set for Jan. 12.", WED, "2022-01-12"),
     # An adjournment "to" or "until" a date names when the meeting resumes; a bare "adjourned" does not.
     ("The shareholders meeting has been adjourned to Nov. 4.", WED, "2021-11-04"),
     ("The talks were adjourned in May.", WED, "2021-05"),

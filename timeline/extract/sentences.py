@@ -52,6 +52,15 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+_WRAP_BREAK = re.compile(r"\n(?=\S)")
+
+
+def unwrap_lines(text: str) -> str:
+    """`text` with the line breaks of hard wrapping made spaces (same length, same offsets); as it is
+    when it is not hard-wrapped. A break before a blank or indented line (a paragraph) stays."""
+    return _WRAP_BREAK.sub(" ", text) if "\n" in text and is_hard_wrapped(text) else text
+
+
 def is_hard_wrapped(text: str) -> bool:
     """Whether the text's lines were broken at a fixed width (see WRAP_*), not at paragraph ends."""
     if text.count("\n") + 1 < WRAP_MIN_LINES:

@@ -13,6 +13,7 @@ from timeline.records import TimeMention
 
 from . import timex_calendar as cal
 from . import timex_patterns as pat
+from .sentences import unwrap_lines
 from .timex_forms import EXPLICIT_HANDLERS, Context, Norm, day_norm, month_norm, unresolved, week_norm, year_norm
 from .timex_relative import RELATIVE_HANDLERS, apply_modifier
 
@@ -118,6 +119,8 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         # The cue must be the clause's own verb: "the government planned to pay", "it announced plans
         # to" are past clauses.
         return cue is not None and pat.PAST_VERB.search(clause, 0, cue.start()) is None
+    if pat.PERIOD_ENDED_BEFORE.search(low, max(0, start - 24), start):
+        return False
     past_plan = pat.PAST_PLAN.search(low, max(0, start - 50), start)
     if past_plan:
         # A past plan for a month-day ("had been set to expire Nov. 6") names a date that may have
@@ -149,7 +152,9 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         return False
     if pat.PRESENT_IN_TIME_CLAUSE.match(low, max(0, clause_start - 6), start):
         return True  # "would lose when the case is heard in May": the present of a time clause is future
-    return pat.WEAK_FUTURE_CUE.search(low, clause_start, start) is not None
+    # The cues are matched on the lower-cased text, where the month "May" reads as the modal ("The May
+    # rate surpassed the record set in January"): a cue written "May" is the month.
+    return any(text[cue.start()] != "M" for cue in pat.WEAK_FUTURE_CUE.finditer(low, clause_start, start))
 
 
 # Forms whose words are ordinary lower-case English ("this week", "today"): capitalised in mid-sentence
@@ -316,6 +321,11 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
     any string: what cannot be normalised is kept with `value=None` and a `reason`.
     """
     mentions: list[TimeMention] = []
+    # Wire copy is broken at a fixed width: a line break inside a sentence is a space to the clause
+    # cues ("will\nsell its stake on July 6" is ahead). Same length, so offsets hold; each mention's
+    # text is taken from the text as given.
+    written = text
+    text = unwrap_lines(text)
     ctx = Context(text, reference)
     low = text.lower()
 
@@ -356,7 +366,10 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
         )
     _anchor_clock(mentions, text)
     _day_before_after(mentions, text)
-    return _drop_qualifying_adverbs(mentions, text)
+    kept = _drop_qualifying_adverbs(mentions, text)
+    if written is not text:
+        kept = [replace(m, text=written[m.start:m.end]) if "\n" in written[m.start:m.end] else m for m in kept]
+    return kept
 
 
 def _drop_qualifying_adverbs(mentions: list[TimeMention], text: str) -> list[TimeMention]:

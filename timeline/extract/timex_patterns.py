@@ -139,7 +139,7 @@ CLOCK_RE = re.compile(
 # The clause cues below are matched on the lower-cased text, case-sensitively (cheaper than IGNORECASE).
 # A clause about the future: "will meet on Thursday", "is due to visit on Friday", "payable Nov. 25".
 FUTURE_CUE = re.compile(
-    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are|was|were)\s+(?:due|set|scheduled|expected|slated|planned|to\s+be\s+held)|(?:is|are)\s+to\s+\w+"
+    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are|was|were)\s+(?:due|set(?=\s+(?:to|for)\b)|scheduled|expected|slated|planned|to\s+be\s+held)|(?:is|are)\s+to\s+\w+"
     r"|scheduled|slated|planned|plans?\s+to|planning\s+to|upcoming|expects?\s+to|expected\s+to|hopes?\s+to|intends?\s+to"
     r"|payable|of\s+record|to\s+be\s+held|will\s+be)\b|['’]ll\b"
 )
@@ -196,7 +196,7 @@ MEASURED_AFTER = re.compile(
 LAST_CLAUSE_BREAK_AHEAD = re.compile(r"(?<=[a-z]{2})\.(?=\s)|[;!?\n]|\b(?:who|which|that|after|when|since|but)\b")
 # The main verb of such a clause speaking of the future, matched on the text as written.
 FRONTED_FUTURE_CUE = re.compile(
-    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are)\s+(?:due|set|scheduled|expected|slated|to)|(?:plans|plan|expects?|hopes?|intends?)\s+to)\b|['’]ll\b"
+    r"\b(?:will|shall|won['’]t|going\s+to|(?:is|are)\s+(?:due|set(?=\s+(?:to|for)\b)|scheduled|expected|slated|to)|(?:plans|plan|expects?|hopes?|intends?)\s+to)\b|['’]ll\b"
 )
 # A past-tense verb before that cue makes the clause a past one ("had", "said", "announced plans to").
 PAST_VERB = re.compile(r"\b(?:[a-z]+ed|had|said|was|were|did|made|took|told|came|went|met|began|left|gave|sent|won|lost|fell|rose|saw|held)\b")
@@ -213,6 +213,10 @@ DEADLINE_CUE = re.compile(
     r"starting|beginning|resumes?|reconvenes?|adjourned\s+(?:until|till|to)|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))"
     r"\s+(?:[0-2]\d[0-5]\d\s*(?:gmt|utc|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|hrs|hours|local\s+time)(?:\s+(?:est|edt|cst|cdt|pst|pdt|gmt))?\s*,?\s+)?(?:on\s+)?$"
 )
+
+# A period that closed on the date: "earnings for the fiscal year ended April 30", "the six months
+# ended June 30". The participle reports it as past, whatever verb the clause has ("expects to report").
+PERIOD_ENDED_BEFORE = re.compile(r"\b(?:year|quarter|months?|weeks?|half|period)\s+ended\s+(?:on\s+)?$")
 
 # Right after the date, a deadline reads forward: "the Nov. 1 deadline", "set Nov. 10 as the deadline".
 DEADLINE_AFTER = re.compile(r"\s+(?:as\s+(?:the|a)\s+)?(?:deadline|target\s+date|return\s+date|due\s+date)\b", re.IGNORECASE)

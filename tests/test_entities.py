@@ -125,6 +125,19 @@ def test_an_office_word_before_a_persons_name_still_introduces_them() -> None:
     assert people == {"Colin Powell"}
 
 
+def test_a_name_broken_across_a_line_of_hard_wrapped_copy_is_one_person() -> None:
+    text = (
+        "WASHINGTON, March 3 - U.S. Agriculture Secretary Richard\n"
+        "Lyng said the department would not expand the program, and the\n"
+        "export agency said it had not yet been asked to do so by them.\n"
+        "    Lyng told reporters in Washington the plan was ready to go.\n"
+    )
+    found = FINDER.find(text)
+    people = [(m.actor.name, text[m.start:m.end]) for m in found.actors if m.actor.kind == "person"]
+    assert people == [("Richard Lyng", "Richard\nLyng"), ("Richard Lyng", "Lyng")]
+    assert found.dateline is not None and found.dateline.name == "Washington"
+
+
 def test_places_come_from_the_gazetteer_with_country_and_coordinates() -> None:
     (kabul,) = [p.place for p in FINDER.find("The strike in Kabul killed him.").places]
     assert (kabul.name, kabul.country_code, kabul.kind) == ("Kabul", "AF", "city")

@@ -9,13 +9,14 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
 from timeline import records
 from timeline.cache import load_or_make
+from timeline.extract.sentences import unwrap_lines
 from timeline.lexicon import ActorEntry, Lexicon, load_lexicon
 from timeline.records import ActorRef, PlaceRef
 
@@ -148,7 +149,17 @@ class EntityFinder:
                 self._place_aliases[surface] = city
 
     def find(self, text: str) -> Entities:
-        """Actors (people merged within the text) and places of a text; empty tuples when none."""
+        """Actors (people merged within the text) and places of a text; empty tuples when none.
+
+        Hard-wrapped copy is read with its wrapping line breaks as spaces ("Agriculture Secretary
+        Richard⏎Lyng" is one name; offsets are unchanged); its dateline from the lines as written.
+        """
+        unwrapped = unwrap_lines(text)
+        if unwrapped is not text:
+            return replace(self._find(unwrapped), dateline=self.find_dateline(text))
+        return self._find(text)
+
+    def _find(self, text: str) -> Entities:
         tokens: list[_Token] = []
         for match in _TOKEN.finditer(text):
             token = match.group()

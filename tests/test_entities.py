@@ -120,6 +120,23 @@ def test_an_office_word_opening_a_company_or_treaty_name_introduces_no_person(te
     assert not [m for m in FINDER.find(text).actors if m.actor.kind == "person"]
 
 
+@pytest.mark.parametrize(
+    "text, company",
+    [
+        ("<Becor Western Inc> said its meeting was adjourned.", "Becor Western Inc"),
+        ("Chrysler Corp. said it would cut jobs.", "Chrysler Corp"),
+        ("Standard and Poor's Corp said it cut the rating.", "Standard and Poor's Corp"),
+        ("Carolina Power and Light Co said it will redeem the shares.", "Carolina Power and Light Co"),
+        ("Mitsui and Co Ltd said it plans to issue bonds.", "Mitsui and Co Ltd"),
+        ("Supermarkets General Corp said it received a proposal.", "Supermarkets General Corp"),
+        ("General Motors Corp said it would cut jobs.", "General Motors Corp"),
+    ],
+)
+def test_companies_are_named_with_their_legal_form(text: str, company: str) -> None:
+    found = [(m.actor.name, m.actor.kind) for m in FINDER.find(text).actors]
+    assert found == [(company, "organisation")]
+
+
 def test_an_office_word_before_a_persons_name_still_introduces_them() -> None:
     people = {m.actor.name for m in FINDER.find("General Colin Powell met the envoy.").actors if m.actor.kind == "person"}
     assert people == {"Colin Powell"}

@@ -503,12 +503,21 @@ def _pattern_companies(
         if token[3] not in COMPANY_FORMS or index == 0:
             continue
         first = index
+        joined = False
         while first > 0 and index - first < 5:
             previous = tokens[first - 1]
-            if previous[1] + 1 != tokens[first][0] or text[previous[1]] != " " or previous[2].endswith(".") \
-                    or previous[2] in NOT_NAMES or previous[3].isdigit():
+            gap = text[previous[1]:tokens[first][0]]
+            if previous[2].endswith(".") or previous[2] in NOT_NAMES or previous[3].isdigit():
+                break
+            if gap in (" and ", " & ") and not joined and first == index - 1:
+                # "Standard and Poor's Corp", "Carolina Power and Light Co", "Mitsui and Co Ltd": one
+                # word between the "and" and the legal form joins the name before it.
+                joined = True
+            elif gap != " ":
                 break
             first -= 1
+        if all(t[3] in COMPANY_FORMS for t in tokens[first:index]):
+            continue  # "and Co Inc": no name before the forms
         if first == index:
             continue
         start, end = tokens[first][0], token[0] + len(token[3])
@@ -530,7 +539,14 @@ def _organisation_after_office(text: str, tokens: list[_Token], index: int) -> t
             last = i
     if not last:
         return None
-    return run[0][0], run[last][0] + len(run[last][3])
+    first = index
+    while first > 0 and index - first < 3:
+        # The words of the name before the office word: "American General Corp", "Supermarkets General Corp".
+        previous = tokens[first - 1]
+        if text[previous[1]:tokens[first][0]] != " " or previous[2].endswith(".") or previous[2] in NOT_NAMES:
+            break
+        first -= 1
+    return tokens[first][0], run[last][0] + len(run[last][3])
 
 
 def _previous_word(text: str, start: int) -> str:

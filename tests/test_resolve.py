@@ -91,11 +91,28 @@ def test_a_country_and_a_city_in_it_are_compatible() -> None:
     assert find_match(candidate(place=WASHINGTON), [stored(place="United States", country_code="US")]) is not None
 
 
-def test_an_undated_candidate_merges_only_with_an_undated_event() -> None:
-    undated = candidate(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))
-    assert find_match(undated, [stored(event_type="attack", actors=("Lashkar-e-Taiba",))]) is None
-    match = find_match(undated, [stored(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))])
+def test_an_undated_candidate_merges_only_with_an_undated_event_sharing_two_actors() -> None:
+    undated = candidate(start=None, end=None)
+    assert find_match(undated, [stored()]) is None
+    match = find_match(undated, [stored(start=None, end=None)])
     assert match is not None and "both undated" in match[1]
+
+
+def test_one_shared_actor_does_not_make_two_undated_events_one() -> None:
+    # "France backed the Ivory Coast during the talks" and "talks which France hopes will ...", a
+    # week apart: one country holds many talks.
+    undated = candidate(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))
+    assert find_match(undated, [stored(event_type="attack", start=None, end=None, actors=("Lashkar-e-Taiba",))]) is None
+
+
+def test_one_shared_actor_and_a_date_wider_than_a_month_are_not_enough() -> None:
+    year = candidate(event_type="agreement", start=date(1987, 1, 1), end=date(1987, 12, 31), actors=("United States",))
+    june = stored(event_type="agreement", start=date(1987, 6, 17), end=date(1987, 6, 17), actors=("United States",))
+    assert find_match(year, [june]) is None
+    month = candidate(event_type="agreement", start=date(1987, 6, 1), end=date(1987, 6, 30), actors=("United States",))
+    assert find_match(month, [june]) is not None
+    both = candidate(event_type="agreement", start=date(1987, 1, 1), end=date(1987, 12, 31), actors=("India", "United States"))
+    assert find_match(both, [stored(event_type="agreement", start=date(1987, 6, 17), end=date(1987, 6, 17))]) is not None
 
 
 def test_a_single_named_actor_is_enough_when_one_side_names_only_one() -> None:

@@ -68,6 +68,11 @@ def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[
             # One country "said" many things on one day: a statement is the same one only when two
             # parties made it together or the same person made it.
             return None
+        if len(shared) < 2 and (dates == "both undated" or _is_long(candidate.date_start, candidate.date_end)
+                                or _is_long(event.date_start, event.date_end)):
+            # One actor and no date, or a date as wide as a season or a year ("the United States
+            # agreed ... this year"), say too little: a country makes many agreements in a year.
+            return None
         who = f"shared actors {', '.join(sorted(shared))}"
     elif candidate.place is not None and event.place and dates != "both undated":
         # Nobody named on one side: same type, overlapping dates and a compatible place suffice
@@ -95,6 +100,13 @@ def _dates_overlap(candidate: EventCandidate, event: StoredEvent) -> str | None:
     if low > high:
         return None
     return f"dates overlap {low.isoformat()}" + ("" if low == high else f"..{high.isoformat()}")
+
+
+LONGEST_SINGLE_ACTOR_SPAN = 31  # days: a month, the widest date that one shared actor can pin down
+
+
+def _is_long(start: date | None, end: date | None) -> bool:
+    return start is not None and end is not None and (end - start).days >= LONGEST_SINGLE_ACTOR_SPAN
 
 
 def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:

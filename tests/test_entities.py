@@ -173,6 +173,19 @@ def test_capitals_and_soil_phrases_are_places() -> None:
     assert places("fighters regrouping on Afghan soil") == [("Afghanistan", "AF")]
 
 
+def test_us_states_are_places_and_large_cities_keep_their_name() -> None:
+    assert places("It bought land in Florida from a developer.") == [("Florida", "US")]
+    assert FINDER.find("It moved to Delaware.").places[0].place.kind == "region"
+    assert places("He flew to Washington for talks.") == [("Washington", "US")]
+    assert places("He was in Georgia last week.") == [("Georgia", "GE")]
+
+
+def test_a_place_word_inside_an_organisations_name_is_no_place() -> None:
+    assert places("Carl Lindner holds a stake in Taft Broadcasting Co, he said.") == []
+    assert places("Hanson took over Imperial Group Plc last year.") == []
+    assert places("The governors met at the Bank for International Settlements.") == []
+
+
 def test_names_of_people_are_not_places() -> None:
     assert places("Antony Blinken and John Godfrey spoke.") == []
 

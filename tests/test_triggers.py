@@ -88,6 +88,15 @@ def test_every_event_type_has_a_cameo_root_code() -> None:
     assert cameo_code("other", LEXICON) is None
 
 
+def test_a_visit_names_who_travels_and_where() -> None:
+    (visit,) = [c for c in events("Prime Minister Narendra Modi will visit the United States next week.") if c.event_type == "visit"]
+    roles = {a.name: a.role for a in visit.actors}
+    assert roles["Narendra Modi"] == "participant" and roles["United States"] == "target"
+    assert visit.title == "Narendra Modi visits United States"
+    (trip,) = [c for c in events("Secretary of State Antony Blinken arrived in Kabul on Monday.") if c.event_type == "visit"]
+    assert trip.title == "Antony Blinken visits Kabul"
+
+
 def test_candidates_carry_type_cameo_and_trigger() -> None:
     (meeting,) = [c for c in events("Jaishankar met Blinken in Phnom Penh on Thursday.") if c.event_type == "meeting"]
     assert (meeting.cameo_code, meeting.trigger) == ("04", "met")

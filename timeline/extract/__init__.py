@@ -316,6 +316,10 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
         return "agent" if near else None
     if draft.event_type == "aid":
         return "agent" if before else "target"
+    if draft.event_type == "visit":
+        # "Armacost will visit Tokyo", "a tour of Britain, West Germany and France": who travels
+        # comes before the trigger, the hosts after it.
+        return "participant" if before else "target"
     if draft.event_type == "agreement" and draft.has_party_before and not before:
         return None  # "India and Russia decided to firewall ... Afghanistan": the parties come first
     return "participant"

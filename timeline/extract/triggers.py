@@ -231,7 +231,8 @@ def write_title(
         if objects:
             title += f" against {_join(objects)}" if event_type in ("strike", "attack") else f": {_join(objects)}"
     if place:
-        title += f" in {place}"
+        # "Shultz visits Moscow": a visit's place is where it goes.
+        title += f" {place}" if event_type == "visit" and subjects and not objects else f" in {place}"
     return title[:1].upper() + title[1:]
 
 

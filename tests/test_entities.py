@@ -130,11 +130,20 @@ def test_an_office_word_opening_a_company_or_treaty_name_introduces_no_person(te
         ("Mitsui and Co Ltd said it plans to issue bonds.", "Mitsui and Co Ltd"),
         ("Supermarkets General Corp said it received a proposal.", "Supermarkets General Corp"),
         ("General Motors Corp said it would cut jobs.", "General Motors Corp"),
+        ("Bristol-Myers Co said it would seek permission.", "Bristol-Myers Co"),
+        ("Japan Air Lines Co said it would buy planes.", "Japan Air Lines Co"),
+        ("Mitsubishi Motor Sales of America Inc said sales rose.", "Mitsubishi Motor Sales of America Inc"),
+        ("The Gillette Company said it would form a partnership.", "Gillette Company"),
     ],
 )
 def test_companies_are_named_with_their_legal_form(text: str, company: str) -> None:
     found = [(m.actor.name, m.actor.kind) for m in FINDER.find(text).actors]
     assert found == [(company, "organisation")]
+
+
+def test_an_owner_before_a_company_and_two_companies_joined_by_and_stay_apart() -> None:
+    found = [(m.actor.name, m.actor.kind) for m in FINDER.find("Sweden's Electrolux AB and IBM and Apple Computer Inc agreed.").actors]
+    assert found == [("Sweden", "country"), ("Electrolux AB", "organisation"), ("Apple Computer Inc", "organisation")]
 
 
 def test_an_office_word_before_a_persons_name_still_introduces_them() -> None:

@@ -50,7 +50,9 @@ NOT_PERSON_WORDS = frozenset(
     """.split()
 )
 # Legal forms that close a company's name ("Becor Western Inc", "Toshiba Corp.").
-COMPANY_FORMS = frozenset({"Corp", "Corporation", "Inc", "Co", "Ltd", "Plc", "PLC", "plc", "AG", "NV", "LLC", "SpA"})
+COMPANY_FORMS = frozenset(
+    {"AB", "AG", "BV", "Co", "Company", "Corp", "Corporation", "GmbH", "Inc", "LLC", "Ltd", "NV", "PLC", "Plc", "SpA", "plc"}
+)
 # Words after which a capitalised name is where something happens (or what was taken or visited).
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "to", "over", "into", "captured", "visited"})
 # Words after which a country's name is a location, not an actor ("threats from Pakistan").
@@ -167,7 +169,11 @@ class EntityFinder:
             tokens.append((match.start(), match.end(), token, key))
         actors, taken = self._lexicon_actors(text, tokens)
         actors.extend(self._pattern_people(text, tokens, taken))
-        actors.extend(_pattern_companies(text, tokens, taken, actors))
+        companies = _pattern_companies(text, tokens, taken, actors)
+        if companies:
+            spans = [(m.start, m.end) for m in companies]
+            actors = [m for m in actors if m.actor.kind != "country" or not _overlaps(m.start, m.end, spans)]
+            actors.extend(companies)
         actors.sort(key=lambda m: (m.start, -m.end))
         # A place word inside an organisation's name is not where anything happens ("Taft
         # Broadcasting Co", "took over Imperial Group Plc").
@@ -498,27 +504,31 @@ def _pattern_companies(
 ) -> list[ActorMention]:
     """Companies named with their legal form: "Becor Western Inc", "Chrysler Corp.", "Toshiba Corp".
 
-    The name is the run of capitalised words right before the form, without a sentence opener; a
-    name overlapping an actor already found (a country, a lexicon entry, "General Motors Corp") is left
-    to that one.
+    The name is the run of capitalised words right before the form, without a sentence opener or an
+    owner's possessive ("Sweden's Electrolux AB"); a name overlapping an actor already found (a
+    lexicon entry, "General Motors Corp") is left to that one, but a country named inside it is the
+    company's ("Japan Air Lines Co", "Mitsubishi Motor Sales of America Inc"): the caller drops it.
     """
     mentions: list[ActorMention] = []
-    claimed = taken + [(m.start, m.end) for m in found]
+    claimed = [(m.start, m.end) for m in found if m.actor.kind != "country"]
     for index, token in enumerate(tokens):
         if token[3] not in COMPANY_FORMS or index == 0:
             continue
         first = index
         joined = False
-        while first > 0 and index - first < 5:
+        while first > 0 and index - first < 6:
             previous = tokens[first - 1]
             gap = text[previous[1]:tokens[first][0]]
             if previous[2].endswith(".") or previous[2] in NOT_NAMES or previous[3].isdigit():
                 break
-            if gap in (" and ", " & ") and not joined and first == index - 1:
+            if first != index and previous[2].endswith(_POSSESSIVE):
+                break
+            if not joined and (gap in (" and ", " & ") and first == index - 1 or gap == " of " and index - first <= 2):
                 # "Standard and Poor's Corp", "Carolina Power and Light Co", "Mitsui and Co Ltd": one
-                # word between the "and" and the legal form joins the name before it.
+                # word between the "and" and the legal form; "Mitsubishi Motor Sales of America Inc":
+                # one or two after an "of". ("IBM and Apple Computer Inc" are two companies.)
                 joined = True
-            elif gap != " ":
+            elif gap not in (" ", "-"):  # "Bristol-Myers Co", "Rolls-Royce Plc"
                 break
             first -= 1
         if all(t[3] in COMPANY_FORMS for t in tokens[first:index]):

@@ -146,6 +146,12 @@ def test_an_owner_before_a_company_and_two_companies_joined_by_and_stay_apart() 
     assert found == [("Sweden", "country"), ("Electrolux AB", "organisation"), ("Apple Computer Inc", "organisation")]
 
 
+def test_business_offices_introduce_people_too() -> None:
+    text = "Firestone Tire and Rubber Co said Chairman John Nevin and Undersecretary of State Michael Armacost met."
+    people = {m.actor.name: m.actor.title for m in FINDER.find(text).actors if m.actor.kind == "person"}
+    assert people == {"John Nevin": "Chairman", "Michael Armacost": "Undersecretary of State"}
+
+
 def test_an_office_word_before_a_persons_name_still_introduces_them() -> None:
     people = {m.actor.name for m in FINDER.find("General Colin Powell met the envoy.").actors if m.actor.kind == "person"}
     assert people == {"Colin Powell"}

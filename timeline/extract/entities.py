@@ -24,9 +24,10 @@ from timeline.records import ActorRef, PlaceRef
 # apposition ("John Godfrey, the acting coordinator for counterterrorism, ...").
 TITLE_HEADS = frozenset(
     """
-    adviser advisor ambassador chancellor chief commander coordinator director envoy general governor
-    king leader mayor minister premier president prince queen secretary senator spokesman
-    spokesperson spokeswoman
+    administrator adviser advisor ambassador chairman chairwoman chancellor chief commander
+    commissioner comptroller coordinator director envoy general governor king leader mayor
+    minister premier president prince queen secretary senator spokesman spokesperson spokeswoman
+    treasurer undersecretary
     """.split()
 )
 HONORIFICS = frozenset({"Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Prof", "Prof."})

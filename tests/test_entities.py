@@ -134,6 +134,7 @@ def test_an_office_word_opening_a_company_or_treaty_name_introduces_no_person(te
         ("Japan Air Lines Co said it would buy planes.", "Japan Air Lines Co"),
         ("Mitsubishi Motor Sales of America Inc said sales rose.", "Mitsubishi Motor Sales of America Inc"),
         ("The Gillette Company said it would form a partnership.", "Gillette Company"),
+        ("Moody's Investors Service Inc said it may downgrade the debt.", "Moody's Investors Service Inc"),
     ],
 )
 def test_companies_are_named_with_their_legal_form(text: str, company: str) -> None:

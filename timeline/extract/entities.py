@@ -505,13 +505,14 @@ def _pattern_companies(
 ) -> list[ActorMention]:
     """Companies named with their legal form: "Becor Western Inc", "Chrysler Corp.", "Toshiba Corp".
 
-    The name is the run of capitalised words right before the form, without a sentence opener or an
-    owner's possessive ("Sweden's Electrolux AB"); a name overlapping an actor already found (a
+    The name is the run of capitalised words right before the form, without a sentence opener or a
+    known owner's possessive ("Sweden's Electrolux AB", but "Moody's Investors Service Inc"); a name overlapping an actor already found (a
     lexicon entry, "General Motors Corp") is left to that one, but a country named inside it is the
     company's ("Japan Air Lines Co", "Mitsubishi Motor Sales of America Inc"): the caller drops it.
     """
     mentions: list[ActorMention] = []
     claimed = [(m.start, m.end) for m in found if m.actor.kind != "country"]
+    owners = [(m.start, m.end) for m in found]
     for index, token in enumerate(tokens):
         if token[3] not in COMPANY_FORMS or index == 0:
             continue
@@ -522,8 +523,8 @@ def _pattern_companies(
             gap = text[previous[1]:tokens[first][0]]
             if previous[2].endswith(".") or previous[2] in NOT_NAMES or previous[3].isdigit():
                 break
-            if first != index and previous[2].endswith(_POSSESSIVE):
-                break
+            if first != index and previous[2].endswith(_POSSESSIVE) and _overlaps(previous[0], previous[1], owners):
+                break  # "Sweden's Electrolux AB": a known actor's possessive is the owner; "Moody's" is the name
             if not joined and (gap in (" and ", " & ") and first == index - 1 or gap == " of " and index - first <= 2):
                 # "Standard and Poor's Corp", "Carolina Power and Light Co", "Mitsui and Co Ltd": one
                 # word between the "and" and the legal form; "Mitsubishi Motor Sales of America Inc":

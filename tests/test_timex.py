@@ -322,6 +322,8 @@ NOT_DATES = [
     "The contract would trade from 0900 to 1315 CST.",
     "A new session will open between 1900 and 2300 hours.",
     "An announcement was expected between 1000 EST and 1030 EST.",
+    "Trades entered by 1000 London time are reported on the day.",
+    "The session runs from 1800 to 2100 local Chicago time.",
 ]
 
 

@@ -148,6 +148,9 @@ def test_a_reported_statement_takes_the_publication_date_marked_approximate() ->
     [
         "Acme Corp said it will redeem all its 8-1/4 pct convertible subordinated debentures due 2008.",
         "Acme Corp said it filed to offer 100 mln dlrs of subordinated notes due\n1997.",
+        "Acme Corp said it sold 100 mln dlrs of the 9-1/4 pct Treasury bonds of 2016.",
+        "Acme Corp said the issue has an average life of 3.5 years and matures 2016.",
+        "Acme Corp said it sold 10 mln dlrs of the 2011 maturity.",
     ],
 )
 def test_a_debts_maturity_does_not_date_the_event(text: str) -> None:

@@ -28,12 +28,14 @@ MAX_CLAUSE_GAP = 400
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4, "decade": 5, "century": 6}
 
 
-# A debt's maturity right before the date: "notes due 1997", "debentures due March 1, 2008".
+# A debt's maturity right before the date: "notes due 1997", "debentures due March 1, 2008", "Treasury
+# bonds of 2016", "matures 2016".
 _MATURITY_BEFORE = re.compile(
-    r"\b(?:notes?|debentures?|bonds?|loans?|securities|warrants|certificates|obligations|paper|eurobonds?|stock|issue)"
-    r"\s+(?:\w+\s+)?due\s+$",
+    r"\b(?:(?:notes?|debentures?|bonds?|loans?|securities|warrants|certificates|obligations|paper|eurobonds?|stock|issue)"
+    r"\s+(?:\w+\s+)?(?:due|of|maturing(?:\s+in)?)|matures?)\s+$",
     re.IGNORECASE,
 )
+_MATURITY_AFTER = re.compile(r"\s+maturit(?:y|ies)\b", re.IGNORECASE)
 
 
 # -- within a sentence ----------------------------------------------------------------------
@@ -43,7 +45,11 @@ def names_a_maturity(text: str, mention: TimeMention) -> bool:
     """Whether `mention` is the maturity of a debt ("subordinated notes due 1997"): a property of the
     paper, never the date of what the sentence reports (filing, selling or redeeming it)."""
     start = mention.start
-    return "due" in text[max(0, start - 6):start] and _MATURITY_BEFORE.search(text, max(0, start - 60), start) is not None
+    if _MATURITY_AFTER.match(text, mention.end):
+        return True  # "10 mln dlrs of the 2011 maturity"
+    before = text[max(0, start - 12):start]
+    return ("due" in before or "of" in before or "matur" in before) \
+        and _MATURITY_BEFORE.search(text, max(0, start - 60), start) is not None
 
 
 def clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -> TimeMention | None:

@@ -578,7 +578,7 @@ def _h_year(m: re.Match[str], ctx: Context) -> Norm | None:
     year = int(pat.YEAR_RE.search(body).group())  # type: ignore[union-attr]
     start = m.start("year")
     before = ctx.text[max(0, start - 16):start]
-    after = ctx.text[m.end("year"):m.end("year") + 20]
+    after = ctx.text[m.end("year"):m.end("year") + 40]
     in_parens = body.startswith("(")
     if pat.NOT_YEAR_BEFORE.search(before) or pat.NOT_YEAR_AFTER.match(after):
         return None

@@ -232,8 +232,9 @@ NOT_YEAR_BEFORE = re.compile(
 # The tail of a longer number: "+1 202 647 2021".
 NUMBER_BEFORE = re.compile(r"\d[\s-]*$")
 # A four-figure clock time of wire copy, after the number or closing a range it opens: "1630 EST",
-# "1805 local time", "from 0900 to 1315 CST", "between 1900 and 2300 hours".
-_CLOCK_AFTER = r"(?:(?:-|–|to|and|until|till)\s*[0-2]\d[0-5]\d\s*)?(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|IST|hours|hrs|local\s+time)\b"
+# "1805 local time", "1000 London time", "from 0900 to 1315 CST", "between 1900 and 2300 hours".
+_CLOCK_AFTER = (r"(?:(?:-|–|to|and|until|till)\s*[0-2]\d[0-5]\d\s*)?(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|IST|hours|hrs"
+                r"|(?:local\s+)?(?-i:(?:[A-Z][a-z]+\s+){0,2})time)\b")  # "1700 New York time", "local Chicago time"
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|pct|per\s+cent|million|mln|billion|bln|trillion|dlrs|thousand|people|persons|troops|soldiers|men|women|children|"
     r"workers|employees|jobs|members|shares|units|tonnes|tons|barrels|votes|cases|deaths|dead|killed|points|feet|ft|"

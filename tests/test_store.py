@@ -307,6 +307,25 @@ def test_a_match_is_found_behind_hundreds_of_events_sharing_one_actor(db_url: st
     assert assert_actor_dates_in_step(db_url) == 2 * 600 + 2
 
 
+def test_a_statement_merges_only_into_one_by_two_of_its_parties_or_the_same_person(db_url: str) -> None:
+    # The neighbour query of a statement drops those sharing one actor that is not one of its persons
+    # (SQLite, in SQL); what merges must be what resolve.find_match alone would merge.
+    day = dict(event_type="statement", date_start=date(2021, 10, 26), date_end=date(2021, 10, 26),
+               date_precision="day", date_value=None)
+    us, india = ActorRef("United States", "country"), ActorRef("India", "country")
+    kirby = ActorRef("John Kirby", "person")
+    for number, actors in enumerate([(us,), (kirby, us), (india, us)], start=1):
+        stored = save(db_url, number, replace(BASE, actors=actors, sentence=f"Statement {number}.", **day))
+        assert stored.events_created == 1
+    said = [((us,), None), ((kirby, us), 2), ((kirby,), 2), ((india, us), 3), ((india, kirby), None)]
+    for number, (actors, event_id) in enumerate(said, start=10):
+        result = save(db_url, number, replace(BASE, actors=actors, sentence=f"Said again {number}.", **day))
+        assert result.events_merged == (event_id is not None), actors
+        if event_id is not None:
+            assert query_rows(db_url, "SELECT event_id FROM event_sources WHERE document_id = :d",
+                              {"d": result.document_id}) == [(event_id,)]
+
+
 def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
     # save_document runs its statements on the DBAPI cursor; dates, timestamps and flags must be
     # stored exactly as Core stores them (ISO text on SQLite, DATE/timestamptz on PostgreSQL).

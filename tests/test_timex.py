@@ -722,3 +722,22 @@ def test_context_dependent_forms_are_not_served_from_the_cache() -> None:
     values = [(m.text, m.value) for m in find_time_mentions(text, FRI)]
     assert ("the year", "P1Y") in values and ("the year", "2021") in values
     assert [v for t, v in values if t == "soon"] == ["FUTURE_REF"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A later mention that drops an earlier one ("recently" + date), takes the words before it
+        # ("the day before ..."), anchors on the one before it, or is a clock time taking its day.
+        "Doctors were killed, most recently last October. The day before last Tuesday's hearing they met"
+        " on March 3, 1987 and again the next day; talks resume Friday, 10th Aug, 2021. 02:16 pm.",
+        "Prices were this high as recently as 1990. The year before, in the third quarter, profits fell;"
+        " a year ago they rose, and the latest period was flat. He will soon leave.",
+    ],
+)
+def test_mentions_before_until_are_those_of_the_whole_text(text: str) -> None:
+    whole = find_time_mentions(text, FRI)
+    for until in range(len(text) + 1):
+        assert [m for m in find_time_mentions(text, FRI, until) if m.start < until] == [
+            m for m in whole if m.start < until
+        ], until

@@ -105,8 +105,11 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     if not sentences:
         return []
     entities = finder.find(text)
-    mentions = [m for m in find_time_mentions(text, document.published)
-                if m.type in ("DATE", "TIME", "DURATION") and not names_a_maturity(text, m)]
+    # Only the mentions inside sentences holding a trigger are used (_drafts): none past the last of them.
+    last_trigger = triggers[-1].start
+    until = max((s.end for s in sentences if s.start <= last_trigger), default=0)
+    found = find_time_mentions(text, document.published, until)
+    mentions = [m for m in found if m.type in ("DATE", "TIME", "DURATION") and not names_a_maturity(text, m)]
     drafts = _drafts(text, sentences, triggers, mentions, entities, lexicon, finder.country_actor)
     # A statement nobody can be said to have made ("sources said", "the resolution ... reiterated").
     drafts = [d for d in drafts if d.event_type != "statement" or any(a.role == "speaker" for a in d.actors)]

@@ -269,6 +269,7 @@ def _anchor_clock(mentions: list[TimeMention], text: str) -> None:
 
 
 _DAY_BEFORE_AFTER = re.compile(r"\b(?:the\s+)?day\s+(before|after)\s+$", re.I)
+_DAY_BEFORE_AFTER_REACH = 20  # characters before a mention that _DAY_BEFORE_AFTER reads
 
 
 def _day_before_after(mentions: list[TimeMention], text: str) -> None:
@@ -276,7 +277,7 @@ def _day_before_after(mentions: list[TimeMention], text: str) -> None:
     for i, mention in enumerate(mentions):
         if mention.date_start is None or mention.date_start != mention.date_end or mention.type != "DATE":
             continue
-        found = _DAY_BEFORE_AFTER.search(text, max(0, mention.start - 20), mention.start)
+        found = _DAY_BEFORE_AFTER.search(text, max(0, mention.start - _DAY_BEFORE_AFTER_REACH), mention.start)
         if found is None or (i and mentions[i - 1].end > found.start()):
             continue
         day = mention.date_start + timedelta(days=-1 if found.group(1).lower() == "before" else 1)
@@ -314,11 +315,12 @@ def _is_relative(form: str, m: re.Match[str]) -> bool:
     return True
 
 
-def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
+def find_time_mentions(text: str, reference: date | None, until: int | None = None) -> list[TimeMention]:
     """Every time expression in `text`, normalised against `reference` (publication date or None).
 
     Returns the mentions sorted by start offset; an empty list when there are none. Never raises on
-    any string: what cannot be normalised is kept with `value=None` and a `reason`.
+    any string: what cannot be normalised is kept with `value=None` and a `reason`. With `until`,
+    the mentions that start before it are the same as without, and some later ones are left out.
     """
     mentions: list[TimeMention] = []
     # Wire copy is broken at a fixed width: a line break inside a sentence is a space to the clause
@@ -340,6 +342,10 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
             # expression after all.
             return None
 
+    # A mention depends on the text around it and on the mentions before it, and one after it may
+    # drop it (_drop_qualifying_adverbs) or take its start back by up to _DAY_BEFORE_AFTER_REACH
+    # characters: the scan stops after the first match starting that far past `until`.
+    stop = len(text) if until is None else until + _DAY_BEFORE_AFTER_REACH
     for m, norm in _scan(text, normalise):
         form = m.lastgroup or ""
         if m.group("mod"):
@@ -364,6 +370,8 @@ def find_time_mentions(text: str, reference: date | None) -> list[TimeMention]:
                 reason=norm.reason,
             )
         )
+        if m.start() >= stop:
+            break
     _anchor_clock(mentions, text)
     _day_before_after(mentions, text)
     kept = _drop_qualifying_adverbs(mentions, text)

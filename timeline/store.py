@@ -502,7 +502,7 @@ def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_
             date_start=cur.date(candidate.date_start),
             date_end=cur.date(candidate.date_end),
         )
-        if candidate.event_type == "statement" and candidate.place is None and candidate_actor_ids and not cur.pyformat:
+        if candidate.event_type == "statement" and candidate.place is None and candidate_actor_ids and cur.dialect.name == "sqlite":
             persons = [actor_id for actor_id, ref in zip(candidate_actor_ids, candidate.actors) if ref.kind == "person"]
             query = _SQLITE_STATEMENT_NEAR_BY_ACTOR[bool(persons)]
             if persons:

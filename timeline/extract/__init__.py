@@ -17,9 +17,9 @@ from timeline.extract.dates import (
     STATEMENT_NOUNS,
     clause_mention,
     date_from_sentence,
-    names_a_maturity,
     date_statements_by_publication,
     inherit_from_same_event,
+    names_a_maturity,
     reserve_mentions,
     resolve_relative_dates,
 )

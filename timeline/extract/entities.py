@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
@@ -39,21 +39,20 @@ NOT_NAMES = frozenset(
     What When Where While Who With Yet
     """.split()
 )
+# Legal forms that close a company's name ("Becor Western Inc", "Toshiba Corp.").
+COMPANY_FORMS = frozenset(
+    {"AB", "AG", "BV", "Co", "Company", "Corp", "Corporation", "GmbH", "Inc", "LLC", "Ltd", "NV", "PLC", "Plc", "SpA", "plc"}
+)
 # Words that make a capitalised run after an office word the name of an organisation or a treaty, not
 # of a person: "General Motors Corp", "the General Agreement on Tariffs and Trade", "Queen Elizabeth
 # College", "Cambrian and General Securities Plc" ("General" and "Queen" are also titles).
 NOT_PERSON_WORDS = frozenset(
     """
-    agreement assembly association automation bank board co college commission committee company corp
-    corporation council court dynamics electric federation foods fund group holdings hospital inc
-    industries institute international ltd motors plc products resources securities services systems
-    trust university
+    agreement assembly association automation bank board college commission committee council court
+    dynamics electric federation foods fund group holdings hospital industries institute international
+    motors products resources securities services systems trust university
     """.split()
-)
-# Legal forms that close a company's name ("Becor Western Inc", "Toshiba Corp.").
-COMPANY_FORMS = frozenset(
-    {"AB", "AG", "BV", "Co", "Company", "Corp", "Corporation", "GmbH", "Inc", "LLC", "Ltd", "NV", "PLC", "Plc", "SpA", "plc"}
-)
+) | {form.lower() for form in COMPANY_FORMS}
 # Words after which a capitalised name is where something happens (or what was taken or visited).
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "to", "over", "into", "captured", "visited"})
 # Words after which a country's name is a location, not an actor ("threats from Pakistan").
@@ -157,12 +156,9 @@ class EntityFinder:
         Hard-wrapped copy is read with its wrapping line breaks as spaces ("Agriculture Secretary
         Richard⏎Lyng" is one name; offsets are unchanged); its dateline from the lines as written.
         """
-        unwrapped = unwrap_lines(text)
-        if unwrapped is not text:
-            return replace(self._find(unwrapped), dateline=self.find_dateline(text))
-        return self._find(text)
+        return self._find(unwrap_lines(text), text)
 
-    def _find(self, text: str) -> Entities:
+    def _find(self, text: str, written: str) -> Entities:
         tokens: list[_Token] = []
         for match in _TOKEN.finditer(text):
             token = match.group()
@@ -180,7 +176,7 @@ class EntityFinder:
         # Broadcasting Co", "took over Imperial Group Plc").
         names = [(m.start, m.end) for m in actors if m.form == "pattern" and m.actor.kind == "organisation"]
         places = self._places(text, tokens, taken, names)
-        return Entities(tuple(actors), tuple(places), self.find_dateline(text))
+        return Entities(tuple(actors), tuple(places), self.find_dateline(written))
 
     # -- actors -----------------------------------------------------------------------------
 

@@ -58,16 +58,32 @@ _WRAP_BREAK = re.compile(r"\n(?=\S)")
 def unwrap_lines(text: str) -> str:
     """`text` with the line breaks of hard wrapping made spaces (same length, same offsets); as it is
     when it is not hard-wrapped. A break before a blank or indented line (a paragraph) stays."""
-    return _WRAP_BREAK.sub(" ", text) if "\n" in text and is_hard_wrapped(text) else text
+    return _wrapping(text)[1]
 
 
 def is_hard_wrapped(text: str) -> bool:
     """Whether the text's lines were broken at a fixed width (see WRAP_*), not at paragraph ends."""
-    if text.count("\n") + 1 < WRAP_MIN_LINES:
-        return False
-    widths = sorted(len(line) for line in map(str.strip, text.splitlines()) if line)
-    return (len(widths) >= WRAP_MIN_LINES and widths[-1] <= WRAP_MAX_WIDTH
-            and widths[(len(widths) - 1) // 2] >= WRAP_MIN_MEDIAN)
+    return _wrapping(text)[0]
+
+
+def _wrapping(text: str) -> tuple[bool, str]:
+    """(is_hard_wrapped, unwrap_lines) of `text`, worked out once for the text extract() hands to the
+    sentence splitter, the entity finder and the time layer in turn."""
+    global _LAST_WRAPPING
+    last = _LAST_WRAPPING  # one tuple, read once: another thread may replace it meanwhile
+    if text is last[0]:
+        return last[1]
+    wrapped = False
+    if text.count("\n") + 1 >= WRAP_MIN_LINES:
+        widths = sorted(len(line) for line in map(str.strip, text.splitlines()) if line)
+        wrapped = (len(widths) >= WRAP_MIN_LINES and widths[-1] <= WRAP_MAX_WIDTH
+                   and widths[(len(widths) - 1) // 2] >= WRAP_MIN_MEDIAN)
+    result = (wrapped, _WRAP_BREAK.sub(" ", text) if wrapped else text)
+    _LAST_WRAPPING = (text, result)
+    return result
+
+
+_LAST_WRAPPING: tuple[str | None, tuple[bool, str]] = (None, (False, ""))
 
 
 def _ends(line: str) -> list[int]:

@@ -206,12 +206,16 @@ ABSOLUTE_PHRASE = re.compile(r"\s*with\s+(?:[\w'’-]+\s+){1,4}?[a-z]+ing\b[^,;:
 # Between a comma and the date, only its preposition: the date completes the clause before the comma.
 ADJUNCT_AFTER_COMMA = re.compile(r"\s*(?:(?:on|to|until|till|by|in)\s+)?")
 
+# Time zones of wire copy's clock times ("1630 EST"), lower case: DEADLINE_CUE reads lower-cased text,
+# NOT_YEAR_AFTER ignores case.
+_ZONE = r"(?:gmt|utc|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|ist)"
+
 # Right before the date, a deadline or start reads forward: "must leave by Jan. 14", "effective Dec. 7".
 DEADLINE_CUE = re.compile(
     r"\b(?:by|until|till|effective|expires?|expiring|as\s+early\s+as|as\s+soon\s+as|postponed(?:\s+until|\s+to)?|"
     r"extended(?:\s+until|\s+to)?|delayed(?:\s+until|\s+to)?|deadline\s+(?:of|is)|record\s+date\s+is|takes\s+effect|"
     r"starting|beginning|resumes?|reconvenes?|adjourned\s+(?:until|till|to)|past\s+the|between\s+now\s+and|from\s+(?:now|today)\s+(?:to|until|through))"
-    r"\s+(?:[0-2]\d[0-5]\d\s*(?:gmt|utc|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|hrs|hours|local\s+time)(?:\s+(?:est|edt|cst|cdt|pst|pdt|gmt))?\s*,?\s+)?(?:on\s+)?$"
+    rf"\s+(?:[0-2]\d[0-5]\d\s*(?:{_ZONE}|hrs|hours|local\s+time)(?:\s+{_ZONE})?\s*,?\s+)?(?:on\s+)?$"
 )
 
 # A period that closed on the date: "earnings for the fiscal year ended April 30", "the six months
@@ -233,7 +237,7 @@ NOT_YEAR_BEFORE = re.compile(
 NUMBER_BEFORE = re.compile(r"\d[\s-]*$")
 # A four-figure clock time of wire copy, after the number or closing a range it opens: "1630 EST",
 # "1805 local time", "1000 London time", "from 0900 to 1315 CST", "between 1900 and 2300 hours".
-_CLOCK_AFTER = (r"(?:(?:-|–|to|and|until|till)\s*[0-2]\d[0-5]\d\s*)?(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|IST|hours|hrs"
+_CLOCK_AFTER = (rf"(?:(?:-|–|to|and|until|till)\s*[0-2]\d[0-5]\d\s*)?(?:{_ZONE}|hours|hrs"
                 r"|(?:local\s+)?(?-i:(?:[A-Z][a-z]+\s+){0,2})time)\b")  # "1700 New York time", "local Chicago time"
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|pct|per\s+cent|million|mln|billion|bln|trillion|dlrs|thousand|people|persons|troops|soldiers|men|women|children|"

@@ -212,6 +212,14 @@ def test_markdown_plain_text_shortcut_agrees_with_the_rules(text: str) -> None:
     assert _escape_markdown_text(text) == _apply_markdown_rules(text)
 
 
+def test_markdown_plain_text_shortcut_agrees_with_the_rules_for_every_ascii_character() -> None:
+    from timeline.escaping import _apply_markdown_rules, _escape_markdown_text
+
+    for code in range(0x80):
+        for text in (f"word {chr(code)} word", f"word{chr(code)}", chr(code) * 2):
+            assert _escape_markdown_text(text) == _apply_markdown_rules(text), repr(text)
+
+
 def test_output_runs_render_as_jinja_renders_them(tmp_path: Path) -> None:
     # Text with "%", constants, filters, loops, a macro and a captured block: the one-string-per-run
     # code gives what Jinja's own code gives.

@@ -741,3 +741,28 @@ def test_mentions_before_until_are_those_of_the_whole_text(text: str) -> None:
         assert [m for m in find_time_mentions(text, FRI, until) if m.start < until] == [
             m for m in whole if m.start < until
         ], until
+
+
+# Seventh round (issue 3): (text, reference, surface, value, span, precision).
+SEVENTH = [
+    # A day anaphor after a date that names only its month: a day of that month, not an older day.
+    ("On Oct. 4 the board met. The plant closed in July, and its sign came down that same day.", FRI,
+     "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
+    ("The reactor was shut last March. Engineers left the site the next day.", FRI,
+     "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, reference, surface, value, span, precision", SEVENTH, ids=[f"{c[2]}: {c[3]}" for c in SEVENTH]
+)
+def test_seventh_round_rules(
+    text: str, reference: date, surface: str, value: str, span: tuple[date, date], precision: str
+) -> None:
+    mention = the_mention(text, reference, surface)
+    assert (mention.value, (mention.date_start, mention.date_end), mention.precision) == (value, span, precision)
+
+
+def test_a_month_two_sentences_back_is_no_anchor_for_that_day() -> None:
+    text = "Prices fell in August. Traders stayed home. Funds saw strong redemptions that day."
+    assert [m.text for m in find_time_mentions(text, FRI)] == ["in August"]

@@ -36,6 +36,7 @@ class Context:
     # Dated mentions found so far, in text order: what "that year", "the next day", "three days later"
     # and a clock time without a day refer to (TimeML resolves them against the last date mentioned).
     anchors: list[Norm] = field(default_factory=list)
+    last_anchor_end: int = 0  # where the last of `anchors` ends in the text
 
     def anchor(self, finest: str) -> Norm | None:
         """The last dated mention at least as precise as `finest` (day < week < month < ... < year)."""

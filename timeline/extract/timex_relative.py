@@ -86,6 +86,10 @@ _ANCHOR_PRECISION = {
 }
 
 
+# A full stop after a word, not after an abbreviation ("N.Y.", "Dr.", "Mrs."), before a capital.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{2})(?<!\bMrs)[.!?][\"')]*\s+(?=[\"'`(]*[A-Z])")
+
+
 def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "that year", "the same day", "the following month", "the next morning", "the previous Friday":
     the last date mentioned before it, shifted. With no date before it, "the previous/following
@@ -105,6 +109,13 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
         det, unit = ("previous" if unit in ("before", "earlier") else "following"), det  # "the year before"
     shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0
     weekday = pat.WEEKDAY_RE.fullmatch(unit)
+    latest = ctx.anchors[-1] if ctx.anchors else None
+    if (unit == "day" and latest is not None and latest.precision == "month" and latest.value and latest.span
+            and len(_SENTENCE_END.findall(ctx.text, ctx.last_anchor_end, m.start())) <= 1):
+        # "killed last October. His name was crossed out that same day.": the day is one of the month
+        # named in this sentence or the one before, which the text does not give (TimeML's
+        # `1998-10-XX`), not an older date that has a day.
+        return Norm("DATE", latest.value + "-XX", latest.span, "month", True)
     anchor = ctx.anchor("day" if weekday else _ANCHOR_PRECISION[unit])
     if anchor is not None and anchor.span is not None:
         base = anchor.span[1] if shift > 0 else anchor.span[0]

@@ -750,6 +750,13 @@ SEVENTH = [
      "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
     ("The reactor was shut last March. Engineers left the site the next day.", FRI,
      "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+    # Hours after a clock time move the clock; after a day alone, TimeML's duration.
+    ("The polls opened on 5 May 2021 at 8 p.m. and closed two hours later.", FRI,
+     "two hours later", "2021-05-05T22:00", (date(2021, 5, 5), date(2021, 5, 5)), "day"),
+    ("The ferry left on Oct. 3 at 11 p.m. and sank 90 minutes later.", FRI,
+     "90 minutes later", "2021-10-04T00:30", (date(2021, 10, 4), date(2021, 10, 4)), "day"),
+    ("The guard was shot on Oct. 3. Just over an hour later, he died.", FRI,
+     "an hour later", "PT1H", (None, None), None),
 ]
 
 
@@ -757,7 +764,7 @@ SEVENTH = [
     "text, reference, surface, value, span, precision", SEVENTH, ids=[f"{c[2]}: {c[3]}" for c in SEVENTH]
 )
 def test_seventh_round_rules(
-    text: str, reference: date, surface: str, value: str, span: tuple[date, date], precision: str
+    text: str, reference: date, surface: str, value: str, span: tuple[date | None, date | None], precision: str | None
 ) -> None:
     mention = the_mention(text, reference, surface)
     assert (mention.value, (mention.date_start, mention.date_end), mention.precision) == (value, span, precision)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from . import timex_calendar as cal
 from . import timex_patterns as pat
@@ -180,6 +180,13 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
         # "three days later", "a day earlier" count from the last date the story mentions, not from
         # the publication date; "a year earlier" in a report compares with the same period last year.
         anchor = ctx.anchor(_ANCHOR_PRECISION.get(unit, "day"))
+        if unit in ("hour", "minute", "second") and anchor is not None and count is not None and not vague:
+            clock = _shift_clock(anchor, count if word == "later" else -count, unit)
+            if clock is not None:
+                return replace(clock, approximate=bool(_APPROX_WORDS.search(body)))
+            # A day without a clock time cannot be counted on in hours: "just over an hour later" is
+            # TimeML's duration, not the anchor's day again (which midnight may not even keep).
+            anchor = None
         if anchor is None or anchor.span is None or count is None or vague:
             # No date to count from ("a few days later", or no date before it): TimeML's reading, the
             # duration between the two events (`PXD`, `P3D`) with "later" as its signal.
@@ -205,6 +212,22 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     if norm is None:
         return None
     return replace(norm, approximate=norm.approximate or bool(_APPROX_WORDS.search(body)))
+
+
+_CLOCK_VALUE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$")
+
+
+def _shift_clock(anchor: Norm, count: int, unit: str) -> Norm | None:
+    """A dated clock time moved by hours, minutes or seconds ("at 8 p.m. ... two hours later"), or None
+    when the anchor has no clock time."""
+    found = _CLOCK_VALUE.match(anchor.value or "")
+    if found is None:
+        return None
+    year, month, day, hour, minute = (int(g) for g in found.groups())
+    moved = datetime(year, month, day, hour % 24, minute) + timedelta(days=hour // 24) + timedelta(
+        **{unit + "s": count}
+    )
+    return Norm("TIME", moved.strftime("%Y-%m-%dT%H:%M"), (moved.date(), moved.date()), "day")
 
 
 def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:

@@ -748,8 +748,13 @@ SEVENTH = [
     # A day anaphor after a date that names only its month: a day of that month, not an older day.
     ("On Oct. 4 the board met. The plant closed in July, and its sign came down that same day.", FRI,
      "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
-    ("The reactor was shut last March. Engineers left the site the next day.", FRI,
-     "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+    ("The inquiry opened on Sept. 2. The reactor was shut last March; engineers left the site the next day.",
+     FRI, "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+    # "midnight yesterday" ends yesterday, like "midnight Friday"; a day later is the next midnight.
+    ("Bids closed at midnight yesterday.", FRI,
+     "midnight", "2021-10-28T24:00", (date(2021, 10, 28), date(2021, 10, 28)), "day"),
+    ("At midnight yesterday 7,000 shares were in, up from 5,000 shares 24 hours earlier.", FRI,
+     "24 hours earlier", "2021-10-28T00:00", (date(2021, 10, 28), date(2021, 10, 28)), "day"),
     # Hours after a clock time move the clock; after a day alone, TimeML's duration.
     ("The polls opened on 5 May 2021 at 8 p.m. and closed two hours later.", FRI,
      "two hours later", "2021-05-05T22:00", (date(2021, 5, 5), date(2021, 5, 5)), "day"),
@@ -770,6 +775,17 @@ def test_seventh_round_rules(
     assert (mention.value, (mention.date_start, mention.date_end), mention.precision) == (value, span, precision)
 
 
-def test_a_month_two_sentences_back_is_no_anchor_for_that_day() -> None:
-    text = "Prices fell in August. Traders stayed home. Funds saw strong redemptions that day."
-    assert [m.text for m in find_time_mentions(text, FRI)] == ["in August"]
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        # The month is two sentences back: it is not what "that day" is in.
+        ("On Aug. 2 markets were calm. Prices fell in August. Traders stayed home. Funds saw strong"
+         " redemptions that day.", [("On Aug. 2", "2021-08-02"), ("in August", "2021-08"), ("that day", "2021-08-02")]),
+        # No dated day before it: "that day" is an event's day, whatever month is named.
+        ("The tender for two cargoes of June sugar failed after a sharp price rise that day.", [("June", "2021-06")]),
+    ],
+)
+def test_a_day_anaphor_takes_a_month_only_near_it_and_after_a_dated_day(
+    text: str, mentions: list[tuple[str, str]]
+) -> None:
+    assert [(m.text, m.value) for m in find_time_mentions(text, FRI)] == mentions

@@ -305,6 +305,9 @@ def _clock_parts(body: str) -> tuple[int, int] | None:
     return int(found.group(4)), int(found.group(5))
 
 
+_NAMED_DAY = re.compile(r"yesterday|today|tonight|tomorrow", re.I)
+
+
 def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("clock")
     if body.lower() == "noon" and ctx.text[max(0, m.start("clock") - 5):m.start("clock")].lower() == "high ":
@@ -313,8 +316,9 @@ def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
     if parts is None:
         return None
     clock = f"T{parts[0]:02d}:{parts[1]:02d}"
-    if "midnight" in body.lower() and (pat.WEEKDAY_RE.search(body) or pat.MONTH_RE.search(body)):
-        clock = "T24:00"  # "midnight Friday" is the end of Friday, as TimeML writes it
+    if "midnight" in body.lower() and (pat.WEEKDAY_RE.search(body) or pat.MONTH_RE.search(body)
+                                       or _NAMED_DAY.search(body)):
+        clock = "T24:00"  # "midnight Friday", "midnight yesterday" end that day, as TimeML writes it
     anchor: date | None = None
     low = body.lower()
     weekday = pat.WEEKDAY_RE.search(body)

@@ -109,14 +109,15 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
         det, unit = ("previous" if unit in ("before", "earlier") else "following"), det  # "the year before"
     shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0
     weekday = pat.WEEKDAY_RE.fullmatch(unit)
+    anchor = ctx.anchor("day" if weekday else _ANCHOR_PRECISION[unit])
     latest = ctx.anchors[-1] if ctx.anchors else None
-    if (unit == "day" and latest is not None and latest.precision == "month" and latest.value and latest.span
-            and len(_SENTENCE_END.findall(ctx.text, ctx.last_anchor_end, m.start())) <= 1):
+    if (unit == "day" and anchor is not None and latest is not None and latest.precision == "month"
+            and latest.value and latest.span and len(_SENTENCE_END.findall(ctx.text, ctx.last_anchor_end, m.start())) <= 1):
         # "killed last October. His name was crossed out that same day.": the day is one of the month
         # named in this sentence or the one before, which the text does not give (TimeML's
-        # `1998-10-XX`), not an older date that has a day.
+        # `1998-10-XX`), not the older dated day. With no dated day before it, "that day" stays an
+        # event's day, no mention ("the price rise that day" after "June shipment").
         return Norm("DATE", latest.value + "-XX", latest.span, "month", True)
-    anchor = ctx.anchor("day" if weekday else _ANCHOR_PRECISION[unit])
     if anchor is not None and anchor.span is not None:
         base = anchor.span[1] if shift > 0 else anchor.span[0]
     elif shift and not weekday and unit not in ("day", *TOD_CODES) and ctx.reference is not None:

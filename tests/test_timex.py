@@ -750,6 +750,22 @@ SEVENTH = [
      "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
     ("The inquiry opened on Sept. 2. The reactor was shut last March; engineers left the site the next day.",
      FRI, "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+    # A quarter that has ended is the one closing on the last such day before the reference: its
+    # name in the year it closed in, and the three months up to that day.
+    ("A year ago, in its second quarter ended Oct. 31, the chain lost money.", FRI,
+     "second quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("Sales fell in the second quarter ended Oct. 31. Results for that quarter were restated.", FRI,
+     "that quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("The retailer's fiscal second quarter ended January 31 brought record sales.", date(2021, 3, 2),
+     "second quarter", "2021-Q2", (date(2020, 11, 1), date(2021, 1, 31)), "quarter"),
+    ("It expects a loss in its third quarter ended Feb. 28.", date(2021, 3, 5),
+     "third quarter", "2021-Q3", (date(2020, 12, 1), date(2021, 2, 28)), "quarter"),
+    ("Net for the second quarter ended January 31 rose to $9 million from $5 million a year earlier.",
+     date(2021, 3, 2), "a year earlier", "2020-Q2", (date(2019, 11, 1), date(2020, 1, 31)), "quarter"),
+    ("It expects a loss in the fourth quarter ending Dec. 31.", FRI,
+     "fourth quarter", "2021-Q4", (date(2021, 10, 1), date(2021, 12, 31)), "quarter"),
+    ("Profit rose in the third quarter ended Sept. 30.", FRI,
+     "third quarter", "2021-Q3", (date(2021, 7, 1), date(2021, 9, 30)), "quarter"),
     # "midnight yesterday" ends yesterday, like "midnight Friday"; a day later is the next midnight.
     ("Bids closed at midnight yesterday.", FRI,
      "midnight", "2021-10-28T24:00", (date(2021, 10, 28), date(2021, 10, 28)), "day"),

@@ -67,7 +67,7 @@ def _shift_by_unit(reference: date, count: int, unit: str, ctx: Context, word: s
     if unit == "year":
         if count == 1 and ctx.quarter is not None and word in ("ago", "earlier"):
             # Earnings reports: "from $5 million a year ago" compares the quarter under discussion.
-            return quarter_norm(*cal.shift_quarter(*ctx.quarter, -4))
+            return ctx.named_quarter(*cal.shift_quarter(*ctx.quarter, -4))
         return year_norm(reference.year - count)
     if unit == "decade":
         return replace(year_norm(reference.year - 10 * count), approximate=True)
@@ -167,7 +167,7 @@ def _compared_period(ctx: Context, start: int, reference: date) -> Norm | None:
     else:
         # The latest quarter with this number that has begun, as for "third-quarter profit" itself.
         year = reference.year if cal.quarter_span(reference.year, number)[0] <= reference else reference.year - 1
-    return quarter_norm(year - 1, number)
+    return ctx.named_quarter(year - 1, number)
 
 
 def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -236,7 +236,7 @@ def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     if "latest" in body:
         if ctx.reference is None:
             return unresolved(None)
-        return quarter_norm(*(ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)))
+        return ctx.named_quarter(*(ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)))
     if "months" in body:
         number = 9 if "nine" in body else 6 if "six" in body else None
         return Norm("DURATION", f"P{number}M" if number else "PXM")
@@ -248,7 +248,7 @@ def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     if "quarter" in body or "period" in body or ctx.quarter is not None:
         # "year-earlier net" in a quarterly report compares with the same quarter a year before.
         focus = ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)
-        return quarter_norm(*cal.shift_quarter(*focus, -4))
+        return ctx.named_quarter(*cal.shift_quarter(*focus, -4))
     return year_norm(ctx.reference.year - 1)
 
 

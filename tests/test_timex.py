@@ -758,6 +758,9 @@ SEVENTH = [
      "that quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
     ("The retailer's fiscal second quarter ended January 31 brought record sales.", date(2021, 3, 2),
      "second quarter", "2021-Q2", (date(2020, 11, 1), date(2021, 1, 31)), "quarter"),
+    # An apposition names the same quarter.
+    ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the chain lost money.", FRI,
+     "year-ago quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
     ("It expects a loss in its third quarter ended Feb. 28.", date(2021, 3, 5),
      "third quarter", "2021-Q3", (date(2020, 12, 1), date(2021, 2, 28)), "quarter"),
     ("Net for the second quarter ended January 31 rose to $9 million from $5 million a year earlier.",

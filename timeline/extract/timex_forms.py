@@ -401,6 +401,21 @@ def _ended_quarter(number: int, closing: re.Match[str], ctx: Context) -> Norm:
     return ctx.named_quarter(year, number)
 
 
+_APPOSED_QUARTER = re.compile(
+    r",\s+(?:the|its)\s+(?:fiscal[\s-]+)?(first|second|third|fourth)[\s-]+(?:fiscal\s+)?quarter", re.I
+)
+
+
+def apposed_quarter(ctx: Context, end: int) -> Norm | None:
+    """The quarter an apposition after `end` names by its closing day ("the comparable year-ago
+    quarter, the second quarter ended Oct. 31,"): the same quarter, so its value. Else None."""
+    apposed = _APPOSED_QUARTER.match(ctx.text, end)
+    closing = _QUARTER_CLOSING_DAY.match(ctx.text, apposed.end()) if apposed is not None else None
+    if apposed is None or closing is None or ctx.reference is None or "ended" not in closing.group().lower():
+        return None
+    return _ended_quarter(_QUARTER_ORDINALS[apposed.group(1).lower()], closing, ctx)
+
+
 def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("quarter")
     low = body.lower()
@@ -474,7 +489,7 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     current = (ref.year, cal.quarter_of(ref))
     focus = ctx.quarter or cal.shift_quarter(*current, -1)
     if year_ago:
-        return ctx.named_quarter(*cal.shift_quarter(*focus, -4))
+        return apposed_quarter(ctx, m.end("quarter")) or ctx.named_quarter(*cal.shift_quarter(*focus, -4))
     if re.search(r"\bnext\b", low):
         return quarter_norm(*cal.shift_quarter(*current, 1))
     if re.search(r"\b(?:last|latest|previous|prior|past)\b", low):

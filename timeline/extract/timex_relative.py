@@ -13,6 +13,7 @@ from .timex_forms import (
     Context,
     Handler,
     Norm,
+    apposed_quarter,
     day_norm,
     explicit_year,
     month_norm,
@@ -245,6 +246,9 @@ def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     compared = None if "quarter" in body or "period" in body else _compared_period(ctx, m.start(), ctx.reference)
     if compared is not None:
         return compared
+    apposed = apposed_quarter(ctx, m.end()) if "quarter" in body or "period" in body else None
+    if apposed is not None:
+        return apposed
     if "quarter" in body or "period" in body or ctx.quarter is not None:
         # "year-earlier net" in a quarterly report compares with the same quarter a year before.
         focus = ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)

@@ -750,17 +750,22 @@ SEVENTH = [
      "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
     ("The inquiry opened on Sept. 2. The reactor was shut last March; engineers left the site the next day.",
      FRI, "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
-    # A quarter that has ended is the one closing on the last such day before the reference: its
-    # name in the year it closed in, and the three months up to that day.
-    ("A year ago, in its second quarter ended Oct. 31, the chain lost money.", FRI,
+    # A quarter "ended" on a day is the latest closing on that day that had begun by the reference
+    # (wire copy writes "ended" days ahead): its name in the year it closed in, and the three months
+    # up to that day.
+    ("It will take a charge in its second quarter ended Oct. 31.", FRI,
+     "second quarter", "2021-Q2", (date(2021, 8, 1), date(2021, 10, 31)), "quarter"),
+    ("Sales fell in the second quarter ended Oct. 31. Results for that quarter were restated.", date(2021, 12, 10),
+     "that quarter", "2021-Q2", (date(2021, 8, 1), date(2021, 10, 31)), "quarter"),
+    ("Sales fell in the second quarter ended Oct. 31.", date(2021, 7, 20),
      "second quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
-    ("Sales fell in the second quarter ended Oct. 31. Results for that quarter were restated.", FRI,
-     "that quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
     ("The retailer's fiscal second quarter ended January 31 brought record sales.", date(2021, 3, 2),
      "second quarter", "2021-Q2", (date(2020, 11, 1), date(2021, 1, 31)), "quarter"),
     # An apposition names the same quarter.
     ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the chain lost money.", FRI,
      "year-ago quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the chain lost money.", FRI,
+     "the second quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
     ("It expects a loss in its third quarter ended Feb. 28.", date(2021, 3, 5),
      "third quarter", "2021-Q3", (date(2020, 12, 1), date(2021, 2, 28)), "quarter"),
     ("Net for the second quarter ended January 31 rose to $9 million from $5 million a year earlier.",

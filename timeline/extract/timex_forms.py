@@ -382,21 +382,33 @@ def _closing_year(closing: re.Match[str], ref: date) -> int:
     return ref.year if date(ref.year, month, min(day, cal.last_day(ref.year, month))) <= ref else ref.year - 1
 
 
-def _ended_quarter(number: int, closing: re.Match[str], ctx: Context) -> Norm:
-    """ "the second quarter ended Oct. 31", read on Oct. 27, 1989: a quarter that has ended closed on
-    the last such day before the reference. Its value is the name given in the year it closed in, as
-    TimeML writes a fiscal quarter ("the fiscal first quarter ended Sept. 30" `1989-Q1`); its span
-    is the three months up to that day, which a fiscal quarter's calendar name would miss."""
-    assert ctx.reference is not None
-    year = _closing_year(closing, ctx.reference)
-    month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+def _quarter_days(year: int, month: int, day: int) -> cal.Span:
+    """The three months of a quarter closing on that day: "ended Feb. 28" is December to February,
+    "ended Jan. 24" (a 13-week quarter) Oct. 25 to Jan. 24."""
     closed = date(year, month, min(day, cal.last_day(year, month)))
     if closed.day == cal.last_day(year, month):
-        opened = cal.add_months(closed.replace(day=1), -2)  # "ended Feb. 28": December to February
+        return cal.add_months(closed.replace(day=1), -2), closed
+    return cal.add_months(closed, -3) + timedelta(days=1), closed
+
+
+def _ended_quarter(number: int, closing: re.Match[str], ctx: Context, years_back: int = 0) -> Norm:
+    """ "the second quarter ended Jan. 31" read in March 1987: the latest quarter closing on that day
+    that had begun by the reference (wire copy writes "the third quarter ended March 31" a week before
+    that day), `years_back` years before for a year-ago one. Its value is the name given in the year it
+    closed in, as TimeML writes a fiscal quarter ("the fiscal first quarter ended Sept. 30"
+    `1989-Q1`); its span is the three months up to that day, which a fiscal quarter's calendar name
+    would miss."""
+    ref = ctx.reference
+    assert ref is not None
+    month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+    if closing.group(3):
+        year = int(closing.group(3))
     else:
-        opened = cal.add_months(closed, -3) + timedelta(days=1)  # "ended Jan. 24": a 13-week quarter
-    ctx.quarter_spans.setdefault((year, number), (opened, closed))
-    if ctx.quarter is None and opened <= ctx.reference <= closed + timedelta(days=366):
+        year = next(y for y in (ref.year + 1, ref.year, ref.year - 1) if _quarter_days(y, month, day)[0] <= ref)
+    year -= years_back
+    days = _quarter_days(year, month, day)
+    ctx.quarter_spans.setdefault((year, number), days)
+    if ctx.quarter is None and not years_back and days[0] <= ref <= days[1] + timedelta(days=366):
         ctx.quarter = (year, number)  # the report's subject, as for a quarter named alone
     return ctx.named_quarter(year, number)
 
@@ -404,16 +416,19 @@ def _ended_quarter(number: int, closing: re.Match[str], ctx: Context) -> Norm:
 _APPOSED_QUARTER = re.compile(
     r",\s+(?:the|its)\s+(?:fiscal[\s-]+)?(first|second|third|fourth)[\s-]+(?:fiscal\s+)?quarter", re.I
 )
+# The head a quarter stands in apposition to: "the comparable year-ago quarter, the second quarter ...".
+_YEAR_AGO_HEAD = re.compile(r"year[\s-](?:ago|earlier)\s+(?:quarter|period),\s*$", re.I)
 
 
 def apposed_quarter(ctx: Context, end: int) -> Norm | None:
-    """The quarter an apposition after `end` names by its closing day ("the comparable year-ago
-    quarter, the second quarter ended Oct. 31,"): the same quarter, so its value. Else None."""
+    """The quarter an apposition after a year-ago quarter ending at `end` names by its closing day
+    ("the comparable year-ago quarter, the second quarter ended Oct. 31,"): the same quarter, so its
+    value, a year before the one closing on that day now. Else None."""
     apposed = _APPOSED_QUARTER.match(ctx.text, end)
     closing = _QUARTER_CLOSING_DAY.match(ctx.text, apposed.end()) if apposed is not None else None
     if apposed is None or closing is None or ctx.reference is None or "ended" not in closing.group().lower():
         return None
-    return _ended_quarter(_QUARTER_ORDINALS[apposed.group(1).lower()], closing, ctx)
+    return _ended_quarter(_QUARTER_ORDINALS[apposed.group(1).lower()], closing, ctx, years_back=1)
 
 
 def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -439,7 +454,9 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
                 year += 1
             closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
             if closing is not None and re.search(r"ended", closing.group(), re.I) and not year_ago:
-                return _ended_quarter(number, closing, ctx)
+                # In apposition to a year-ago quarter, it is that one (the same referent).
+                years_back = 1 if _YEAR_AGO_HEAD.search(ctx.text, max(0, m.start() - 40), m.start()) else 0
+                return _ended_quarter(number, closing, ctx, years_back)
         if year_ago:
             return quarter_norm(year - 1, number)
         begun = cal.quarter_span(year, number)[0]

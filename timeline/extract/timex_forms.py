@@ -416,13 +416,13 @@ def _ended_quarter(number: int, closing: re.Match[str], ctx: Context, years_back
 _APPOSED_QUARTER = re.compile(
     r",\s+(?:the|its)\s+(?:fiscal[\s-]+)?(first|second|third|fourth)[\s-]+(?:fiscal\s+)?quarter", re.I
 )
-# The head a quarter stands in apposition to: "the comparable year-ago quarter, the second quarter ...".
+# The head a quarter stands in apposition to: "in the year-ago quarter, its third quarter ...".
 _YEAR_AGO_HEAD = re.compile(r"year[\s-](?:ago|earlier)\s+(?:quarter|period),\s*$", re.I)
 
 
 def apposed_quarter(ctx: Context, end: int) -> Norm | None:
     """The quarter an apposition after a year-ago quarter ending at `end` names by its closing day
-    ("the comparable year-ago quarter, the second quarter ended Oct. 31,"): the same quarter, so its
+    ("in the year-ago quarter, its third quarter ended Nov. 30,"): the same quarter, so its
     value, a year before the one closing on that day now. Else None."""
     apposed = _APPOSED_QUARTER.match(ctx.text, end)
     closing = _QUARTER_CLOSING_DAY.match(ctx.text, apposed.end()) if apposed is not None else None

@@ -114,10 +114,10 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     latest = ctx.anchors[-1] if ctx.anchors else None
     if (unit == "day" and anchor is not None and latest is not None and latest.precision == "month"
             and latest.value and latest.span and len(_SENTENCE_END.findall(ctx.text, ctx.last_anchor_end, m.start())) <= 1):
-        # "killed last October. His name was crossed out that same day.": the day is one of the month
+        # "The plant closed in July; its sign came down that same day.": the day is one of the month
         # named in this sentence or the one before, which the text does not give (TimeML's
-        # `1998-10-XX`), not the older dated day. With no dated day before it, "that day" stays an
-        # event's day, no mention ("the price rise that day" after "June shipment").
+        # `2021-07-XX`), not the older dated day. With no dated day before it, "that day" stays an
+        # event's day, no mention ("a price rise that day" after "June sugar").
         return Norm("DATE", latest.value + "-XX", latest.span, "month", True)
     if anchor is not None and anchor.span is not None:
         base = anchor.span[1] if shift > 0 else anchor.span[0]

@@ -17,7 +17,7 @@ extents never do, so the preposition is dropped before comparing spans. A range 
 us ("between 1994 and 1997", value `1994/1997`) and two TIMEX3 in TimeML, so it is scored as its two
 endpoints. Values are compared after mapping a few spellings of the same TIMEX3 meaning to one
 (`canonical`: gold decade `199X` = our `199`, `2000-W6` = `2000-W06`, `T17` = `T17:00`, `P1E` =
-`P10Y`); `--exact-values` turns that off.
+`P10Y`, `P3Q` = `P9M`, the SET `XXXX-XX-XX` = `P1D`); `--exact-values` turns that off.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class Scores:
             s = system[best]
             self.relaxed += 1
             self.strict += s.start == g.start and s.end == g.end
-            self.value += s.value is not None and canonical(s.value) == canonical(g.value)
+            self.value += s.value is not None and canonical(s.value, s.type) == canonical(g.value, g.type)
 
     @staticmethod
     def prf(hits: int, system: int, gold: int) -> tuple[float, float, float]:
@@ -104,16 +104,22 @@ _EQUIVALENT = (
     (re.compile(r"^PX(?:CE|C)$"), "PXCE"),  # some centuries
     (re.compile(r"^P(\d+)C$"), lambda m: f"P{100 * int(m.group(1))}Y"),  # TimeML century unit: `P2C` is `P200Y`
     (re.compile(r"^P(\d+)L$"), lambda m: f"P{1000 * int(m.group(1))}Y"),  # millennium: `P2L` is `P2000Y`
+    (re.compile(r"^P(\d+)Q$"), lambda m: f"P{3 * int(m.group(1))}M"),  # a quarter is three months: `P3Q` is `P9M`
 )
+# A SET written as the calendar unit it recurs in (TIMEX2's notation, kept in TimeBank: "daily"
+# `XXXX-XX-XX`) or as the period of the recurrence (TimeML's `P1D`): every day either way.
+_SET_EQUIVALENT = {"XXXX-XX-XX": "P1D", "XXXX-WXX": "P1W", "XXXX-XX": "P1M", "XXXX": "P1Y"}
 
 
 EXACT_VALUES = False  # --exact-values: compare the strings as written, no equivalences
 
 
-def canonical(value: str | None) -> str | None:
-    """One spelling for TIMEX3 values that mean the same (see _EQUIVALENT)."""
+def canonical(value: str | None, type_: str | None = None) -> str | None:
+    """One spelling for TIMEX3 values that mean the same (see _EQUIVALENT; _SET_EQUIVALENT for SETs)."""
     if value is None or EXACT_VALUES:
         return value
+    if type_ == "SET":
+        value = _SET_EQUIVALENT.get(value, value)
     for pattern, replacement in _EQUIVALENT:
         value = pattern.sub(replacement, value)
     return value
@@ -175,7 +181,7 @@ def write_errors(path: str, docs: list, gold: list[list[Span]], ours: list[list[
             text, dct = doc.text, doc.dct[:10]
             for g in gold_spans:
                 hit = [x for x in our_spans_ if x.start < g.end and x.end > g.start]
-                if hit and canonical(hit[0].value) == canonical(g.value):
+                if hit and canonical(hit[0].value, hit[0].type) == canonical(g.value, g.type):
                     continue
                 got = f"{text[hit[0].start:hit[0].end]!r} {hit[0].type} {hit[0].value}" if hit else "MISSED"
                 before = text[max(0, g.start - 50):g.start].replace("\n", " ")

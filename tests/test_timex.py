@@ -741,3 +741,75 @@ def test_mentions_before_until_are_those_of_the_whole_text(text: str) -> None:
         assert [m for m in find_time_mentions(text, FRI, until) if m.start < until] == [
             m for m in whole if m.start < until
         ], until
+
+
+# Seventh round (issue 3): (text, reference, surface, value, span, precision).
+SEVENTH = [
+    # A day anaphor after a date that names only its month: a day of that month, not an older day.
+    ("On Oct. 4 the board met. The plant closed in July, and its sign came down that same day.", FRI,
+     "that same day", "2021-07-XX", (date(2021, 7, 1), date(2021, 7, 31)), "month"),
+    ("The inquiry opened on Sept. 2. The reactor was shut last March; engineers left the site the next day.",
+     FRI, "the next day", "2021-03-XX", (date(2021, 3, 1), date(2021, 3, 31)), "month"),
+    # A quarter "ended" on a day is the latest closing on that day that had begun by the reference
+    # (wire copy writes "ended" days ahead): its name in the year it closed in, and the three months
+    # up to that day.
+    ("It will take a charge in its second quarter ended Oct. 31.", FRI,
+     "second quarter", "2021-Q2", (date(2021, 8, 1), date(2021, 10, 31)), "quarter"),
+    ("Sales fell in the second quarter ended Oct. 31. Results for that quarter were restated.", date(2021, 12, 10),
+     "that quarter", "2021-Q2", (date(2021, 8, 1), date(2021, 10, 31)), "quarter"),
+    ("Sales fell in the second quarter ended Oct. 31.", date(2021, 7, 20),
+     "second quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("The retailer's fiscal second quarter ended January 31 brought record sales.", date(2021, 3, 2),
+     "second quarter", "2021-Q2", (date(2020, 11, 1), date(2021, 1, 31)), "quarter"),
+    # An apposition names the same quarter.
+    ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the chain lost money.", FRI,
+     "year-ago quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the chain lost money.", FRI,
+     "the second quarter", "2020-Q2", (date(2020, 8, 1), date(2020, 10, 31)), "quarter"),
+    ("It expects a loss in its third quarter ended Feb. 28.", date(2021, 3, 5),
+     "third quarter", "2021-Q3", (date(2020, 12, 1), date(2021, 2, 28)), "quarter"),
+    ("Net for the second quarter ended January 31 rose to $9 million from $5 million a year earlier.",
+     date(2021, 3, 2), "a year earlier", "2020-Q2", (date(2019, 11, 1), date(2020, 1, 31)), "quarter"),
+    ("It expects a loss in the fourth quarter ending Dec. 31.", FRI,
+     "fourth quarter", "2021-Q4", (date(2021, 10, 1), date(2021, 12, 31)), "quarter"),
+    ("Profit rose in the third quarter ended Sept. 30.", FRI,
+     "third quarter", "2021-Q3", (date(2021, 7, 1), date(2021, 9, 30)), "quarter"),
+    # "midnight yesterday" ends yesterday, like "midnight Friday"; a day later is the next midnight.
+    ("Bids closed at midnight yesterday.", FRI,
+     "midnight", "2021-10-28T24:00", (date(2021, 10, 28), date(2021, 10, 28)), "day"),
+    ("At midnight yesterday 7,000 shares were in, up from 5,000 shares 24 hours earlier.", FRI,
+     "24 hours earlier", "2021-10-28T00:00", (date(2021, 10, 28), date(2021, 10, 28)), "day"),
+    # Hours after a clock time move the clock; after a day alone, TimeML's duration.
+    ("The polls opened on 5 May 2021 at 8 p.m. and closed two hours later.", FRI,
+     "two hours later", "2021-05-05T22:00", (date(2021, 5, 5), date(2021, 5, 5)), "day"),
+    ("The ferry left on Oct. 3 at 11 p.m. and sank 90 minutes later.", FRI,
+     "90 minutes later", "2021-10-04T00:30", (date(2021, 10, 4), date(2021, 10, 4)), "day"),
+    ("The guard was shot on Oct. 3. Just over an hour later, he died.", FRI,
+     "an hour later", "PT1H", (None, None), None),
+]
+
+
+@pytest.mark.parametrize(
+    "text, reference, surface, value, span, precision", SEVENTH, ids=[f"{c[2]}: {c[3]}" for c in SEVENTH]
+)
+def test_seventh_round_rules(
+    text: str, reference: date, surface: str, value: str, span: tuple[date | None, date | None], precision: str | None
+) -> None:
+    mention = the_mention(text, reference, surface)
+    assert (mention.value, (mention.date_start, mention.date_end), mention.precision) == (value, span, precision)
+
+
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        # The month is two sentences back: it is not what "that day" is in.
+        ("On Aug. 2 markets were calm. Prices fell in August. Traders stayed home. Funds saw strong"
+         " redemptions that day.", [("On Aug. 2", "2021-08-02"), ("in August", "2021-08"), ("that day", "2021-08-02")]),
+        # No dated day before it: "that day" is an event's day, whatever month is named.
+        ("The tender for two cargoes of June sugar failed after a sharp price rise that day.", [("June", "2021-06")]),
+    ],
+)
+def test_a_day_anaphor_takes_a_month_only_near_it_and_after_a_dated_day(
+    text: str, mentions: list[tuple[str, str]]
+) -> None:
+    assert [(m.text, m.value) for m in find_time_mentions(text, FRI)] == mentions

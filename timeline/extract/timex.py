@@ -352,6 +352,7 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
             norm = apply_modifier(norm, m.group("mod"), reference)
         if norm.span is not None and norm.type in ("DATE", "TIME") and norm.value and not norm.value.endswith("_REF"):
             ctx.anchors.append(norm)
+            ctx.last_anchor_end = m.end()
         start, end = _extent(form, m, norm, text)
         uses_reference = reference is not None and (norm.value is None or (norm.span is not None and _is_relative(form, m)))
         mentions.append(

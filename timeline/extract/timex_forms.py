@@ -36,6 +36,21 @@ class Context:
     # Dated mentions found so far, in text order: what "that year", "the next day", "three days later"
     # and a clock time without a day refer to (TimeML resolves them against the last date mentioned).
     anchors: list[Norm] = field(default_factory=list)
+    last_anchor_end: int = 0  # where the last of `anchors` ends in the text
+    # The days of quarters named by their closing day ("the second quarter ended Jan. 31"), by
+    # (year, number): a fiscal quarter's calendar name would give other months.
+    quarter_spans: dict[tuple[int, int], cal.Span] = field(default_factory=dict)
+
+    def named_quarter(self, year: int, number: int) -> Norm:
+        """Quarter `number` of `year`, with the days of the one named by its closing day or of the
+        same quarter a year later (the year-ago comparison); else the calendar quarter."""
+        span = self.quarter_spans.get((year, number))
+        if span is None and (year + 1, number) in self.quarter_spans:
+            later = self.quarter_spans[(year + 1, number)]
+            span = (cal.add_months(later[0], -12), cal.add_months(later[1], -12))
+        if span is None:
+            return quarter_norm(year, number)
+        return Norm("DATE", f"{year:04d}-Q{number}", span, "quarter")
 
     def anchor(self, finest: str) -> Norm | None:
         """The last dated mention at least as precise as `finest` (day < week < month < ... < year)."""
@@ -304,6 +319,9 @@ def _clock_parts(body: str) -> tuple[int, int] | None:
     return int(found.group(4)), int(found.group(5))
 
 
+_NAMED_DAY = re.compile(r"yesterday|today|tonight|tomorrow", re.I)
+
+
 def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("clock")
     if body.lower() == "noon" and ctx.text[max(0, m.start("clock") - 5):m.start("clock")].lower() == "high ":
@@ -312,8 +330,9 @@ def _h_clock(m: re.Match[str], ctx: Context) -> Norm | None:
     if parts is None:
         return None
     clock = f"T{parts[0]:02d}:{parts[1]:02d}"
-    if "midnight" in body.lower() and (pat.WEEKDAY_RE.search(body) or pat.MONTH_RE.search(body)):
-        clock = "T24:00"  # "midnight Friday" is the end of Friday, as TimeML writes it
+    if "midnight" in body.lower() and (pat.WEEKDAY_RE.search(body) or pat.MONTH_RE.search(body)
+                                       or _NAMED_DAY.search(body)):
+        clock = "T24:00"  # "midnight Friday", "midnight yesterday" end that day, as TimeML writes it
     anchor: date | None = None
     low = body.lower()
     weekday = pat.WEEKDAY_RE.search(body)
@@ -354,6 +373,64 @@ _QUARTER_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3
 _YEAR_TO_DATE = re.compile(r"\b(?:(?:first\s+)?(?:nine|six)\s+months|first\s+half)\b", re.I)
 
 
+def _closing_year(closing: re.Match[str], ref: date) -> int:
+    """The year of a quarter's closing day: the one written, else the last such day on or before `ref`
+    (a day past the month's end, "Sept. 31", counts as its last day)."""
+    if closing.group(3):
+        return int(closing.group(3))
+    month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+    return ref.year if date(ref.year, month, min(day, cal.last_day(ref.year, month))) <= ref else ref.year - 1
+
+
+def _quarter_days(year: int, month: int, day: int) -> cal.Span:
+    """The three months of a quarter closing on that day: "ended Feb. 28" is December to February,
+    "ended Jan. 24" (a 13-week quarter) Oct. 25 to Jan. 24."""
+    closed = date(year, month, min(day, cal.last_day(year, month)))
+    if closed.day == cal.last_day(year, month):
+        return cal.add_months(closed.replace(day=1), -2), closed
+    return cal.add_months(closed, -3) + timedelta(days=1), closed
+
+
+def _ended_quarter(number: int, closing: re.Match[str], ctx: Context, years_back: int = 0) -> Norm:
+    """ "the second quarter ended Jan. 31" read in March 1987: the latest quarter closing on that day
+    that had begun by the reference (wire copy writes "the third quarter ended March 31" a week before
+    that day), `years_back` years before for a year-ago one. Its value is the name given in the year it
+    closed in, as TimeML writes a fiscal quarter ("the fiscal first quarter ended Sept. 30"
+    `1989-Q1`); its span is the three months up to that day, which a fiscal quarter's calendar name
+    would miss."""
+    ref = ctx.reference
+    assert ref is not None
+    month, day = cal.month_number(closing.group(1)), int(closing.group(2))
+    if closing.group(3):
+        year = int(closing.group(3))
+    else:
+        year = next(y for y in (ref.year + 1, ref.year, ref.year - 1) if _quarter_days(y, month, day)[0] <= ref)
+    year -= years_back
+    days = _quarter_days(year, month, day)
+    ctx.quarter_spans.setdefault((year, number), days)
+    if ctx.quarter is None and not years_back and days[0] <= ref <= days[1] + timedelta(days=366):
+        ctx.quarter = (year, number)  # the report's subject, as for a quarter named alone
+    return ctx.named_quarter(year, number)
+
+
+_APPOSED_QUARTER = re.compile(
+    r",\s+(?:the|its)\s+(?:fiscal[\s-]+)?(first|second|third|fourth)[\s-]+(?:fiscal\s+)?quarter", re.I
+)
+# The head a quarter stands in apposition to: "in the year-ago quarter, its third quarter ...".
+_YEAR_AGO_HEAD = re.compile(r"year[\s-](?:ago|earlier)\s+(?:quarter|period),\s*$", re.I)
+
+
+def apposed_quarter(ctx: Context, end: int) -> Norm | None:
+    """The quarter an apposition after a year-ago quarter ending at `end` names by its closing day
+    ("in the year-ago quarter, its third quarter ended Nov. 30,"): the same quarter, so its
+    value, a year before the one closing on that day now. Else None."""
+    apposed = _APPOSED_QUARTER.match(ctx.text, end)
+    closing = _QUARTER_CLOSING_DAY.match(ctx.text, apposed.end()) if apposed is not None else None
+    if apposed is None or closing is None or ctx.reference is None or "ended" not in closing.group().lower():
+        return None
+    return _ended_quarter(_QUARTER_ORDINALS[apposed.group(1).lower()], closing, ctx, years_back=1)
+
+
 def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("quarter")
     low = body.lower()
@@ -375,6 +452,11 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
             year = ref.year if start <= ref else ref.year - 1
             if re.search(r"\bnext\b", low):
                 year += 1
+            closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
+            if closing is not None and re.search(r"ended", closing.group(), re.I) and not year_ago:
+                # In apposition to a year-ago quarter, it is that one (the same referent).
+                years_back = 1 if _YEAR_AGO_HEAD.search(ctx.text, max(0, m.start() - 40), m.start()) else 0
+                return _ended_quarter(number, closing, ctx, years_back)
         if year_ago:
             return quarter_norm(year - 1, number)
         begun = cal.quarter_span(year, number)[0]
@@ -390,13 +472,15 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
         anchor = next((a for a in reversed(ctx.anchors) if a.precision == "quarter"), None) or ctx.anchor("quarter")
         if anchor is None or anchor.span is None:
             return None
+        if anchor.precision == "quarter" and anchor.value and "-Q" in anchor.value:
+            return replace(anchor, approximate=False)  # that quarter, fiscal name and span as named
         return quarter_norm(anchor.span[0].year, cal.quarter_of(anchor.span[0]))
     if not _QUARTER_DETERMINER.search(low):
         return None  # "a quarter of the vote" is a fraction
     closing = _QUARTER_CLOSING_DAY.match(ctx.text, m.end("quarter"))
     if closing is not None and year is None and ref is not None and not year_ago:
         month, day = cal.month_number(closing.group(1)), int(closing.group(2))
-        end_year = int(closing.group(3)) if closing.group(3) else ref.year if date(ref.year, month, min(day, 28)) <= ref else ref.year - 1
+        end_year = _closing_year(closing, ref)
         if day == cal.last_day(2001, month) and month % 3 == 0:
             # "the quarter ended Sept. 30" is the calendar quarter closing that day, whatever the
             # fiscal name given before it ("the fiscal first quarter"): it becomes the quarter in focus.
@@ -416,13 +500,13 @@ def _h_quarter(m: re.Match[str], ctx: Context) -> Norm | None:
             return year_norm(year)
         # "the 1988 period": the quarter under discussion, in the year named.
         number = (ctx.quarter or (0, cal.quarter_of(ctx.reference)))[1]  # type: ignore[arg-type]
-        return quarter_norm(year, number)
+        return ctx.named_quarter(year, number)
     if ref is None:
         return unresolved(None)
     current = (ref.year, cal.quarter_of(ref))
     focus = ctx.quarter or cal.shift_quarter(*current, -1)
     if year_ago:
-        return quarter_norm(*cal.shift_quarter(*focus, -4))
+        return apposed_quarter(ctx, m.end("quarter")) or ctx.named_quarter(*cal.shift_quarter(*focus, -4))
     if re.search(r"\bnext\b", low):
         return quarter_norm(*cal.shift_quarter(*current, 1))
     if re.search(r"\b(?:last|latest|previous|prior|past)\b", low):

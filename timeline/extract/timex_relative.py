@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from . import timex_calendar as cal
 from . import timex_patterns as pat
@@ -13,6 +13,7 @@ from .timex_forms import (
     Context,
     Handler,
     Norm,
+    apposed_quarter,
     day_norm,
     explicit_year,
     month_norm,
@@ -67,7 +68,7 @@ def _shift_by_unit(reference: date, count: int, unit: str, ctx: Context, word: s
     if unit == "year":
         if count == 1 and ctx.quarter is not None and word in ("ago", "earlier"):
             # Earnings reports: "from $5 million a year ago" compares the quarter under discussion.
-            return quarter_norm(*cal.shift_quarter(*ctx.quarter, -4))
+            return ctx.named_quarter(*cal.shift_quarter(*ctx.quarter, -4))
         return year_norm(reference.year - count)
     if unit == "decade":
         return replace(year_norm(reference.year - 10 * count), approximate=True)
@@ -84,6 +85,10 @@ _ANCHOR_PRECISION = {
     "afternoon": "day", "evening": "day", "week": "week", "weekend": "day", "fortnight": "week",
     "month": "month", "quarter": "quarter", "year": "year", "decade": "year", "century": "year",
 }
+
+
+# A full stop after a word, not after an abbreviation ("N.Y.", "Dr.", "Mrs."), before a capital.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{2})(?<!\bMrs)[.!?][\"')]*\s+(?=[\"'`(]*[A-Z])")
 
 
 def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -106,6 +111,14 @@ def _h_anaphor(m: re.Match[str], ctx: Context) -> Norm | None:
     shift = 1 if det in ("following", "next") else -1 if det in ("previous", "prior") else 0
     weekday = pat.WEEKDAY_RE.fullmatch(unit)
     anchor = ctx.anchor("day" if weekday else _ANCHOR_PRECISION[unit])
+    latest = ctx.anchors[-1] if ctx.anchors else None
+    if (unit == "day" and anchor is not None and latest is not None and latest.precision == "month"
+            and latest.value and latest.span and len(_SENTENCE_END.findall(ctx.text, ctx.last_anchor_end, m.start())) <= 1):
+        # "The plant closed in July; its sign came down that same day.": the day is one of the month
+        # named in this sentence or the one before, which the text does not give (TimeML's
+        # `2021-07-XX`), not the older dated day. With no dated day before it, "that day" stays an
+        # event's day, no mention ("a price rise that day" after "June sugar").
+        return Norm("DATE", latest.value + "-XX", latest.span, "month", True)
     if anchor is not None and anchor.span is not None:
         base = anchor.span[1] if shift > 0 else anchor.span[0]
     elif shift and not weekday and unit not in ("day", *TOD_CODES) and ctx.reference is not None:
@@ -155,7 +168,7 @@ def _compared_period(ctx: Context, start: int, reference: date) -> Norm | None:
     else:
         # The latest quarter with this number that has begun, as for "third-quarter profit" itself.
         year = reference.year if cal.quarter_span(reference.year, number)[0] <= reference else reference.year - 1
-    return quarter_norm(year - 1, number)
+    return ctx.named_quarter(year - 1, number)
 
 
 def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -169,6 +182,13 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
         # "three days later", "a day earlier" count from the last date the story mentions, not from
         # the publication date; "a year earlier" in a report compares with the same period last year.
         anchor = ctx.anchor(_ANCHOR_PRECISION.get(unit, "day"))
+        if unit in ("hour", "minute", "second") and anchor is not None and count is not None and not vague:
+            clock = _shift_clock(anchor, count if word == "later" else -count, unit)
+            if clock is not None:
+                return replace(clock, approximate=bool(_APPROX_WORDS.search(body)))
+            # A day without a clock time cannot be counted on in hours: "just over an hour later" is
+            # TimeML's duration, not the anchor's day again (which midnight may not even keep).
+            anchor = None
         if anchor is None or anchor.span is None or count is None or vague:
             # No date to count from ("a few days later", or no date before it): TimeML's reading, the
             # duration between the two events (`PXD`, `P3D`) with "later" as its signal.
@@ -196,12 +216,28 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     return replace(norm, approximate=norm.approximate or bool(_APPROX_WORDS.search(body)))
 
 
+_CLOCK_VALUE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$")
+
+
+def _shift_clock(anchor: Norm, count: int, unit: str) -> Norm | None:
+    """A dated clock time moved by hours, minutes or seconds ("at 8 p.m. ... two hours later"), or None
+    when the anchor has no clock time."""
+    found = _CLOCK_VALUE.match(anchor.value or "")
+    if found is None:
+        return None
+    year, month, day, hour, minute = (int(g) for g in found.groups())
+    moved = datetime(year, month, day, hour % 24, minute) + timedelta(days=hour // 24) + timedelta(
+        **{unit + "s": count}
+    )
+    return Norm("TIME", moved.strftime("%Y-%m-%dT%H:%M"), (moved.date(), moved.date()), "day")
+
+
 def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group(m.lastgroup or "year_ago").lower()
     if "latest" in body:
         if ctx.reference is None:
             return unresolved(None)
-        return quarter_norm(*(ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)))
+        return ctx.named_quarter(*(ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)))
     if "months" in body:
         number = 9 if "nine" in body else 6 if "six" in body else None
         return Norm("DURATION", f"P{number}M" if number else "PXM")
@@ -210,10 +246,13 @@ def _h_year_ago(m: re.Match[str], ctx: Context) -> Norm | None:
     compared = None if "quarter" in body or "period" in body else _compared_period(ctx, m.start(), ctx.reference)
     if compared is not None:
         return compared
+    apposed = apposed_quarter(ctx, m.end()) if "quarter" in body or "period" in body else None
+    if apposed is not None:
+        return apposed
     if "quarter" in body or "period" in body or ctx.quarter is not None:
         # "year-earlier net" in a quarterly report compares with the same quarter a year before.
         focus = ctx.quarter or cal.shift_quarter(ctx.reference.year, cal.quarter_of(ctx.reference), -1)
-        return quarter_norm(*cal.shift_quarter(*focus, -4))
+        return ctx.named_quarter(*cal.shift_quarter(*focus, -4))
     return year_norm(ctx.reference.year - 1)
 
 

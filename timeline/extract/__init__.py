@@ -99,7 +99,8 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     triggers = get_matcher(lexicon).find(text)
     if not triggers:
         return []
-    sentences = split_sentences(text)
+    # Only the sentences holding a trigger are used (_drafts): only their lines are split.
+    sentences = split_sentences(text, [t.start for t in triggers])
     if document.boilerplate:
         sentences = [s for s in sentences if not document.is_boilerplate(s.start, s.end)]
     if not sentences:

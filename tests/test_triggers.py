@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline.extract import extract
-from timeline.extract.triggers import assess, cameo_code, get_matcher, write_title
+from timeline.extract.triggers import _literal_word, assess, cameo_code, get_matcher, write_title
 from timeline.lexicon import load_lexicon
 from timeline.records import Document, EventCandidate
 
@@ -112,6 +112,23 @@ def test_a_trigger_inside_a_blocker_phrase_is_ignored() -> None:
     matcher = get_matcher(LEXICON)
     found = matcher.find("the fourth session of the designations dialogue, according to the joint statement")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "phrase, word",
+    [("according to the joint statement", "according"), ("in talks with", "talks"), ("sanction* committee", "committee"),
+     ("designat*", "designat"), ("*", "")],
+    ids=["longest-word", "not-the-first", "wildcard-word", "wildcard-prefix", "nothing-literal"],
+)
+def test_a_blockers_literal_word_is_in_every_match(phrase: str, word: str) -> None:
+    assert _literal_word(phrase) == word
+
+
+def test_blocked_triggers_are_found_when_the_blocker_spans_lines() -> None:
+    matcher = get_matcher(LEXICON)
+    assert matcher.blocker_words and all(matcher.blocker_words)
+    assert matcher.find("the designations\ndialogue met") == matcher.find("the designations dialogue met")
+    assert [m.text for m in matcher.find("the designations\ndialogue met")] == ["met"]
 
 
 def test_assess_reads_only_the_triggers_own_clause() -> None:

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.extract import extract
+from timeline.extract import _UP_TO_CLAUSE_BREAK, extract
+from timeline.extract.dates import CLAUSE_BREAK
 from timeline.extract.triggers import _literal_word, assess, cameo_code, get_matcher, write_title
 from timeline.lexicon import load_lexicon
 from timeline.records import Document, EventCandidate
@@ -136,6 +137,13 @@ def test_assess_reads_only_the_triggers_own_clause() -> None:
     matcher = get_matcher(LEXICON)
     met = next(m for m in matcher.find(text) if m.text == "met")
     assert assess(text, 0, met, LEXICON) == "past"
+
+
+@given(st.text(alphabet=st.sampled_from("ab ,;:()“”\"—\n\t"), max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_a_clause_starts_after_the_last_clause_break_before_the_trigger(text: str, low: int, high: int) -> None:
+    starts = [low] + [found.end() for found in CLAUSE_BREAK.finditer(text, low, high)]
+    last = _UP_TO_CLAUSE_BREAK.match(text, low, high)
+    assert (last.end() if last else low) == starts[-1]
 
 
 def test_titles_are_written_from_the_parts() -> None:

@@ -58,6 +58,9 @@ _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
 _SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
 _CLAUSE_END = re.compile(r"[;:()]|,\s")
+# Up to the end of the last clause break: one match, where finding every break took a loop (breaks
+# never overlap, so the last one found from the left is the one this backtracks to).
+_UP_TO_CLAUSE_BREAK = re.compile(r"(?s:.*)(?:" + CLAUSE_BREAK.pattern + ")")
 
 
 @dataclass
@@ -332,10 +335,8 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
 def _clause_start(text: str, draft: _Draft) -> int:
     # Asked once per actor of the sentence: computed once per draft.
     if draft.clause_start < 0:
-        start = draft.sentence.start
-        for found in CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
-            start = found.end()
-        draft.clause_start = start
+        last = _UP_TO_CLAUSE_BREAK.match(text, draft.sentence.start, draft.trigger.start)
+        draft.clause_start = last.end() if last else draft.sentence.start
     return draft.clause_start
 
 

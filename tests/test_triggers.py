@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.extract import _UP_TO_CLAUSE_BREAK, extract
+from timeline.extract import _UP_TO_CLAUSE_BREAK, _main_countries, extract
 from timeline.extract.dates import CLAUSE_BREAK
+from timeline.extract.entities import ActorMention
 from timeline.extract.triggers import _literal_word, assess, cameo_code, get_matcher, write_title
 from timeline.lexicon import load_lexicon
-from timeline.records import Document, EventCandidate
+from timeline.records import ActorRef, Document, EventCandidate
 
 LEXICON = load_lexicon()
 
@@ -144,6 +146,18 @@ def test_a_clause_starts_after_the_last_clause_break_before_the_trigger(text: st
     starts = [low] + [found.end() for found in CLAUSE_BREAK.finditer(text, low, high)]
     last = _UP_TO_CLAUSE_BREAK.match(text, low, high)
     assert (last.end() if last else low) == starts[-1]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["country", "person", "organisation"]), st.sampled_from("ABCD"),
+                          st.sampled_from([None, "A", "B", "C"])), max_size=12))
+def test_the_main_countries_are_the_two_named_most_at_least_twice_first_named_first(
+    mentions: list[tuple[str, str, str | None]],
+) -> None:
+    actors = [ActorMention(i, i + 1, ActorRef(name, kind), "alias", country)
+              for i, (kind, name, country) in enumerate(mentions)]
+    counts = Counter(m.actor.name for m in actors if m.actor.kind == "country")
+    counts.update(m.country for m in actors if m.actor.kind == "person" and m.country)
+    assert _main_countries(actors) == [name for name, count in counts.most_common(2) if count >= 2]
 
 
 def test_titles_are_written_from_the_parts() -> None:

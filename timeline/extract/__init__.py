@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -196,9 +195,17 @@ def _number_in(sentence: str) -> str | None:
 
 
 def _main_countries(actors: Sequence[ActorMention]) -> list[str]:
-    counts = Counter(m.actor.name for m in actors if m.actor.kind == "country")
-    counts.update(m.country for m in actors if m.actor.kind == "person" and m.country)
-    return [name for name, count in counts.most_common(2) if count >= 2]
+    # NOTE: countries counted before people's countries: ties keep that order, as most_common(2) did.
+    counts: dict[str, int] = {}
+    for m in actors:
+        if m.actor.kind == "country":
+            counts[m.actor.name] = counts.get(m.actor.name, 0) + 1
+    for m in actors:
+        if m.actor.kind == "person" and m.country:
+            counts[m.country] = counts.get(m.country, 0) + 1
+    # sorted(reverse=True) is stable, as most_common's nlargest is: equal counts stay in first-seen order.
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    return [name for name, count in ranked[:2] if count >= 2]
 
 
 def _assign_actors(

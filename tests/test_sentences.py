@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -109,3 +111,33 @@ def test_short_paragraph_lines_that_look_wrapped_still_end_at_their_full_stops()
     )
     assert is_hard_wrapped(text)
     assert [s.text for s in split_sentences(text)] == [line for line in text.splitlines()]
+
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    # The lines split_sentences reads, written out again: wrapped copy's, or a line and its lower-case continuations.
+    line = r"[^\n]+(?:\n(?=[^\s])[^\n]+)*" if is_hard_wrapped(text) else r"[^\n]+(?:\n(?=[ \t]*[a-z])[^\n]+)*"
+    return [(m.start(), m.end()) for m in re.finditer(line, text)]
+
+
+def _assert_holding_keeps_the_lines_sentences(text: str, holding: list[int]) -> None:
+    kept = [line for line in _lines(text) if any(line[0] <= at < line[1] for at in holding)]
+    expected = [s for s in split_sentences(text) if any(start <= s.start < end for start, end in kept)]
+    assert split_sentences(text, holding) == expected
+    for at in holding:
+        if not text[at].isspace():
+            assert any(s.start <= at < s.end for s in expected)
+
+
+@given(st.text(alphabet=st.sampled_from("ab .?!\n  “”U.S"), min_size=1, max_size=120), st.data())
+def test_sentences_holding_offsets_are_those_of_their_lines(text: str, data: st.DataObject) -> None:
+    holding = sorted(data.draw(st.sets(st.integers(0, len(text) - 1), max_size=4)))
+    _assert_holding_keeps_the_lines_sentences(text, holding)
+
+
+def test_sentences_holding_offsets_in_wrapped_copy_are_those_of_their_paragraphs() -> None:
+    assert is_hard_wrapped(WIRE)
+    for at in range(0, len(WIRE), 7):
+        _assert_holding_keeps_the_lines_sentences(WIRE, [at])
+    assert split_sentences(WIRE, []) == []
+    assert split_sentences(WIRE, range(len(WIRE))) == split_sentences(WIRE)

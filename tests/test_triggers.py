@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.extract import extract
-from timeline.extract.triggers import assess, cameo_code, get_matcher, write_title
+from timeline.extract import _UP_TO_CLAUSE_BREAK, _main_countries, extract
+from timeline.extract.dates import CLAUSE_BREAK
+from timeline.extract.entities import ActorMention
+from timeline.extract.triggers import _literal_word, assess, cameo_code, get_matcher, write_title
 from timeline.lexicon import load_lexicon
-from timeline.records import Document, EventCandidate
+from timeline.records import ActorRef, Document, EventCandidate
 
 LEXICON = load_lexicon()
 
@@ -114,11 +117,47 @@ def test_a_trigger_inside_a_blocker_phrase_is_ignored() -> None:
     assert found == []
 
 
+@pytest.mark.parametrize(
+    "phrase, word",
+    [("according to the joint statement", "according"), ("in talks with", "talks"), ("sanction* committee", "committee"),
+     ("designat*", "designat"), ("*", "")],
+    ids=["longest-word", "not-the-first", "wildcard-word", "wildcard-prefix", "nothing-literal"],
+)
+def test_a_blockers_literal_word_is_in_every_match(phrase: str, word: str) -> None:
+    assert _literal_word(phrase) == word
+
+
+def test_blocked_triggers_are_found_when_the_blocker_spans_lines() -> None:
+    matcher = get_matcher(LEXICON)
+    assert matcher.blocker_words and all(matcher.blocker_words)
+    assert matcher.find("the designations\ndialogue met") == matcher.find("the designations dialogue met")
+    assert [m.text for m in matcher.find("the designations\ndialogue met")] == ["met"]
+
+
 def test_assess_reads_only_the_triggers_own_clause() -> None:
     text = "Talks did not collapse, and the two sides met on Friday."
     matcher = get_matcher(LEXICON)
     met = next(m for m in matcher.find(text) if m.text == "met")
     assert assess(text, 0, met, LEXICON) == "past"
+
+
+@given(st.text(alphabet=st.sampled_from("ab ,;:()“”\"—\n\t"), max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_a_clause_starts_after_the_last_clause_break_before_the_trigger(text: str, low: int, high: int) -> None:
+    starts = [low] + [found.end() for found in CLAUSE_BREAK.finditer(text, low, high)]
+    last = _UP_TO_CLAUSE_BREAK.match(text, low, high)
+    assert (last.end() if last else low) == starts[-1]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["country", "person", "organisation"]), st.sampled_from("ABCD"),
+                          st.sampled_from([None, "A", "B", "C"])), max_size=12))
+def test_the_main_countries_are_the_two_named_most_at_least_twice_first_named_first(
+    mentions: list[tuple[str, str, str | None]],
+) -> None:
+    actors = [ActorMention(i, i + 1, ActorRef(name, kind), "alias", country)
+              for i, (kind, name, country) in enumerate(mentions)]
+    counts = Counter(m.actor.name for m in actors if m.actor.kind == "country")
+    counts.update(m.country for m in actors if m.actor.kind == "person" and m.country)
+    assert _main_countries(actors) == [name for name, count in counts.most_common(2) if count >= 2]
 
 
 def test_titles_are_written_from_the_parts() -> None:

@@ -370,10 +370,20 @@ def _is_boilerplate_normal(line: str, *, headline: bool, header: bool) -> bool:
     return header and _match_date_stamp(line) is not None
 
 
+# The lead words by their first letter: a line is compared with the few that can start it.
+_LEAD_WORDS_BY_LETTER = {
+    letter: tuple(word for word in _LEAD_WORDS if word[0] == letter) for letter in {word[0] for word in _LEAD_WORDS}
+}
+
+
 def _may_be_furniture(line: str) -> bool:
     # Exact for ASCII, where lower() compares as the patterns' IGNORECASE does; any other line
     # takes the full test.
-    return not line.isascii() or line[:1] in "(0123456789" or line[:12].lower().startswith(_LEAD_WORDS)
+    if not line.isascii() or line[:1] in "(0123456789":
+        return True
+    lead = line[:12].lower()
+    words = _LEAD_WORDS_BY_LETTER.get(lead[:1])
+    return words is not None and lead.startswith(words)
 
 
 def _is_byline(line: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +57,9 @@ _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
 _SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
 _CLAUSE_END = re.compile(r"[;:()]|,\s")
+# Up to the end of the last clause break: one match, where finding every break took a loop (breaks
+# never overlap, so the last one found from the left is the one this backtracks to).
+_UP_TO_CLAUSE_BREAK = re.compile(r"(?s:.*)(?:" + CLAUSE_BREAK.pattern + ")")
 
 
 @dataclass
@@ -99,7 +101,8 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     triggers = get_matcher(lexicon).find(text)
     if not triggers:
         return []
-    sentences = split_sentences(text)
+    # Only the sentences holding a trigger are used (_drafts): only their lines are split.
+    sentences = split_sentences(text, [t.start for t in triggers])
     if document.boilerplate:
         sentences = [s for s in sentences if not document.is_boilerplate(s.start, s.end)]
     if not sentences:
@@ -192,9 +195,17 @@ def _number_in(sentence: str) -> str | None:
 
 
 def _main_countries(actors: Sequence[ActorMention]) -> list[str]:
-    counts = Counter(m.actor.name for m in actors if m.actor.kind == "country")
-    counts.update(m.country for m in actors if m.actor.kind == "person" and m.country)
-    return [name for name, count in counts.most_common(2) if count >= 2]
+    # NOTE: countries counted before people's countries: ties keep that order, as most_common(2) did.
+    counts: dict[str, int] = {}
+    for m in actors:
+        if m.actor.kind == "country":
+            counts[m.actor.name] = counts.get(m.actor.name, 0) + 1
+    for m in actors:
+        if m.actor.kind == "person" and m.country:
+            counts[m.country] = counts.get(m.country, 0) + 1
+    # sorted(reverse=True) is stable, as most_common's nlargest is: equal counts stay in first-seen order.
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    return [name for name, count in ranked[:2] if count >= 2]
 
 
 def _assign_actors(
@@ -331,10 +342,8 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
 def _clause_start(text: str, draft: _Draft) -> int:
     # Asked once per actor of the sentence: computed once per draft.
     if draft.clause_start < 0:
-        start = draft.sentence.start
-        for found in CLAUSE_BREAK.finditer(text, draft.sentence.start, draft.trigger.start):
-            start = found.end()
-        draft.clause_start = start
+        last = _UP_TO_CLAUSE_BREAK.match(text, draft.sentence.start, draft.trigger.start)
+        draft.clause_start = last.end() if last else draft.sentence.start
     return draft.clause_start
 
 

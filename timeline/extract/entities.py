@@ -80,6 +80,19 @@ _PLACE_LEADS = tuple(
 )
 _HEAD_LEADS = tuple(f"{head} " for head in TITLE_HEADS)
 _EVENT_NOUN_LEADS = tuple(f" {noun}" for noun in EVENT_NOUNS_AFTER_PLACE)
+
+
+def _leads_by_last_two(leads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`leads` grouped by their last two characters: text before an offset can end with a lead
+    only if it ends with that lead's last two, so one lookup leaves the few leads to test."""
+    grouped: dict[str, tuple[str, ...]] = {}
+    for lead in leads:
+        grouped[lead[-2:]] = grouped.get(lead[-2:], ()) + (lead,)
+    return grouped
+
+
+_PLACE_LEADS_BY_END = _leads_by_last_two(_PLACE_LEADS)
+_HEAD_LEADS_BY_END = _leads_by_last_two(_HEAD_LEADS)
 # A dateline opens the text or one of its first lines: "NEW DELHI, Oct 29 (Reuters) -", "Kabul:".
 _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z .'-]{2,30}?)\s*(?P<mark>,|:|\(|—|–|-)\s", re.MULTILINE)
 _NEXT_WORD = re.compile(r"\s+\w+")
@@ -267,7 +280,11 @@ class EntityFinder:
                 candidate = self._name_after_title(text, tokens, index)
             elif text.startswith(", ", end) and index >= 1:
                 candidate = self._name_before_title(text, tokens, index)
-            elif text.endswith(_HEAD_LEADS, 0, start) and _previous_word(text, start) in TITLE_HEADS:
+            elif (
+                (heads := _HEAD_LEADS_BY_END.get(text[start - 2 : start] if start >= 2 else ""))
+                and text.endswith(heads, 0, start)
+                and _previous_word(text, start) in TITLE_HEADS
+            ):
                 run = _adjacent_run(text, tokens, index, 3)
                 if self._is_name(run):
                     candidate = (run, _previous_word(text, start))
@@ -407,7 +424,8 @@ class EntityFinder:
         for index, (start, _, _, _) in enumerate(tokens):
             if start < skip_until:
                 continue
-            preposition = _place_preposition(text, start) if text.endswith(_PLACE_LEADS, 0, start) else None
+            leads = _PLACE_LEADS_BY_END.get(text[start - 2 : start] if start >= 2 else "")
+            preposition = _place_preposition(text, start) if leads and text.endswith(leads, 0, start) else None
             if preposition is None:
                 if not text.startswith(_EVENT_NOUN_LEADS, tokens[index][1]):
                     continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 # Words that end in a full stop without ending the sentence.
@@ -36,15 +38,23 @@ class Sentence(NamedTuple):
     text: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, holding: Sequence[int] | None = None) -> list[Sentence]:
     """The sentences of a text in order, stripped; blank lines and headline lines end them.
 
-    Returns an empty list for an empty or blank text.
+    With `holding` (offsets in ascending order), only the sentences of the lines that hold one
+    of those offsets: a sentence never spans two of the lines matched here, so these are the
+    same sentences as without it, found without splitting the other lines. Returns an empty list for an empty or blank text.
     """
     sentences: list[Sentence] = []
     lines = _WRAPPED_LINE if is_hard_wrapped(text) else _LINE
     for line in lines.finditer(text):
         start = line.start()
+        if holding is not None:
+            index = bisect.bisect_left(holding, start)
+            if index == len(holding):
+                break  # no offset at or after this line
+            if holding[index] >= line.end():
+                continue
         for end in _ends(line.group()):
             _append(sentences, text, start, line.start() + end)
             start = line.start() + end

@@ -54,11 +54,15 @@ class TriggerMatcher:
     phrase_types: dict[str, str]
     patterns: tuple[tuple[re.Pattern[str], str], ...]
     blockers: re.Pattern[str] | None
+    blocker_words: tuple[str, ...] = ("",)  # a word each blocker match holds (_literal_word)
 
     def find(self, text: str) -> list[TriggerMatch]:
         """Every trigger in the text in order, minus those inside blocker phrases; [] if none."""
         lowered = text.lower()
-        blocked = [m.span() for m in self.blockers.finditer(lowered)] if self.blockers else []
+        blocked: list[tuple[int, int]] = []
+        # Most texts hold none of the blocker phrases' words: a substring test each rules the scan out.
+        if self.blockers and any(word in lowered for word in self.blocker_words):
+            blocked = [m.span() for m in self.blockers.finditer(lowered)]
         found: list[TriggerMatch] = []
         for match in self.phrases.finditer(lowered):
             start, end = match.span()
@@ -98,10 +102,11 @@ def get_matcher(lexicon: Lexicon) -> TriggerMatcher:
         (re.compile(pattern), entry.event_type) for entry in lexicon.event_types for pattern in entry.patterns
     )
     blockers = _trie_regex(b.lower() for b in lexicon.blockers) if lexicon.blockers else None
+    blocker_words = tuple(sorted({_literal_word(b.lower()) for b in lexicon.blockers}))
     # A phrase starts a word: testing that before the trie, rather than after a match, spares the
     # scan every position inside a word.
     phrases = re.compile(r"(?<![^\W_])" + _trie_regex(phrase_types).pattern)
-    return TriggerMatcher(phrases, phrase_types, patterns, blockers)
+    return TriggerMatcher(phrases, phrase_types, patterns, blockers, blocker_words)
 
 
 def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -123,6 +128,13 @@ def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:
         return body
 
     return re.compile(emit(trie))
+
+
+def _literal_word(phrase: str) -> str:
+    """The longest piece of `phrase` that _trie_regex matches literally (no space, no "*"), so that
+    every match of the phrase holds it; "" (held by any text) when there is none."""
+    pieces = [piece for word in phrase.split(" ") for piece in word.split("*")]
+    return max(pieces, key=len, default="")
 
 
 def _char(char: str) -> str:

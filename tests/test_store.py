@@ -15,6 +15,7 @@ import timeline
 from conftest import query_rows
 from timeline import db, models, store
 from timeline.records import ActorRef, EventCandidate
+from timeline.resolve import StoredEvent, find_match
 from timeline.sources import make_document
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -608,3 +609,59 @@ def test_random_link_changes_keep_the_summaries(db_url: str) -> None:
                   for s, p in statements]
     _run_each_and_check(db_url, statements)
     assert query_rows(db_url, "SELECT count(*) FROM events WHERE source_count > 1")[0][0] > 0
+
+
+def _every_stored_event(url: str) -> list[StoredEvent]:
+    rows = query_rows(url, "SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,"
+                           " e.date_approximate, p.name, p.country_code FROM events e"
+                           " LEFT JOIN places p ON p.id = e.place_id ORDER BY e.id")
+    names = query_rows(url, "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id")
+    as_date = (lambda value: value if value is None or isinstance(value, date) else date.fromisoformat(value))
+    return [
+        StoredEvent(event_id=i, event_type=t, date_start=as_date(s), date_end=as_date(e), place=place,
+                    country_code=code, actors=frozenset(n for event_id, n in names if event_id == i),
+                    curated=bool(curated), date_precision=precision, date_approximate=bool(approximate))
+        for i, t, s, e, curated, precision, approximate, place, code in rows
+    ]
+
+
+def test_a_candidate_naming_one_actor_where_two_are_needed_skips_the_neighbour_query(db_url: str) -> None:
+    # Undated, 31 days or longer, or a statement by no person: find_match needs two shared actors
+    # of any event with actors, so the writer asks for no neighbours; nothing stored could match.
+    india, us, kirby = ActorRef("India", "country"), ActorRef("United States", "country"), ActorRef("John Kirby", "person")
+    undated = dict(date_start=None, date_end=None, date_precision=None, date_value=None)
+    day = dict(date_start=date(2021, 10, 26), date_end=date(2021, 10, 26), date_precision="day", date_value=None)
+    month = dict(date_start=date(2021, 10, 1), date_end=date(2021, 10, 31), date_precision="month", date_value=None)
+    stored = [
+        replace(BASE, actors=(india,), **undated), replace(BASE, actors=(india, us), **undated),
+        replace(BASE, actors=(india,), **month), replace(BASE, actors=(india, us), **day),
+        replace(BASE, event_type="statement", actors=(india,), **day),
+        replace(BASE, event_type="statement", actors=(india, kirby), **day),
+    ]
+    for number, candidate in enumerate(stored, start=1):
+        save(db_url, number, replace(candidate, sentence=f"Stored {number}."))
+    skipped = [
+        replace(BASE, actors=(india,), **undated),
+        replace(BASE, actors=(india, india), **dict(month, date_end=date(2021, 12, 31), date_precision="quarter")),
+        replace(BASE, actors=(india,), **dict(day, date_end=date(2021, 11, 26))),  # 31 days
+        replace(BASE, event_type="statement", actors=(india,), **day),
+    ]
+    kept = [
+        replace(BASE, actors=(india, us), **undated),
+        replace(BASE, actors=(india,), **dict(day, date_end=date(2021, 11, 25))),  # 30 days
+        replace(BASE, event_type="statement", actors=(kirby,), **day),
+        replace(BASE, event_type="statement", actors=(india, us), **day),
+    ]
+    everything = _every_stored_event(db_url)
+    for candidate in skipped:
+        ids = [len(candidate.actors)] * len(candidate.actors)
+        dated = candidate.date_start is not None
+        assert store._needs_a_second_actor(candidate, dated, ids), candidate
+        assert find_match(candidate, everything) is None, candidate
+    for candidate in kept:
+        ids = list(range(len(candidate.actors)))
+        assert not store._needs_a_second_actor(candidate, candidate.date_start is not None, ids), candidate
+    for number, candidate in enumerate(skipped, start=100):
+        assert save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_created == 1
+    assert [save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_merged
+            for number, candidate in enumerate(kept, start=200)] == [1, 1, 1, 0]

@@ -236,3 +236,31 @@ def test_two_schema_revisions_at_once_are_an_error_naming_them(db_url: str) -> N
             db.current_revision(engine)
     finally:
         engine.dispose()
+
+
+def test_downgrading_0007_restores_0005s_triggers_and_both_keep_the_summaries(seeded_db: str) -> None:
+    from test_store import assert_summaries_in_step
+
+    incremental = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%source_count + 1%'"
+    link = ("INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end, confidence)"
+            " SELECT e.id, d.id, 'A sentence.', 900 + e.id, 905 + e.id, 0.5 FROM events e CROSS JOIN documents d"
+            " WHERE e.id % 4 = {0} AND d.id % 3 = {0}")
+    engine = db.open_engine(seeded_db)
+    try:
+        db.downgrade(engine, "0006")
+        if seeded_db.startswith("sqlite"):
+            assert query_rows(seeded_db, incremental) == [(0,)]
+        with engine.begin() as conn:
+            conn.execute(text(link.format(1)))
+        assert assert_summaries_in_step(seeded_db) > 0
+        db.upgrade(engine)
+        if seeded_db.startswith("sqlite"):
+            assert query_rows(seeded_db, incremental) == [(1,)]
+        with engine.begin() as conn:
+            conn.execute(text(link.format(2)))
+            conn.execute(text("DELETE FROM event_sources WHERE char_start = 901"))
+    finally:
+        engine.dispose()
+    assert assert_summaries_in_step(seeded_db) > 0
+    sql, expected = HAND_MADE["sqlite" if seeded_db.startswith("sqlite") else "postgresql"]
+    assert expected <= {name for (name,) in query_rows(seeded_db, sql)}

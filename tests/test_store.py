@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,8 +13,9 @@ from sqlalchemy import text
 
 import timeline
 from conftest import query_rows
-from timeline import db, store
+from timeline import db, models, store
 from timeline.records import ActorRef, EventCandidate
+from timeline.resolve import StoredEvent, find_match
 from timeline.sources import make_document
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -407,3 +410,258 @@ def test_postgresql_summarises_inserted_links_by_statement_and_the_rest_by_row(s
         ("tr_event_sources_add_summary", False),
         ("tr_event_sources_store_summary", True),
     ]
+
+
+# -- migration 0007: SQLite's summary triggers change only what a row changes -------------------------
+
+DOCUMENT_DATES = [date(2021, 3, 1), date(2021, 3, 1), None, date(2021, 2, 1), None, date(2021, 3, 1), date(2021, 4, 1)]
+
+
+def _summary_fixture(conn: Any) -> tuple[list[int], list[int], list[int]]:
+    """Documents (some sharing a date, some undated), three empty events and four actors; their ids."""
+    documents = [
+        conn.execute(
+            models.Document.__table__.insert().returning(models.Document.__table__.c.id),
+            {"sha256": f"{number:064d}", "uri": f"doc{number}.txt", "title": None if number % 3 == 0 else f"Doc {number}",
+             "text": f"Document {number}.", "published": published, "char_count": 12, "ingested_at": NOW},
+        ).scalar_one()
+        for number, published in enumerate(DOCUMENT_DATES)
+    ]
+    event_ids = [
+        conn.execute(
+            models.Event.__table__.insert().returning(models.Event.__table__.c.id),
+            {"event_type": "meeting", "title": f"Event {number}", "summary": "A meeting.", "status": "past",
+             "confidence": 0.5, "curated": False, "date_approximate": False, "created_at": NOW, "updated_at": NOW},
+        ).scalar_one()
+        for number in range(3)
+    ]
+    actor_ids = [
+        conn.execute(
+            models.Actor.__table__.insert().returning(models.Actor.__table__.c.id), {"name": name, "kind": "country"}
+        ).scalar_one()
+        for name in ("Mali", "Chad", "Niger", "Benin")
+    ]
+    return documents, event_ids, actor_ids
+
+
+def _link_source(document_id: int, event_id: int, offset: int) -> tuple[str, dict[str, Any]]:
+    return ("INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end, confidence)"
+            " VALUES (:e, :d, 'A sentence.', :o, :o + 5, 0.5)", {"e": event_id, "d": document_id, "o": offset})
+
+
+def _run_each_and_check(url: str, statements: list[tuple[str, dict[str, Any]]]) -> None:
+    engine = db.open_engine(url)
+    try:
+        for statement, params in statements:
+            with engine.begin() as conn:
+                conn.execute(text(statement), params)
+            assert_summaries_in_step(url)
+            assert_actor_dates_in_step(url)
+    finally:
+        engine.dispose()
+
+
+def _fixture_ids(url: str) -> tuple[list[int], list[int], list[int]]:
+    engine = db.open_engine(url)
+    try:
+        with engine.begin() as conn:
+            return _summary_fixture(conn)
+    finally:
+        engine.dispose()
+
+
+def test_sources_linked_in_any_order_keep_the_count_the_first_date_and_the_first_source(db_url: str) -> None:
+    # Ties on published (documents 0, 1 and 5) go to the lower id even when it is linked last;
+    # undated documents (2, 4) come after every dated one; a document linked twice counts once.
+    documents, (event, other, _), _ = _fixture_ids(db_url)
+    order = [5, 4, 2, 1, 5, 0, 6, 3, 0]
+    statements = [_link_source(documents[i], event, 10 * n) for n, i in enumerate(order)]
+    statements += [_link_source(documents[i], other, 10 * n) for n, i in enumerate([2, 4, 2, 6])]
+    _run_each_and_check(db_url, statements)
+    assert query_rows(db_url, "SELECT source_count, first_published, first_source FROM events WHERE id = :e",
+                      {"e": event}) == [(7, query_rows(db_url, "SELECT published FROM documents WHERE id = :d",
+                                                         {"d": documents[3]})[0][0], "doc3.txt")]
+    assert query_rows(db_url, "SELECT source_count, first_published, first_source FROM events WHERE id = :e",
+                      {"e": other}) == [(3, query_rows(db_url, "SELECT published FROM documents WHERE id = :d",
+                                                         {"d": documents[6]})[0][0], "doc6.txt")]
+
+
+def test_deleting_and_moving_sources_and_redating_documents_keep_the_summary(db_url: str) -> None:
+    documents, (event, other, third), _ = _fixture_ids(db_url)
+    d = documents
+    statements = [_link_source(d[i], event, 10 * n) for n, i in enumerate([0, 1, 1, 3, 2])]
+    statements += [_link_source(d[i], other, 10 * n) for n, i in enumerate([5, 4])]
+    statements += [
+        # One of two links of document 1 goes: still a source; then the other: no longer one.
+        ("DELETE FROM event_sources WHERE event_id = :e AND document_id = :d AND char_start = 10", {"e": event, "d": d[1]}),
+        ("DELETE FROM event_sources WHERE event_id = :e AND document_id = :d", {"e": event, "d": d[1]}),
+        # The earliest document goes, then comes back undated, then dated later, then retitled.
+        ("DELETE FROM event_sources WHERE event_id = :e AND document_id = :d", {"e": event, "d": d[3]}),
+        _link_source(d[3], event, 500),
+        ("UPDATE documents SET published = NULL WHERE id = :d", {"d": d[3]}),
+        ("UPDATE documents SET published = '2021-05-01' WHERE id = :d" if db_url.startswith("sqlite")
+         else "UPDATE documents SET published = DATE '2021-05-01' WHERE id = :d", {"d": d[3]}),
+        ("UPDATE documents SET title = 'Retitled', uri = 'other.txt' WHERE id = :d", {"d": d[0]}),
+        ("UPDATE documents SET title = NULL WHERE id = :d", {"d": d[0]}),
+        # Moves between events, to another document, and an update that changes no link.
+        ("UPDATE event_sources SET event_id = :o WHERE event_id = :e AND document_id = :d", {"o": other, "e": event, "d": d[2]}),
+        ("UPDATE event_sources SET document_id = :n WHERE event_id = :o AND document_id = :d", {"o": other, "n": d[6], "d": d[5]}),
+        ("UPDATE event_sources SET event_id = event_id, document_id = document_id", {}),
+        ("UPDATE event_sources SET event_id = :t WHERE event_id = :o", {"t": third, "o": other}),
+        ("DELETE FROM documents WHERE id = :d", {"d": d[0]}),
+        ("DELETE FROM events WHERE id = :t", {"t": third}),
+    ]
+    _run_each_and_check(db_url, statements)
+
+
+def test_actors_linked_in_any_order_and_under_two_roles_keep_the_sorted_names(db_url: str) -> None:
+    _, (event, other, _), (mali, chad, niger, benin) = _fixture_ids(db_url)
+
+    def link(event_id: int, actor_id: int, role: str = "participant") -> tuple[str, dict[str, Any]]:
+        return ("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, :r)",
+                {"e": event_id, "a": actor_id, "r": role})
+
+    statements = [
+        link(event, chad), link(event, niger), link(event, benin),  # appended, then sorted again
+        link(event, chad, "target"), link(event, mali),
+        ("DELETE FROM event_actors WHERE event_id = :e AND actor_id = :a AND role = 'target'", {"e": event, "a": chad}),
+        ("DELETE FROM event_actors WHERE event_id = :e AND actor_id = :a", {"e": event, "a": niger}),
+        link(other, niger, "subject"), link(other, benin),
+        ("UPDATE event_actors SET role = 'agent' WHERE event_id = :e AND actor_id = :a", {"e": other, "a": benin}),
+        ("UPDATE event_actors SET actor_id = :m WHERE event_id = :e AND actor_id = :a", {"m": mali, "e": other, "a": niger}),
+        ("UPDATE event_actors SET event_id = :o WHERE event_id = :e AND actor_id = :a", {"o": other, "e": event, "a": chad}),
+        ("UPDATE actors SET name = 'Zambia' WHERE id = :a", {"a": benin}),
+        ("DELETE FROM actors WHERE id = :a", {"a": mali}),
+    ]
+    _run_each_and_check(db_url, statements)
+    assert query_rows(db_url, "SELECT actor_names FROM events WHERE id IN (:e, :o) ORDER BY id",
+                      {"e": event, "o": other}) == [("Zambia",), ("Chad; Zambia",)]
+
+
+def test_merging_events_by_hand_keeps_the_summaries(db_url: str) -> None:
+    documents, (keep, other, third), (mali, chad, niger, benin) = _fixture_ids(db_url)
+    statements = [_link_source(documents[i], keep, 10 * n) for n, i in enumerate([6, 2])]
+    statements += [_link_source(documents[i], other, 10 * n) for n, i in enumerate([1, 2, 4])]
+    statements += [_link_source(documents[i], third, 10 * n) for n, i in enumerate([0, 3])]
+    statements += [("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, 'participant')",
+                    {"e": e, "a": a}) for e, a in [(keep, niger), (other, chad), (other, niger), (third, benin)]]
+    _run_each_and_check(db_url, statements)
+    engine = db.open_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            store.merge_events(conn, keep, [other, third], now=NOW)
+    finally:
+        engine.dispose()
+    assert_summaries_in_step(db_url)
+    assert_actor_dates_in_step(db_url)
+    assert query_rows(db_url, "SELECT actor_names, source_count, first_source FROM events") == [
+        ("Benin; Chad; Niger", 6, "doc3.txt")  # the earliest published
+    ]
+
+
+def test_links_to_missing_rows_with_foreign_keys_off_keep_the_summaries(sqlite_url: str) -> None:
+    # sqlite3's own shell leaves foreign keys off: a link may name a document or actor that does not exist.
+    documents, (event, _, _), (mali, *_) = _fixture_ids(sqlite_url)
+    shell = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
+    try:
+        for statement, params in [
+            _link_source(documents[2], event, 0), _link_source(99_999, event, 10), _link_source(documents[4], event, 20),
+            ("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, 99999, 'subject')", {"e": event}),
+            ("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, 'subject')", {"e": event, "a": mali}),
+            ("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, 99998, 'subject')", {"e": event}),
+        ]:
+            with shell:
+                shell.execute(statement, params)
+            assert_summaries_in_step(sqlite_url)
+    finally:
+        shell.close()
+    assert query_rows(sqlite_url, "SELECT actor_names, source_count, first_source FROM events WHERE id = :e",
+                      {"e": event}) == [("Mali", 3, "Doc 2")]
+
+
+def test_random_link_changes_keep_the_summaries(db_url: str) -> None:
+    # Many small statements in a fixed pseudo-random order, each checked against the derivation.
+    documents, event_ids, actor_ids = _fixture_ids(db_url)
+    rng = random.Random(7)
+    statements: list[tuple[str, dict[str, Any]]] = []
+    for step in range(120):
+        kind = rng.choice(["source", "source", "source", "actor", "actor", "drop source", "drop actor", "redate"])
+        event_id, document_id, actor_id = rng.choice(event_ids), rng.choice(documents), rng.choice(actor_ids)
+        if kind == "source":
+            statements.append(_link_source(document_id, event_id, rng.randrange(4) * 10))
+        elif kind == "actor":
+            statements.append(("INSERT INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, :r)"
+                               " ON CONFLICT DO NOTHING", {"e": event_id, "a": actor_id,
+                                                           "r": rng.choice(["participant", "target"])}))
+        elif kind == "drop source":
+            statements.append(("DELETE FROM event_sources WHERE event_id = :e AND document_id = :d AND char_start = :o",
+                               {"e": event_id, "d": document_id, "o": rng.randrange(4) * 10}))
+        elif kind == "drop actor":
+            statements.append(("DELETE FROM event_actors WHERE event_id = :e AND actor_id = :a AND role = 'target'",
+                               {"e": event_id, "a": actor_id}))
+        else:
+            published = rng.choice([None, "2021-03-01", "2021-01-01"])
+            statements.append(("UPDATE documents SET published = CAST(:p AS DATE) WHERE id = :d"
+                               if not db_url.startswith("sqlite") else
+                               "UPDATE documents SET published = :p WHERE id = :d", {"p": published, "d": document_id}))
+    statements = [(s.replace("VALUES (:e, :d, 'A sentence.', :o, :o + 5, 0.5)",
+                             "VALUES (:e, :d, 'A sentence.', :o, :o + 5, 0.5) ON CONFLICT DO NOTHING"), p)
+                  for s, p in statements]
+    _run_each_and_check(db_url, statements)
+    assert query_rows(db_url, "SELECT count(*) FROM events WHERE source_count > 1")[0][0] > 0
+
+
+def _every_stored_event(url: str) -> list[StoredEvent]:
+    rows = query_rows(url, "SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,"
+                           " e.date_approximate, p.name, p.country_code FROM events e"
+                           " LEFT JOIN places p ON p.id = e.place_id ORDER BY e.id")
+    names = query_rows(url, "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id")
+    as_date = (lambda value: value if value is None or isinstance(value, date) else date.fromisoformat(value))
+    return [
+        StoredEvent(event_id=i, event_type=t, date_start=as_date(s), date_end=as_date(e), place=place,
+                    country_code=code, actors=frozenset(n for event_id, n in names if event_id == i),
+                    curated=bool(curated), date_precision=precision, date_approximate=bool(approximate))
+        for i, t, s, e, curated, precision, approximate, place, code in rows
+    ]
+
+
+def test_a_candidate_naming_one_actor_where_two_are_needed_skips_the_neighbour_query(db_url: str) -> None:
+    # Undated, 31 days or longer, or a statement by no person: find_match needs two shared actors
+    # of any event with actors, so the writer asks for no neighbours; nothing stored could match.
+    india, us, kirby = ActorRef("India", "country"), ActorRef("United States", "country"), ActorRef("John Kirby", "person")
+    undated = dict(date_start=None, date_end=None, date_precision=None, date_value=None)
+    day = dict(date_start=date(2021, 10, 26), date_end=date(2021, 10, 26), date_precision="day", date_value=None)
+    month = dict(date_start=date(2021, 10, 1), date_end=date(2021, 10, 31), date_precision="month", date_value=None)
+    stored = [
+        replace(BASE, actors=(india,), **undated), replace(BASE, actors=(india, us), **undated),
+        replace(BASE, actors=(india,), **month), replace(BASE, actors=(india, us), **day),
+        replace(BASE, event_type="statement", actors=(india,), **day),
+        replace(BASE, event_type="statement", actors=(india, kirby), **day),
+    ]
+    for number, candidate in enumerate(stored, start=1):
+        save(db_url, number, replace(candidate, sentence=f"Stored {number}."))
+    skipped = [
+        replace(BASE, actors=(india,), **undated),
+        replace(BASE, actors=(india, india), **dict(month, date_end=date(2021, 12, 31), date_precision="quarter")),
+        replace(BASE, actors=(india,), **dict(day, date_end=date(2021, 11, 26))),  # 31 days
+        replace(BASE, event_type="statement", actors=(india,), **day),
+    ]
+    kept = [
+        replace(BASE, actors=(india, us), **undated),
+        replace(BASE, actors=(india,), **dict(day, date_end=date(2021, 11, 25))),  # 30 days
+        replace(BASE, event_type="statement", actors=(kirby,), **day),
+        replace(BASE, event_type="statement", actors=(india, us), **day),
+    ]
+    everything = _every_stored_event(db_url)
+    for candidate in skipped:
+        ids = [len(candidate.actors)] * len(candidate.actors)
+        dated = candidate.date_start is not None
+        assert store._needs_a_second_actor(candidate, dated, ids), candidate
+        assert find_match(candidate, everything) is None, candidate
+    for candidate in kept:
+        ids = list(range(len(candidate.actors)))
+        assert not store._needs_a_second_actor(candidate, candidate.date_start is not None, ids), candidate
+    for number, candidate in enumerate(skipped, start=100):
+        assert save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_created == 1
+    assert [save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_merged
+            for number, candidate in enumerate(kept, start=200)] == [1, 1, 1, 0]

@@ -274,14 +274,14 @@ def _lead_word_starts(low: str, here: int, floor: int) -> list[int]:
     return starts
 
 
-def _scan(text: str, normalise: Callable[[re.Match[str]], Norm | None]) -> Iterator[tuple[re.Match[str], Norm]]:
+def _scan(text: str, low: str, normalise: Callable[[re.Match[str]], Norm | None]) -> Iterator[tuple[re.Match[str], Norm]]:
     """Matches of the scanner pattern that `normalise` accepts, tried only around trigger words.
 
     Running the big alternation at every character costs ~1 µs per character; anchoring it on the
     few trigger tokens (months, units, digits, ...) and on the lead words just before them ("at least
-    the past 18 months") keeps the common path at a few µs per expression (issue 3: speed).
+    the past 18 months") keeps the common path at a few µs per expression (issue 3: speed). `low` is
+    `text.lower()`, made once by the caller.
     """
-    low = text.lower()
     match = pat.PATTERN.match
     digit_skip = pat.DIGIT_SKIP.match
     done = 0  # end of the last accepted match: nothing may overlap it
@@ -400,7 +400,7 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
     # drop it (_drop_qualifying_adverbs) or take its start back by up to _DAY_BEFORE_AFTER_REACH
     # characters: the scan stops after the first match starting that far past `until`.
     stop = len(text) if until is None else until + _DAY_BEFORE_AFTER_REACH
-    for m, norm in _scan(text, normalise):
+    for m, norm in _scan(text, low, normalise):
         form = m.lastgroup or ""
         if m.group("mod"):
             norm = apply_modifier(norm, m.group("mod"), reference)

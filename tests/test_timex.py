@@ -813,3 +813,35 @@ def test_a_day_anaphor_takes_a_month_only_near_it_and_after_a_dated_day(
     text: str, mentions: list[tuple[str, str]]
 ) -> None:
     assert [(m.text, m.value) for m in find_time_mentions(text, FRI)] == mentions
+
+
+def test_the_clause_tense_is_read_once_and_only_when_asked() -> None:
+    from timeline.extract.timex import _ClauseContext
+
+    calls: list[int] = []
+    ctx = _ClauseContext("text", FRI)
+    ctx.defer_future(lambda: calls.append(1) or True)
+    assert calls == [] and not ctx.future_read
+    assert ctx.future and ctx.future and ctx.future_read
+    assert calls == [1]
+    ctx.defer_future(lambda: calls.append(2) or True)
+    ctx.future = False  # set outright (a handler's "next March"): the clause is not read
+    assert not ctx.future and calls == [1]
+
+
+def test_a_cached_form_that_reads_the_tense_is_cached_per_tense() -> None:
+    from timeline.extract import timex
+
+    text = "The board will meet on Nov. 6. The board met on Nov. 6."
+    timex._CACHE.clear()
+    first = [(m.value, m.future) for m in find_time_mentions(text, FRI)]
+    again = [(m.value, m.future) for m in find_time_mentions(text, FRI)]  # both served from the cache
+    assert first == again and first[0] != first[1] and first[0][1] and not first[1][1]
+
+
+def test_a_cached_form_that_ignores_the_tense_is_cached_without_it() -> None:
+    from timeline.extract import timex
+
+    timex._CACHE.clear()
+    assert find_time_mentions("The board will meet on 2021-11-06.", FRI)[0].future
+    assert ("iso", "on 2021-11-06", FRI, None) in timex._CACHE and len(timex._CACHE) == 1

@@ -22,7 +22,7 @@ __all__ = ["find_time_mentions"]
 # Forms whose value depends on more than the matched text, the reference and the future flag
 # (document quarter in focus, words around the match).
 _UNCACHED = frozenset({"anaphor", "bare_unit", "half", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
-_CACHE: dict[tuple[str, str, date | None, bool], Norm | None] = {}
+_CACHE: dict[tuple[str, str, date | None, bool | None], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
 _ARTICLE_BEFORE_HYPHEN = re.compile(r"(?:(?:on|in|during)\s+)?(?:a|an|the)\s+(?=[\w-]+-\w+$)", re.I)
@@ -182,12 +182,65 @@ def _is_title(text: str, start: int, body: str) -> bool:
     return re.search(r"\b[A-Z]{2,}\s$", before) is not None
 
 
-def _normalise(form: str, m: re.Match[str], ctx: Context) -> Norm | None:
-    """Run the form's handler, once per (expression, reference, future) for context-free forms."""
+class _ClauseContext(Context):
+    """A Context that reads the clause's tense (_is_future_clause) only when something asks for it.
+
+    Most handlers never look at it ("the past 18 months", "1987", a rejected "a quarter of"), and the
+    clause cues cost about a fifth of the time layer (issue 6: speed). `future_read` tells whether
+    the tense was asked for since the last `defer_future`.
+    """
+
+    _future = False
+    _clause: Callable[[], bool] | None = None
+    future_read = False
+
+    @property  # type: ignore[override]
+    def future(self) -> bool:
+        if self._clause is not None:
+            self._future, self._clause = self._clause(), None
+        self.future_read = True
+        return self._future
+
+    @future.setter
+    def future(self, value: bool) -> None:
+        self._future, self._clause = value, None
+
+    def defer_future(self, clause: Callable[[], bool]) -> None:
+        """Let `clause()` give the tense of the next match, if anything reads it."""
+        self._clause, self.future_read = clause, False
+
+
+# Marks a cache entry (form, expression, reference, None) whose handler read the clause's tense: its
+# results are cached under the tense instead.
+_READS_FUTURE = Norm("DATE", None)
+
+
+def _normalise(form: str, m: re.Match[str], ctx: _ClauseContext) -> Norm | None:
+    """Run the form's handler, once per (expression, reference, future) for context-free forms.
+
+    A handler that did not read the tense for an expression never does for it (its path up to that
+    read depends on the expression and the reference alone): its result is cached under `None`,
+    without computing the tense.
+    """
     handler = _HANDLERS[form]
     if form in _UNCACHED:
         return handler(m, ctx)
-    key = (form, m.group().lower(), ctx.reference, ctx.future)
+    expression = m.group().lower()
+    key: tuple[str, str, date | None, bool | None] = (form, expression, ctx.reference, None)
+    found = _CACHE.get(key, _READS_FUTURE)
+    if found is not _READS_FUTURE:
+        return found
+    if key not in _CACHE:
+        norm = handler(m, ctx)
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        if not ctx.future_read:
+            _CACHE[key] = norm
+            return norm
+        _CACHE[key] = _READS_FUTURE
+        _CACHE[(form, expression, ctx.reference, ctx.future)] = norm
+        return norm
+    key = (form, expression, ctx.reference, ctx.future)
     if key in _CACHE:
         return _CACHE[key]
     norm = handler(m, ctx)
@@ -221,14 +274,14 @@ def _lead_word_starts(low: str, here: int, floor: int) -> list[int]:
     return starts
 
 
-def _scan(text: str, normalise: Callable[[re.Match[str]], Norm | None]) -> Iterator[tuple[re.Match[str], Norm]]:
+def _scan(text: str, low: str, normalise: Callable[[re.Match[str]], Norm | None]) -> Iterator[tuple[re.Match[str], Norm]]:
     """Matches of the scanner pattern that `normalise` accepts, tried only around trigger words.
 
     Running the big alternation at every character costs ~1 µs per character; anchoring it on the
     few trigger tokens (months, units, digits, ...) and on the lead words just before them ("at least
-    the past 18 months") keeps the common path at a few µs per expression (issue 3: speed).
+    the past 18 months") keeps the common path at a few µs per expression (issue 3: speed). `low` is
+    `text.lower()`, made once by the caller.
     """
-    low = text.lower()
     match = pat.PATTERN.match
     digit_skip = pat.DIGIT_SKIP.match
     done = 0  # end of the last accepted match: nothing may overlap it
@@ -328,13 +381,14 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
     # text is taken from the text as given.
     written = text
     text = unwrap_lines(text)
-    ctx = Context(text, reference)
+    ctx = _ClauseContext(text, reference)
     low = text.lower()
 
     def normalise(m: re.Match[str]) -> Norm | None:
         if m.lastgroup in _TITLE_FORMS and _is_title(text, m.start(), m.group()):
             return None
-        ctx.future = _is_future_clause(text, low, m.start(), m.end(), m.lastgroup or "")
+        start, end, form = m.start(), m.end(), m.lastgroup or ""
+        ctx.defer_future(lambda: _is_future_clause(text, low, start, end, form))
         try:
             return _normalise(m.lastgroup or "", m, ctx)
         except (ValueError, KeyError, OverflowError, AttributeError, IndexError):
@@ -346,7 +400,7 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
     # drop it (_drop_qualifying_adverbs) or take its start back by up to _DAY_BEFORE_AFTER_REACH
     # characters: the scan stops after the first match starting that far past `until`.
     stop = len(text) if until is None else until + _DAY_BEFORE_AFTER_REACH
-    for m, norm in _scan(text, normalise):
+    for m, norm in _scan(text, low, normalise):
         form = m.lastgroup or ""
         if m.group("mod"):
             norm = apply_modifier(norm, m.group("mod"), reference)
@@ -367,7 +421,7 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
                 precision=norm.precision,
                 approximate=norm.approximate,
                 reference=reference if uses_reference else None,
-                future=ctx.future and norm.type in ("DATE", "TIME"),
+                future=norm.type in ("DATE", "TIME") and ctx.future,
                 reason=norm.reason,
             )
         )

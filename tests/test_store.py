@@ -655,12 +655,11 @@ def test_a_candidate_naming_one_actor_where_two_are_needed_skips_the_neighbour_q
     everything = _every_stored_event(db_url)
     for candidate in skipped:
         ids = [len(candidate.actors)] * len(candidate.actors)
-        dated = candidate.date_start is not None
-        assert store._needs_a_second_actor(candidate, dated, ids), candidate
+        assert store._needs_a_second_actor(candidate, ids), candidate
         assert find_match(candidate, everything) is None, candidate
     for candidate in kept:
         ids = list(range(len(candidate.actors)))
-        assert not store._needs_a_second_actor(candidate, candidate.date_start is not None, ids), candidate
+        assert not store._needs_a_second_actor(candidate, ids), candidate
     for number, candidate in enumerate(skipped, start=100):
         assert save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_created == 1
     assert [save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_merged

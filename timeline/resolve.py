@@ -109,6 +109,18 @@ def _is_long(start: date | None, end: date | None) -> bool:
     return start is not None and end is not None and (end - start).days >= LONGEST_SINGLE_ACTOR_SPAN
 
 
+def needs_two_shared_actors(candidate: EventCandidate) -> bool:
+    """Whether _same_event accepts an event with actors only when it shares two of them with the
+    candidate, whatever the event: the candidate is undated, dated over LONGEST_SINGLE_ACTOR_SPAN
+    days or more, or a statement by no person. (The writer asks for no neighbours then when the
+    candidate names one actor and no place.)"""
+    if candidate.date_start is None or candidate.date_end is None:
+        return True
+    return _is_long(candidate.date_start, candidate.date_end) or (
+        candidate.event_type == "statement" and all(actor.kind != "person" for actor in candidate.actors)
+    )
+
+
 def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:
     place = candidate.place
     if place is None or not event.place:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, NoResultFound
 from timeline import models
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES, PRECISIONS, ActorRef, Document, EventCandidate, PlaceRef
-from timeline.resolve import LONGEST_SINGLE_ACTOR_SPAN, StoredEvent, find_match
+from timeline.resolve import StoredEvent, find_match, needs_two_shared_actors
 
 documents = cast(Table, models.Document.__table__)
 events = cast(Table, models.Event.__table__)
@@ -482,28 +482,21 @@ _NEIGHBOUR_ACTORS = (
 )
 
 
-def _needs_a_second_actor(candidate: EventCandidate, dated: bool, candidate_actor_ids: list[int]) -> bool:
+def _needs_a_second_actor(candidate: EventCandidate, candidate_actor_ids: list[int]) -> bool:
     """True when the candidate names one actor and resolve.find_match asks two shared ones of any
-    event with actors: undated, dated over 31 days or more, or a statement by no person.
+    event with actors (resolve.needs_two_shared_actors).
 
     Without a place, the neighbour queries return only events sharing an actor, which find_match
-    then turns down one by one (resolve._same_event); on Reuters-21578 that was 6,100 of 19,900
-    statement queries, 260 of 2,030 other dated ones and 1,160 of 1,840 undated ones.
+    then turns down one by one; on Reuters-21578 that was 6,100 of 19,900 statement queries, 260 of
+    2,030 other dated ones and 1,160 of 1,840 undated ones.
     """
-    if len(set(candidate_actor_ids)) != 1:
-        return False
-    if not dated:
-        return True
-    assert candidate.date_start is not None and candidate.date_end is not None
-    if (candidate.date_end - candidate.date_start).days >= LONGEST_SINGLE_ACTOR_SPAN:
-        return True
-    return candidate.event_type == "statement" and all(ref.kind != "person" for ref in candidate.actors)
+    return len(set(candidate_actor_ids)) == 1 and needs_two_shared_actors(candidate)
 
 
 def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
     """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place."""
     dated = candidate.date_start is not None and candidate.date_end is not None
-    if candidate.place is None and _needs_a_second_actor(candidate, dated, candidate_actor_ids):
+    if candidate.place is None and _needs_a_second_actor(candidate, candidate_actor_ids):
         return []
     queries = _NEIGHBOURS["postgresql" if cur.pyformat else "sqlite"]
     query = queries.get((dated, bool(candidate_actor_ids), candidate.place is not None))

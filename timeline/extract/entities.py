@@ -93,6 +93,14 @@ def _leads_by_last_two(leads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 _PLACE_LEADS_BY_END = _leads_by_last_two(_PLACE_LEADS)
 _HEAD_LEADS_BY_END = _leads_by_last_two(_HEAD_LEADS)
+
+
+def _ends_with_a_lead(text: str, start: int, leads_by_end: dict[str, tuple[str, ...]]) -> bool:
+    """Whether text[:start] ends with one of the leads grouped by _leads_by_last_two."""
+    leads = leads_by_end.get(text[start - 2 : start]) if start >= 2 else None
+    return leads is not None and text.endswith(leads, 0, start)
+
+
 # A dateline opens the text or one of its first lines: "NEW DELHI, Oct 29 (Reuters) -", "Kabul:".
 _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z .'-]{2,30}?)\s*(?P<mark>,|:|\(|—|–|-)\s", re.MULTILINE)
 _NEXT_WORD = re.compile(r"\s+\w+")
@@ -273,18 +281,12 @@ class EntityFinder:
                 organisation = _organisation_after_office(text, tokens, index)
                 if organisation is not None:
                     if not _overlaps(organisation[0], organisation[1], taken):
-                        name = text[organisation[0]:organisation[1]]
-                        ref = ActorRef(name=name, kind="organisation", aliases=(name,))
-                        organisations.append(ActorMention(organisation[0], organisation[1], ref, "pattern", None))
+                        organisations.append(_organisation_mention(text, *organisation))
                     continue
                 candidate = self._name_after_title(text, tokens, index)
             elif text.startswith(", ", end) and index >= 1:
                 candidate = self._name_before_title(text, tokens, index)
-            elif (
-                (heads := _HEAD_LEADS_BY_END.get(text[start - 2 : start] if start >= 2 else ""))
-                and text.endswith(heads, 0, start)
-                and _previous_word(text, start) in TITLE_HEADS
-            ):
+            elif _ends_with_a_lead(text, start, _HEAD_LEADS_BY_END) and _previous_word(text, start) in TITLE_HEADS:
                 run = _adjacent_run(text, tokens, index, 3)
                 if self._is_name(run):
                     candidate = (run, _previous_word(text, start))
@@ -424,8 +426,7 @@ class EntityFinder:
         for index, (start, _, _, _) in enumerate(tokens):
             if start < skip_until:
                 continue
-            leads = _PLACE_LEADS_BY_END.get(text[start - 2 : start] if start >= 2 else "")
-            preposition = _place_preposition(text, start) if leads and text.endswith(leads, 0, start) else None
+            preposition = _place_preposition(text, start) if _ends_with_a_lead(text, start, _PLACE_LEADS_BY_END) else None
             if preposition is None:
                 if not text.startswith(_EVENT_NOUN_LEADS, tokens[index][1]):
                     continue
@@ -554,10 +555,15 @@ def _pattern_companies(
         start, end = tokens[first][0], token[0] + len(token[3])
         if _overlaps(start, end, claimed):
             continue
-        name = text[start:end]
-        mentions.append(ActorMention(start, end, ActorRef(name=name, kind="organisation", aliases=(name,)), "pattern", None))
+        mentions.append(_organisation_mention(text, start, end))
         claimed.append((start, end))
     return mentions
+
+
+def _organisation_mention(text: str, start: int, end: int) -> ActorMention:
+    """An organisation found by its pattern, named as written."""
+    name = text[start:end]
+    return ActorMention(start, end, ActorRef(name=name, kind="organisation", aliases=(name,)), "pattern", None)
 
 
 def _organisation_after_office(text: str, tokens: list[_Token], index: int) -> tuple[int, int] | None:

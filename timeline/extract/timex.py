@@ -213,6 +213,7 @@ class _ClauseContext(Context):
 # Marks a cache entry (form, expression, reference, None) whose handler read the clause's tense: its
 # results are cached under the tense instead.
 _READS_FUTURE = Norm("DATE", None)
+_UNSEEN = Norm("DATE", None)  # what _CACHE.get answers for a key it does not hold
 
 
 def _normalise(form: str, m: re.Match[str], ctx: _ClauseContext) -> Norm | None:
@@ -226,28 +227,30 @@ def _normalise(form: str, m: re.Match[str], ctx: _ClauseContext) -> Norm | None:
     if form in _UNCACHED:
         return handler(m, ctx)
     expression = m.group().lower()
-    key: tuple[str, str, date | None, bool | None] = (form, expression, ctx.reference, None)
-    found = _CACHE.get(key, _READS_FUTURE)
+    untensed = (form, expression, ctx.reference, None)
+    found = _CACHE.get(untensed, _UNSEEN)
+    if found is _UNSEEN:
+        norm = handler(m, ctx)
+        if ctx.future_read:
+            _remember(untensed, _READS_FUTURE)
+            _remember((form, expression, ctx.reference, ctx.future), norm)
+        else:
+            _remember(untensed, norm)
+        return norm
     if found is not _READS_FUTURE:
         return found
-    if key not in _CACHE:
-        norm = handler(m, ctx)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        if not ctx.future_read:
-            _CACHE[key] = norm
-            return norm
-        _CACHE[key] = _READS_FUTURE
-        _CACHE[(form, expression, ctx.reference, ctx.future)] = norm
-        return norm
-    key = (form, expression, ctx.reference, ctx.future)
-    if key in _CACHE:
-        return _CACHE[key]
-    norm = handler(m, ctx)
+    tensed = (form, expression, ctx.reference, ctx.future)
+    found = _CACHE.get(tensed, _UNSEEN)
+    if found is _UNSEEN:
+        found = handler(m, ctx)
+        _remember(tensed, found)
+    return found
+
+
+def _remember(key: tuple[str, str, date | None, bool | None], norm: Norm | None) -> None:
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[key] = norm
-    return norm
 
 
 _GAP = " \t\n'’-"

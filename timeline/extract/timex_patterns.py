@@ -308,7 +308,8 @@ LEAD_WORDS = frozenset((
 # form begins with them, so the scanner walks past them without trying the pattern there.
 INNER_LEAD_WORDS = frozenset(
     "of to and or than least so over time shortly ago trading business working long straight "
-    "consecutive additional whole entire dozen other near short".split()
+    "consecutive additional whole entire dozen other near short fairly very relatively rather quite "
+    "lengthy brief extended considerable limited".split()
 )
 
 

@@ -864,6 +864,9 @@ EIGHTH = [
     ("In Saudi Arabia, today is the eighth day of the blockade.", "eighth day", "DATE", "2021-10-29"),
     ("It's the second day of an offensive by the police.", "second day", "DATE", "2021-10-29"),
     ("This is the 12th straight day of protests.", "12th", "DATE", "2021-10-29"),
+    # "mid-afternoon" alone is, like "in the afternoon", that part of the last day mentioned.
+    ("It's the second day of an offensive. By mid afternoon, officials said it was over.", "afternoon", "TIME", "2021-10-29TAF"),
+    ("Shares fell on Monday. By mid-afternoon they had recovered.", "afternoon", "TIME", "2021-10-25TAF"),
     # A habit in the plural quarters: a quarter of every year; the ordinal coordinated with it too.
     ("Sales are usually strongest in the second and fourth quarters.", "second", "SET", "XXXX-Q2"),
     ("Sales are usually strongest in the second and fourth quarters.", "fourth quarters", "SET", "XXXX-Q4"),
@@ -896,9 +899,11 @@ def test_eighth_round_rules(text: str, surface: str, type_: str, value: str) -> 
         # The day counts from an event's start, which no date gives.
         "On the second day of the trial, he spoke.",
         "It was the third day of talks.",
+        # No day before it: a habit or an event's time.
+        "By mid-afternoon the crowd had gone.",
     ],
 )
-def test_a_past_or_event_counted_nth_day_is_no_mention(text: str) -> None:
+def test_an_event_counted_day_or_part_of_day_is_no_mention(text: str) -> None:
     assert find_time_mentions(text, FRI) == []
 
 

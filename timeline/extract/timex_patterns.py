@@ -106,6 +106,7 @@ _FORMS: list[tuple[str, str]] = [
     # Anaphoric: relative to the last date mentioned in the text, not to the publication date.
     ("anaphor", rf"(?:(?:the|that)\s+)?(?:same|following|that)\s+(?:day|{TOD}|week|month|year|quarter)\b"
                 rf"|(?<=\bin\s)the\s+(?:morning|afternoon|evening)\b(?!\s+(?:of|after|before|hours)\b)"
+                rf"|(?<=\bmid\s)(?:morning|afternoon|evening)\b|(?<=\bmid-)(?:morning|afternoon|evening)\b"
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),

@@ -231,8 +231,8 @@ DEADLINE_CUE = re.compile(
 )
 
 # A verb in the simple present right before a weekday or a month-day schedules the event: "He and
-# Arafat meet separately Monday", "the talks resume Nov. 6", "Congress reconvenes Jan. 3" (English puts
-# a past event in the past tense). Not after "to", "not" or "did" ("failed to meet Monday", "did not
+# Arafat meet separately Monday", "the trial begins Nov. 6", "the show, which opens on Thursday"
+# (English puts a past event in the past tense). Not after "to", "not" or "did" ("failed to meet Monday", "did not
 # meet Monday"), and not verbs whose present form is also a common plural noun ("votes", "returns",
 # "starts", "ends", "leaves", "visits").
 SCHEDULED_PRESENT = re.compile(

@@ -250,7 +250,7 @@ def main(argv: list[str]) -> int:
             scores = Scores()
             for g, s in zip(gold, spans):
                 scores.add(restrict(g, types), restrict(s, types))
-            print(f"  {label}: gold={scores.gold} system={scores.system}")
+            print(f"  {label}: gold={scores.gold} system={scores.system} value hits={scores.value}")
             for row, (p, r, f) in scores.rows():
                 print(f"    {row:13s} P={p:.3f} R={r:.3f} F1={f:.3f}")
         per_document = seconds * 1000 / len(docs)

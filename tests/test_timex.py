@@ -845,3 +845,76 @@ def test_a_cached_form_that_ignores_the_tense_is_cached_without_it() -> None:
     timex._CACHE.clear()
     assert find_time_mentions("The board will meet on 2021-11-06.", FRI)[0].future
     assert ("iso", "on 2021-11-06", FRI, None) in timex._CACHE and len(timex._CACHE) == 1
+
+
+# Eighth round: each rule with the case that shows it and the case it must leave alone.
+EIGHTH = [
+    # The month right after the publication month is the coming one, whatever the clause; two
+    # months on, it is still last year's.
+    ("Dealers placed buy orders to start the first trading day for November transactions.", "November", "DATE", "2021-11"),
+    ("Cutbacks came in December.", "December", "DATE", "2020-12"),
+    # A year written after a list of months, or in brackets after one, is each month's.
+    ("The rate equalled the record set in April, August and December last year.", "April", "DATE", "2020-04"),
+    ("The rate equalled the record set in April, August and December last year.", "August", "DATE", "2020-08"),
+    ("We still have the April (2019) highs to contend with.", "April", "DATE", "2019-04"),
+    ("The load factor was 66.6 pct in the April/February period of 2020/21.", "April", "DATE", "2020-04"),
+    ("Earnings reflect the stock split on April one, 2019.", "April", "DATE", "2019-04"),
+    ("Two-for-one splits took place in January and June 2019.", "January", "DATE", "2019-01"),
+    # The present "is the Nth day" names the publication day.
+    ("In Saudi Arabia, today is the eighth day of the blockade.", "eighth day", "DATE", "2021-10-29"),
+    ("It's the second day of an offensive by the police.", "second day", "DATE", "2021-10-29"),
+    ("This is the 12th straight day of protests.", "12th", "DATE", "2021-10-29"),
+    # "mid-afternoon" alone is, like "in the afternoon", that part of the last day mentioned.
+    ("It's the second day of an offensive. By mid afternoon, officials said it was over.", "afternoon", "TIME", "2021-10-29TAF"),
+    ("Shares fell on Monday. By mid-afternoon they had recovered.", "afternoon", "TIME", "2021-10-25TAF"),
+    # A habit in the plural quarters: a quarter of every year; the ordinal coordinated with it too.
+    ("Sales are usually strongest in the second and fourth quarters.", "second", "SET", "XXXX-Q2"),
+    ("Sales are usually strongest in the second and fourth quarters.", "fourth quarters", "SET", "XXXX-Q4"),
+    # A period of unspecified length.
+    ("We're there to stay for a fairly lengthy period.", "period", "DURATION", "PXX"),
+    ("The shares were held for a short period of time.", "period", "DURATION", "PXX"),
+    # "future" with a plural unit is the vague future, like "the future".
+    ("The credits will cut tax payments in future quarters.", "future quarters", "DATE", "FUTURE_REF"),
+    # A simple present verb right before a weekday or a month-day schedules the event.
+    ("He and Arafat meet separately Monday with the envoy.", "Monday", "DATE", "2021-11-01"),
+    ("He flew in for the motor show, which opens on Thursday.", "Thursday", "DATE", "2021-11-04"),
+    ("The trial begins Nov. 6 in Boston.", "Nov. 6", "DATE", "2021-11-06"),
+    # ... not after "to", "not" or in the past tense.
+    ("They failed to meet Monday.", "Monday", "DATE", "2021-10-25"),
+    ("They did not meet Monday.", "Monday", "DATE", "2021-10-25"),
+    ("They met Monday.", "Monday", "DATE", "2021-10-25"),
+    ("The trial began Nov. 6 in Boston.", "Nov. 6", "DATE", "2020-11-06"),
+]
+
+
+@pytest.mark.parametrize("text, surface, type_, value", EIGHTH, ids=[f"{c[1]}: {c[3]}" for c in EIGHTH])
+def test_eighth_round_rules(text: str, surface: str, type_: str, value: str) -> None:
+    mention = the_mention(text, FRI, surface)
+    assert (mention.type, mention.value) == (type_, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The day counts from an event's start, which no date gives.
+        "On the second day of the trial, he spoke.",
+        "It was the third day of talks.",
+        # No day before it: a habit or an event's time.
+        "By mid-afternoon the crowd had gone.",
+    ],
+)
+def test_an_event_counted_day_or_part_of_day_is_no_mention(text: str) -> None:
+    assert find_time_mentions(text, FRI) == []
+
+
+def test_coordinated_quarters_outside_a_habit_are_no_set() -> None:
+    assert all(m.type != "SET" for m in find_time_mentions("It expects losses in the third and fourth quarters.", FRI))
+
+
+def test_the_nth_day_without_a_reference_has_no_value() -> None:
+    mention = the_mention("Today is the eighth day of the blockade.", None, "eighth")
+    assert mention.value is None and mention.date_start is None and mention.reason
+
+
+def test_ordinals_lead_into_a_century() -> None:
+    assert the_mention("It was built in the fifth century.", FRI).value == "04"

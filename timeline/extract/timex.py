@@ -21,7 +21,7 @@ __all__ = ["find_time_mentions"]
 
 # Forms whose value depends on more than the matched text, the reference and the future flag
 # (document quarter in focus, words around the match).
-_UNCACHED = frozenset({"anaphor", "bare_unit", "half", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
+_UNCACHED = frozenset({"nth_day", "anaphor", "bare_unit", "half", "ref", "quarter", "ago", "year_ago", "period_year_ago", "duration", "plural_unit", "season", "month", "year", "set", "clock"})
 _CACHE: dict[tuple[str, str, date | None, bool | None], Norm | None] = {}
 _CACHE_LIMIT = 100_000
 _EXPLICIT_FORMS = frozenset({"range_year", "iso", "numeric", "decade", "century", "fiscal_year", "year", "year_words"})
@@ -128,6 +128,9 @@ def _is_future_clause(text: str, low: str, start: int, end: int, form: str) -> b
         # slack: "had been due to expire Friday" stays the last Friday.
         return month_form and pat.PAST_PLAN_DATE.match(low, past_plan.start(), start) is not None
     if pat.DEADLINE_CUE.search(low, max(0, start - 40), start):
+        return True
+    if ((month_form or form in _WEEKDAY_FORMS) and not text.startswith(("'s", "’s"), end)
+            and pat.SCHEDULED_PRESENT.search(low, max(0, start - 40), start)):
         return True
     if month_form and _after_directive(text, low, start):
         return True
@@ -343,6 +346,27 @@ def _day_before_after(mentions: list[TimeMention], text: str) -> None:
         )
 
 
+_ORDINAL_AND_BEFORE = re.compile(r"\b(first|second|third|fourth)\s+(?:and|or)\s+(?:the\s+)?$", re.I)
+_QUARTER_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _coordinated_quarters(mentions: list[TimeMention], text: str) -> None:
+    """ "usually conducted in the second and fourth quarters": the ordinal coordinated with a plural
+    quarter of every year (a SET) names another one, as "Monday" in "on Monday and Tuesday nights"."""
+    for i in range(len(mentions) - 1, -1, -1):
+        mention = mentions[i]
+        if mention.type != "SET" or not mention.text.lower().endswith("quarters"):
+            continue
+        found = _ORDINAL_AND_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+        if found is None or (i and mentions[i - 1].end > found.start()):
+            continue
+        word = found.group(1)
+        mentions.insert(i, TimeMention(
+            start=found.start(1), end=found.end(1), text=text[found.start(1):found.end(1)], type="SET",
+            value=f"XXXX-Q{_QUARTER_NUMBERS[word.lower()]}",
+        ))
+
+
 def _extent(form: str, m: re.Match[str], norm: Norm, text: str) -> tuple[int, int]:
     """Character span of the mention: the preposition belongs to dates, not to durations or sets."""
     start, end = m.span()
@@ -432,6 +456,7 @@ def find_time_mentions(text: str, reference: date | None, until: int | None = No
             break
     _anchor_clock(mentions, text)
     _day_before_after(mentions, text)
+    _coordinated_quarters(mentions, text)
     kept = _drop_qualifying_adverbs(mentions, text)
     if written is not text:
         kept = [replace(m, text=written[m.start:m.end]) if "\n" in written[m.start:m.end] else m for m in kept]

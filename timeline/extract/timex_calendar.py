@@ -127,8 +127,13 @@ def closest_year(reference: date, month: int, day: int, future: bool) -> int:
 
 
 def closest_month_year(reference: date, month: int, future: bool) -> int:
-    """The year of the named month closest on or before the reference month (after, when future)."""
-    if future:
+    """The year of the named month closest on or before the reference month (after, when future).
+
+    The month right after the reference month is the coming one whatever the clause: it is at most
+    a month ahead, against eleven months back, and news names last year's month "last November"
+    ("the first trading day for November transactions" in an October 30 article is this November).
+    """
+    if future or month == reference.month % 12 + 1:
         return reference.year if month >= reference.month else reference.year + 1
     return reference.year if month <= reference.month else reference.year - 1
 

@@ -646,7 +646,32 @@ def _h_month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
         return None  # a bare abbreviation without its full stop ("Jan Kavan") is a name
     if re.match(r"\s+[A-Z][a-z]", following) and not context_ok:
         return None  # "April Glaspie", "June Carter"
+    listed = _LIST_YEAR_AFTER.match(ctx.text, m.end("month"))
+    if listed is not None:
+        # "in April, August and December last year", "the April (1986) highs": the year written after
+        # a list of months, or in brackets after one, is each month's; a split year after two months
+        # ("the April/February period of 1986/87") gives the first month its first year, and so does
+        # the year after a day in words ("the split on April one, 1986").
+        written = listed.group("year") or listed.group("year2") or listed.group("year3") or listed.group("year4")
+        year = int(written) if written else _year_word(listed.group(), ctx)
+        month = cal.month_number(word)
+        return unresolved(f"XXXX-{month:02d}") if year is None else month_norm(year, month)
     return _h_month(m, ctx)
+
+
+# A day of the month in words, as wire copy writes it ("April one, 1986").
+_DAY_WORDS = (
+    r"(?i:(?:twenty|thirty)[\s-](?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)"
+)
+# After a month: more months in a list, then the year they share ("April, August and December last
+# year"), or a year in brackets ("April (1986)").
+_LIST_YEAR_AFTER = re.compile(
+    rf"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){pat.MON})+\s*,?\s+(?:of\s+)?(?:(?P<year>(?:1[0-9]{{3}}|20[0-9]{{2}}))(?![\d/])|(?:this|last|next)\s+year\b)"
+    rf"|\s*\(\s*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})\s*\)"
+    rf"|/{pat.MON}(?:\s+period)?\s+(?:of\s+)?(?P<year3>1[0-9]{{3}}|20[0-9]{{2}})/\d\d\b"
+    rf"|\s+{_DAY_WORDS},?\s+(?P<year4>1[0-9]{{3}}|20[0-9]{{2}})(?![\d/])"
+)
 
 
 # Words after which a four-digit number reads as a year ("since 1999", "between 2001").

@@ -43,6 +43,11 @@ ORD_Q = (
     r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|latest|last|current|this|next|that|"
     r"year[\s-]ago|year[\s-]earlier|previous|prior|past|same|comparable|fiscal)"
 )
+ORDINAL_WORDS = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth|hundredth"
+    r"|(?:twenty|thirty|forty|fifty)-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))"
+)
 TZ = r"(?:\s*\(?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|IST|PKT|AFT|local\s+time)\)?)"
 AMPM = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
 MODIFIER = (
@@ -82,6 +87,9 @@ _FORMS: list[tuple[str, str]] = [
     ("tail", rf"{NUMW}\s+{UNIT}\s+(?:from\s+now|from\s+today|hence)|(?:the\s+)?(?:week|month|year)\s+(?:after\s+next|before\s+last)|(?:the\s+)?{DAY}\s+of\s+(?:next|last|this)\s+month|(?:a\s+)?fortnight\s+ago"),
     # Spoken-style years in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
     ("year_words", rf"(?:the\s+year\s+)?{YEAR_WORDS}\b(?!\s+(?:years?|people|dollars|troops|of)\b)"),
+    # "today is the eighth day of the blockade", "it's the second day of an offensive": the present
+    # day, counted from an event's start (timex_relative._h_nth_day checks the words before it).
+    ("nth_day", rf"the\s+(?:{ORDINAL_WORDS}|\d{{1,3}}(?:st|nd|rd|th))\s+(?:(?:straight|consecutive|full)\s+)?day\b(?![\w-])"),
     ("duration", rf"(?:(?:at\s+least|more\s+than|less\s+than|up\s+to|nearly|almost|about|around|roughly|some|another|the|a|an|all|each\s+of\s+the)\s+)*"
                  rf"(?:(?:past|last|next|first|latest|coming|previous|following|final|remaining|initial|recent)\s+)?"
                  rf"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+to\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|thirty)\s))?"
@@ -89,7 +97,8 @@ _FORMS: list[tuple[str, str]] = [
                  rf"|\b(?:more|less)\s+than\s+a\s+(?:decade|year|month|week|day)\b|\b(?:hour|day|week|month|year)-long\b"),
     ("plural_unit", r"(?:(?:recent|coming|past|last|next|previous|several|many|ensuing|following)\s+)?(?:the\s+)?(?:(?:recent|coming|past|last|next|ensuing|following|first|opening|final)\s+)?"
                     r"(?:minutes|hours|days|weeks|months|quarters|years|decades|centuries)(?:-long)?(?:\s+(?:to\s+come|ahead))?\b"),
-    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|{WD}\s+{TOD}s\b|{WD}(?=\s+(?:and|or)\s+{WD}\s+{TOD}s\b)|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"),
+    ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:{WD}|{MON}|(?:spring|summer|fall|autumn|winter)\b|{UNIT}|{TOD})|(?:daily|weekly|monthly|yearly|nightly|biweekly|annually|hourly)\b|{WD}s(?:\s+{TOD}s?)?\b|{WD}\s+{TOD}s\b|{WD}(?=\s+(?:and|or)\s+{WD}\s+{TOD}s\b)|twice\s+a\s+(?:day|week|month|year)|once\s+a\s+(?:day|week|month|year)"
+            r"|(?:first|second|third|fourth)\s+quarters\b"),
     ("season", rf"(?:(?:the|this|last|next|early|late|mid|this\s+past|this\s+coming|past)[\s-]+)?(?:spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?:{YEAR}|{YEAR_WORDS}\b))?"),
     ("holiday", r"(?:(?:last|this|next)\s+)?(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]s(?:\s+(?:Day|Eve))?|Easter(?:\s+(?:Sunday|Monday|week))?|Thanksgiving(?:\s+Day)?|Halloween|Election\s+Day)\b"),
     ("dayword", rf"(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)|today|yesterday|tomorrow|tonight|last\s+night|(?:this|that)\s+(?:morning|afternoon|evening))(?:\s+{TOD})?\b"
@@ -97,6 +106,7 @@ _FORMS: list[tuple[str, str]] = [
     # Anaphoric: relative to the last date mentioned in the text, not to the publication date.
     ("anaphor", rf"(?:(?:the|that)\s+)?(?:same|following|that)\s+(?:day|{TOD}|week|month|year|quarter)\b"
                 rf"|(?<=\bin\s)the\s+(?:morning|afternoon|evening)\b(?!\s+(?:of|after|before|hours)\b)"
+                rf"|(?<=\bmid\s)(?:morning|afternoon|evening)\b|(?<=\bmid-)(?:morning|afternoon|evening)\b"
                 rf"|the\s+(?:previous|prior)\s+(?:day|{TOD}|week|month|year|quarter|{WD})\b"
                 rf"|the\s+next\s+(?:day|{TOD})\b|(?:the\s+)?following\s+{WD}\b"
                 r"|the\s+(?:day|week|month|year)\s+(?:before|earlier|after|later)(?=\s*(?:[.,;:!?)]|$))"),
@@ -107,8 +117,10 @@ _FORMS: list[tuple[str, str]] = [
     ("month", MON),
     ("year", rf"(?:(?:pre|post)-)?(?:\(\s*)?{YEAR}(?:\s*\))?"),
     ("ref", r"(?:right\s+)?now\b|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment|this\s+moment\b|for\s+the\s+time\s+being|(?<=\bfor\s)a\s+while\b|"
+            r"(?<=\bfor\s)a\s+(?:(?:fairly|very|relatively|rather|quite)\s+)?(?:long|lengthy|short|brief|extended|considerable|limited)\s+period(?:\s+of\s+time)?\b|"
             r"the\s+present|(?:more\s+)?recently|lately|in\s+the\s+past|the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six))|"
             r"in\s+recent\s+(?:days|weeks|months|years)|in\s+the\s+(?:near\s+)?future|the\s+(?:near\s+)?future|"
+            r"future\s+(?:days|weeks|months|quarters|years|decades)\b|"
             r"(?:in\s+)?(?:the\s+)?days\s+to\s+come|in\s+the\s+coming\s+(?:days|weeks|months|years)|current\b|"
             r"at\s+a\s+later\s+date|a\s+later\s+date|(?:in\s+)?the\s+(?:near|short|long)\s+term|"
             r"as\s+soon\s+as\s+possible|soon\b|recent\b"),
@@ -218,6 +230,16 @@ DEADLINE_CUE = re.compile(
     rf"\s+(?:[0-2]\d[0-5]\d\s*(?:{_ZONE}|hrs|hours|local\s+time)(?:\s+{_ZONE})?\s*,?\s+)?(?:on\s+)?$"
 )
 
+# A verb in the simple present right before a weekday or a month-day schedules the event: "He and
+# Arafat meet separately Monday", "the trial begins Nov. 6", "the show, which opens on Thursday"
+# (English puts a past event in the past tense). Not after "to", "not" or "did" ("failed to meet Monday", "did not
+# meet Monday"), and not verbs whose present form is also a common plural noun ("votes", "returns",
+# "starts", "ends", "leaves", "visits").
+SCHEDULED_PRESENT = re.compile(
+    r"(?<!\bto )(?<!\bnot )(?<!\bdid )\b(?:meets?|begins?|opens|resumes?|reconvenes?|convenes?|arrives?|travels?"
+    r"|flies|testif(?:y|ies)|takes\s+office|goes\s+on\s+trial|go\s+on\s+trial)\s+(?:[a-z]+ly\s+)?(?:again\s+)?(?:on\s+)?$"
+)
+
 # A period that closed on the date: "earnings for the fiscal year ended April 30", "the six months
 # ended June 30". The participle reports it as past, whatever verb the clause has ("expects to report").
 PERIOD_ENDED_BEFORE = re.compile(r"\b(?:year|quarter|months?|weeks?|half|period)\s+ended\s+(?:on\s+)?$")
@@ -274,6 +296,9 @@ LEAD_WORDS = frozenset((
     "last this next past previous coming current following same about around approximately nearly "
     "almost roughly some more less than at least up to over another all each every per other full "
     "fiscal calendar straight consecutive additional long whole entire first second third fourth "
+    "fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth "
+    "seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth hundredth "
+    "fairly very relatively rather quite lengthy brief extended considerable limited "
     "final latest from between and or so few several many couple dozen dozens hundreds "
     "right these time for recent ensuing near short shortly that q fy year ago earlier prior comparable "
     "corresponding new once twice pre post trading business working monday tuesday wednesday thursday friday saturday sunday "
@@ -284,7 +309,8 @@ LEAD_WORDS = frozenset((
 # form begins with them, so the scanner walks past them without trying the pattern there.
 INNER_LEAD_WORDS = frozenset(
     "of to and or than least so over time shortly ago trading business working long straight "
-    "consecutive additional whole entire dozen other near short".split()
+    "consecutive additional whole entire dozen other near short fairly very relatively rather quite "
+    "lengthy brief extended considerable limited".split()
 )
 
 

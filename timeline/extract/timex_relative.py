@@ -405,6 +405,12 @@ _SET_WORDS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2
 _COORDINATED_TOD = re.compile(r"\s+(?:and|or)\s+\w+\s+(morning|afternoon|evening|night)s\b", re.I)
 
 
+# Adverbs of a habit, in the clause before a plural quarter ("is usually conducted in the fourth quarters").
+_HABITUAL = re.compile(r"\b(?:usually|typically|normally|generally|traditionally|customarily|habitually|always|tends?\s+to)\b", re.I)
+_SENTENCE_START = re.compile(r".*[.;!?]\s", re.DOTALL)
+_QUARTER_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
 def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
     body = m.group("set")
     low = body.lower()
@@ -417,6 +423,13 @@ def _h_set(m: re.Match[str], ctx: Context) -> Norm | None:
         if low in ("annually", "yearly") and _RATE_BEFORE.search(before):
             return None  # "rise 8.5% annually", "10,000 units annually": a rate
         return Norm("SET", _SET_WORDS[low])
+    if low.endswith("quarters"):
+        # "conducted in the second and fourth quarters": the plural names a quarter of every year
+        # only in a clause about a habit; "losses in the third and fourth quarters" are dates.
+        sentence = _SENTENCE_START.match(ctx.text, max(0, m.start() - 120), m.start())
+        if not _HABITUAL.search(ctx.text, sentence.end() if sentence else max(0, m.start() - 120), m.start()):
+            return None
+        return Norm("SET", f"XXXX-Q{_QUARTER_ORDINALS[low.split()[0]]}")
     weekday = pat.WEEKDAY_RE.search(low)
     tod = pat.TOD_RE.search(low)
     if weekday and tod is None:
@@ -542,6 +555,21 @@ def _h_dayword(m: re.Match[str], ctx: Context) -> Norm | None:
     if low.startswith(("tonight", "last night")):
         return replace(norm, type="TIME", value=norm.value + "TNI")  # type: ignore[operator]
     return _with_time_of_day(norm, low)
+
+
+# "today is", "it is", "it's", "this is" right before "the eighth day (of ...)".
+_PRESENT_DAY_BEFORE = re.compile(r"\b(?:today|it|this)(?:\s+is|['’]s)\s+$", re.I)
+
+
+def _h_nth_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "today is the eighth day of Desert Shield", "It's the second day of an offensive": the day the
+    sentence is about, in the present tense, is the publication day. Elsewhere ("on the second day of
+    the trial", "it was the third day") the day counts from an event's start, which no date gives."""
+    if m.group("prep") or m.group("mod") or not _PRESENT_DAY_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None
+    if ctx.reference is None:
+        return unresolved(None)
+    return day_norm(ctx.reference)
 
 
 def _weekday_direction(det: str | None, ctx: Context) -> str:
@@ -695,6 +723,8 @@ def _is_future_soon(text: str, start: int, end: int) -> bool:
 def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
     low = " ".join(m.group("ref").lower().split())
     ref = ctx.reference
+    if low == "a while" or low.endswith(("period", "period of time")):
+        return Norm("DURATION", "PXX", approximate=True)  # an unspecified length of time
     if low == "soon" and not _is_future_soon(ctx.text, m.start("ref"), m.end("ref")):
         return None
     if _FUTURE_WORDS.search(low):
@@ -704,8 +734,6 @@ def _h_ref(m: re.Match[str], ctx: Context) -> Norm | None:
     if _PRESENT_WORDS.match(low):
         span = (ref, ref) if ref else None
         return Norm("DATE", "PRESENT_REF", span, "day" if ref else None, True)
-    if low == "a while":
-        return Norm("DURATION", "PXX", approximate=True)  # an unspecified length of time
     if ("recent" in low or "lately" in low) and ref is not None:
         # "recently": within about the last month (approximate, DESIGN: date_approximate).
         return Norm("DATE", "PAST_REF", (ref - timedelta(days=30), ref), "month", True)
@@ -732,5 +760,6 @@ def apply_modifier(norm: Norm, modifier: str, reference: date | None) -> Norm:
 RELATIVE_HANDLERS: dict[str, Handler] = {
     "ago": _h_ago, "year_ago": _h_year_ago, "period_year_ago": _h_year_ago, "duration": _h_duration, "plural_unit": _h_plural_unit,
     "set": _h_set, "season": _h_season, "holiday": _h_holiday, "dayword": _h_dayword,
+    "nth_day": _h_nth_day,
     "anaphor": _h_anaphor, "relative": _h_relative, "weekday": _h_weekday, "bare_unit": _h_bare_unit, "ref": _h_ref,
 }

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import SEEDS, TODAY
-from timeline import db, pipeline, sources
+from timeline import db, pipeline, sources, store
 from timeline.errors import InputRejected
 from timeline.records import Rejection
 from timeline.sources import iter_documents
@@ -249,3 +253,119 @@ def test_forked_workers_share_what_the_writer_loaded_and_collection_resumes_afte
     assert frozen == [{os.getpid()}]
     assert len(extracted_in() - {os.getpid()}) == 2
     assert pipeline.gc.get_freeze_count() == 0
+
+
+# -- failures of the machinery itself: real processes, real signals ---------------------------
+
+
+def _slow_lines(folder: Path, count: int) -> Path:
+    """A JSONL of `count` short articles, one line each."""
+    source = folder / "slow.jsonl"
+    source.write_text(
+        "".join(json.dumps({"text": f"Item {i}. India and France met in Paris on Tuesday."}) + "\n" for i in range(count)),
+        encoding="utf-8",
+    )
+    return source
+
+
+def _slow_extraction(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Workers (forked, so they inherit this) take `seconds` per document: work is still in flight."""
+    real_extract = pipeline.extract
+
+    def slow_extract(document):  # type: ignore[no-untyped-def]
+        time.sleep(seconds)
+        return real_extract(document)
+
+    monkeypatch.setattr(pipeline, "extract", slow_extract)
+    monkeypatch.setattr(pipeline, "CHUNK_UNITS", 8)
+
+
+def _is_gone(pid: int) -> bool:
+    """True when the process has exited and been reaped (a zombie still has its /proc entry)."""
+    return not Path(f"/proc/{pid}").exists()
+
+
+def _mover_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name in ("timeline-send", "timeline-receive")]
+
+
+@needs_fork
+def test_a_worker_killed_by_a_signal_mid_run_loses_nothing(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _slow_extraction(monkeypatch, 0.01)
+    source = _slow_lines(tmp_path, 200)
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with pipeline._Extractors(2, engine) as extractors:
+            results = extractors.run(sources.iter_units([source], published=None, manifest=None, max_bytes=10_000))
+            first = [next(results)]
+            victim = extractors.workers[0].process.pid
+            assert victim is not None and extractors.workers[0].pending  # it has chunks not yet answered
+            os.kill(victim, signal.SIGKILL)
+            items = first + list(results)
+            # The dead worker's chunks were retried one unit at a time in a worker of their own,
+            # and a fresh worker took its place.
+            assert extractors.spare is not None
+            assert victim not in [worker.process.pid for worker in extractors.workers]
+            workers = [w.process.pid for w in [*extractors.workers, extractors.spare]]
+        assert not any(isinstance(item, Rejection) for item in items)
+        assert [item.document.uri for item in items] == [  # type: ignore[union-attr]
+            f"{source}#{i}" for i in range(1, 201)
+        ]
+        assert all(pid is not None and _is_gone(pid) for pid in [victim, *workers])
+        assert _mover_threads() == []
+    finally:
+        engine.dispose()
+
+
+@needs_fork
+def test_closing_the_results_early_kills_and_joins_every_worker(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _slow_extraction(monkeypatch, 0.05)
+    source = _slow_lines(tmp_path, 400)
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with pipeline._Extractors(2, engine) as extractors:
+            results = extractors.run(sources.iter_units([source], published=None, manifest=None, max_bytes=10_000))
+            next(results)
+            pids = [worker.process.pid for worker in extractors.workers]
+            results.close()
+            started = time.monotonic()
+        # Killed, not left to finish the ~3 s of work they were given.
+        assert time.monotonic() - started < pipeline.STOP_SECONDS
+        assert all(pid is not None and _is_gone(pid) for pid in pids)
+        assert _mover_threads() == []
+    finally:
+        engine.dispose()
+
+
+@needs_fork
+@pytest.mark.parametrize("error", [RuntimeError("writer broke"), KeyboardInterrupt()], ids=["exception", "ctrl-c"])
+def test_when_the_writer_raises_every_worker_is_killed_and_joined(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    _slow_extraction(monkeypatch, 0.002)
+    source = _slow_lines(tmp_path, 400)
+    workers: list[int] = []
+    real_save = store.save_document
+    saved = 0
+
+    def failing_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal saved
+        saved += 1
+        if saved == 20:
+            workers.extend(child.pid for child in multiprocessing.active_children() if child.pid is not None)
+            raise error
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(store, "save_document", failing_save)
+    with pytest.raises(type(error)):
+        _ingest(sqlite_url, [source], 2, batch_size=10)
+    assert len(workers) == 2
+    assert all(_is_gone(pid) for pid in workers)
+    assert _mover_threads() == []
+    # The ten documents of the first batch were committed; the second batch rolled back whole.
+    documents, _ = _rows(sqlite_url)
+    assert len(documents) == 10

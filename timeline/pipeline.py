@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
+import pickle
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from queue import SimpleQueue
+from threading import Thread
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +27,9 @@ from timeline.errors import InputRejected
 from timeline.extract import extract
 from timeline.records import Document, EventCandidate, Rejection
 from timeline.sources import iter_documents
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, SpawnContext
 
 # A publication date this far past the clock is a mistake, not a time zone (DESIGN: nothing made up).
 FUTURE_SLACK = timedelta(days=1)
@@ -152,10 +160,21 @@ def _consume(
 # (sources.read_unit: decoding, normalising, boilerplate, hashing; then extraction) happens in
 # the workers, which send back the Document and its candidates. sources.iter_documents is the
 # same two steps in one process.
+#
+# Each worker has a pipe of its own each way, and this process has two mover threads per worker:
+# one pickles chunks and writes them to the worker's pipe, the other reads and unpickles its
+# results. The writer's thread only hands chunks over and takes results in, so it never waits on
+# a pipe while a worker is busy (the OS read and write release the GIL). There is no queue shared
+# by the workers and no manager thread: with concurrent.futures' process pool, its call and
+# result queues, their locks and its management thread cost the writer's process more CPU than
+# the pickling itself, and the writer's process is what limits --jobs (docs/benchmarks.md, stop 15).
 
 
 _Unit = sources.FileUnit | sources.LineUnit
 _Result = _Extracted | Rejection
+_DIED = "extraction failed: the worker process died on this input"
+# Seconds a worker gets to exit after it was asked to stop, before it is killed.
+STOP_SECONDS = 5.0
 
 
 def _unit_size(unit: _Unit) -> int:
@@ -166,9 +185,9 @@ def _unit_size(unit: _Unit) -> int:
     return CHUNK_BYTES // 8
 
 
-def _work(chunk: list[_Unit]) -> list[_Extracted | Rejection]:
+def _work(chunk: list[_Unit]) -> list[_Result]:
     """In a worker: read and extract a chunk of units; results in input order."""
-    results: list[_Extracted | Rejection] = []
+    results: list[_Result] = []
     for unit in chunk:
         try:
             for item in sources.read_unit(unit):
@@ -181,6 +200,25 @@ def _work(chunk: list[_Unit]) -> list[_Extracted | Rejection]:
 def _warm_up() -> None:
     # Lexicon, gazetteer and matchers load on first use (~1 s): pay it once per process.
     extract_safely(_WARM_UP)
+
+
+def _serve(chunks: Connection, results: Connection, warm_up: bool, inherited: list[Connection]) -> None:
+    """A worker process: extract each chunk that arrives and send back (number, results), until
+    an empty message or the end of the pipe."""
+    # Ctrl-C reaches the whole process group; the writer's process stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker holds copies of the earlier workers' pipe ends: closed, so that the
+    # writer's process alone decides when those pipes end.
+    for conn in inherited:
+        conn.close()
+    if warm_up:
+        _warm_up()
+    try:
+        while message := chunks.recv_bytes():
+            number, chunk = pickle.loads(message)
+            results.send_bytes(pickle.dumps((number, _work(chunk)), pickle.HIGHEST_PROTOCOL))
+    except (EOFError, BrokenPipeError):
+        return  # the writer's process has gone
 
 
 def _chunks(units: Iterator[_Unit | Rejection]) -> Iterator[list[_Unit] | Rejection]:
@@ -203,8 +241,79 @@ def _chunks(units: Iterator[_Unit | Rejection]) -> Iterator[list[_Unit] | Reject
         yield chunk
 
 
-# Chunks submitted (with their future) or rejections met while reading, in input order.
-_Window = deque[tuple[list[_Unit] | Rejection, Future[list[_Result]] | None]]
+@dataclass(eq=False)
+class _Slot:
+    """A place in the output order: a rejection met while reading, or a chunk given to a worker."""
+
+    chunk: list[_Unit] | Rejection
+    results: list[_Result] | None = None
+    lost: bool = False  # its worker died before sending the results
+
+
+# What a worker's receiving thread reports: (number, results), or None once the worker is gone.
+_Message = tuple[int, list[_Result]] | None
+
+
+class _Worker:
+    """One worker process, its two pipes, and the two mover threads of the writer's process."""
+
+    def __init__(self, context: ForkContext | SpawnContext, done: SimpleQueue[tuple[_Worker, _Message]],
+                 inherited: list[Connection], warm_up: bool):
+        chunks_in, self.chunks = context.Pipe(duplex=False)
+        self.results, results_out = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(chunks_in, results_out, warm_up, inherited),
+                                       name="timeline-extract", daemon=True)
+        self.process.start()
+        # NOTE: this process's copies of the worker's ends close at once: the result pipe ends
+        # (and _receive learns that the worker died) only when no process but the worker holds them.
+        chunks_in.close()
+        results_out.close()
+        self.done = done
+        self.outbox: SimpleQueue[tuple[int, list[_Unit]] | None] = SimpleQueue()
+        self.pending: dict[int, _Slot] = {}  # chunks sent and not answered, by number
+        self.threads = [Thread(target=self._send, name="timeline-send", daemon=True),
+                        Thread(target=self._receive, name="timeline-receive", daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, number: int, chunk: list[_Unit], slot: _Slot) -> None:
+        self.pending[number] = slot
+        self.outbox.put((number, chunk))
+
+    def _send(self) -> None:
+        try:
+            while (item := self.outbox.get()) is not None:
+                self.chunks.send_bytes(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+            self.chunks.send_bytes(b"")  # stop
+        except OSError:
+            return  # the worker is gone: _receive reports it
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                self.done.put((self, pickle.loads(self.results.recv_bytes())))
+        except (EOFError, OSError):
+            pass
+        finally:
+            self.done.put((self, None))
+
+    def stop(self, kill: bool) -> None:
+        """Ask the worker to exit once its pipe is drained, or kill it now."""
+        if kill and self.process.is_alive():
+            self.process.kill()
+        self.outbox.put(None)
+
+    def join(self) -> None:
+        """Wait for the worker (killed after STOP_SECONDS) and both threads; close the pipes."""
+        self.process.join(STOP_SECONDS)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
+        for thread in self.threads:
+            thread.join()
+        self.chunks.close()
+        self.results.close()
+        self.process.close()
 
 
 class _Extractors:
@@ -212,29 +321,26 @@ class _Extractors:
 
     On Linux the workers are forked from this process after it has closed its database
     connections (a forked SQLite or PostgreSQL connection must never be shared), elsewhere
-    spawned; either way each loads the lexicon, gazetteer and matchers itself, off the writer's
-    critical path. A worker that dies (killed, out of memory) costs only the units it was given:
-    they are retried one at a time and the one that kills a worker again is rejected.
+    spawned. Each worker gets chunks on a pipe of its own, the next chunk going to the worker
+    with the fewest in flight. A worker that dies (killed, out of memory) costs only the units it
+    was given: they are retried one at a time in a fresh worker of their own, and the one that
+    kills that worker too is rejected; a new worker takes the dead one's place. Leaving the
+    `with` block early (the writer raised, the consumer stopped, Ctrl-C) kills the workers; either
+    way they are all joined, and their threads with them, before it ends.
     """
 
     def __init__(self, jobs: int, engine: Engine):
         self.jobs = jobs
         self.engine = engine
         self.fork = sys.platform == "linux" and engine.url.database not in (None, "", ":memory:")
-        self.executor: ProcessPoolExecutor | None = None
+        self.context = multiprocessing.get_context("fork") if self.fork else multiprocessing.get_context("spawn")
+        self.done: SimpleQueue[tuple[_Worker, _Message]] = SimpleQueue()
+        self.workers: list[_Worker] = []
+        self.spare: _Worker | None = None  # retries a dead worker's units one at a time
+        self.numbers = itertools.count()
+        self.finished = False
 
     def __enter__(self) -> _Extractors:
-        self._start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
-        if self.fork:
-            gc.unfreeze()  # a library caller's process collects as before
-
-    def _start(self) -> None:
         if self.fork:
             # NOTE: close pooled connections before forking; the writer reopens them afterwards.
             self.engine.dispose()
@@ -245,65 +351,100 @@ class _Extractors:
             # stay shared.
             _warm_up()
             gc.freeze()
-        context = multiprocessing.get_context("fork" if self.fork else "spawn")
+        try:
+            for _ in range(self.jobs):
+                self.workers.append(self._start())
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        everyone = self.workers + ([self.spare] if self.spare is not None else [])
+        self.workers, self.spare = [], None
+        for worker in everyone:
+            worker.stop(kill=not self.finished)
+        for worker in everyone:
+            worker.join()
+        if self.fork:
+            gc.unfreeze()  # a library caller's process collects as before
+
+    def _start(self) -> _Worker:
+        if not self.fork:
+            return _Worker(self.context, self.done, [], warm_up=True)
         # Forked workers inherit what _warm_up loaded here; spawned ones load it themselves.
-        self.executor = ProcessPoolExecutor(self.jobs, mp_context=context,
-                                            initializer=None if self.fork else _warm_up)
+        self.engine.dispose()  # the writer may have reopened connections since the first fork
+        everyone = self.workers + ([self.spare] if self.spare is not None else [])
+        return _Worker(self.context, self.done, [c for w in everyone for c in (w.chunks, w.results)],
+                       warm_up=False)
 
-    def _restart(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-        self._start()
-
-    def _submit(self, chunk: list[_Unit]) -> Future[list[_Extracted | Rejection]]:
-        assert self.executor is not None
-        return self.executor.submit(_work, chunk)
-
-    def run(self, units: Iterator[_Unit | Rejection]) -> Iterator[_Extracted | Rejection]:
+    def run(self, units: Iterator[_Unit | Rejection]) -> Iterator[_Result]:
         """Results of every unit, in order, with at most jobs × CHUNKS_PER_WORKER chunks in flight."""
-        window: _Window = deque()
+        window: deque[_Slot] = deque()
         in_flight = 0
         for chunk in _chunks(units):
+            window.append(_Slot(chunk))
             if isinstance(chunk, Rejection):
-                window.append((chunk, None))
                 continue
-            window.append((chunk, self._submit(chunk)))
+            self._submit(window[-1], min(self.workers, key=lambda worker: len(worker.pending)))
             in_flight += 1
             while in_flight >= self.jobs * CHUNKS_PER_WORKER:
-                taken = yield from self._take(window)
-                in_flight -= taken
+                in_flight -= yield from self._take(window)
         while window:
             yield from self._take(window)
+        self.finished = True
 
-    def _take(self, window: _Window) -> Generator[_Result, None, int]:
-        """Yield the oldest entry's results; returns how many submitted chunks left the window."""
-        chunk, future = window.popleft()
-        if future is None:
-            assert isinstance(chunk, Rejection)
-            yield chunk
+    def _submit(self, slot: _Slot, worker: _Worker) -> None:
+        assert not isinstance(slot.chunk, Rejection)
+        worker.submit(next(self.numbers), slot.chunk, slot)
+
+    def _take(self, window: deque[_Slot]) -> Generator[_Result, None, int]:
+        """Yield the oldest slot's results; returns how many chunks left the window (0 or 1)."""
+        slot = window.popleft()
+        if isinstance(slot.chunk, Rejection):
+            yield slot.chunk
             return 0
-        try:
-            results = future.result()
-        except BrokenProcessPool:
-            lost = [chunk] + [c for c, _ in window]
-            window.clear()
-            self._restart()
-            for item in lost:
-                if isinstance(item, Rejection):
-                    yield item
-                    continue
-                for unit in item:
-                    yield from self._alone(unit)
-            return 1 + sum(1 for item in lost[1:] if not isinstance(item, Rejection))
-        yield from results
+        self._wait(slot)
+        if slot.results is not None:
+            yield from slot.results
+        else:
+            for unit in slot.chunk:
+                yield from self._alone(unit)
         return 1
 
-    def _alone(self, unit: _Unit) -> Iterator[_Extracted | Rejection]:
-        try:
-            yield from self._submit([unit]).result()
-        except BrokenProcessPool:
-            self._restart()
-            yield Rejection(unit.name, "extraction failed: the worker process died on this input")
+    def _wait(self, slot: _Slot) -> None:
+        """Take in what the workers report until `slot` has its results or is lost."""
+        while slot.results is None and not slot.lost:
+            worker, message = self.done.get()
+            if message is None:
+                self._replace(worker)
+            else:
+                number, results = message
+                worker.pending.pop(number).results = results
+
+    def _replace(self, dead: _Worker) -> None:
+        """A worker has gone: its chunks are lost, and a fresh worker takes its place."""
+        for slot in dead.pending.values():
+            slot.lost = True
+        dead.pending.clear()
+        dead.stop(kill=True)
+        dead.join()
+        if dead is self.spare:
+            self.spare = None  # the next unit to retry gets a fresh one
+        else:
+            self.workers[self.workers.index(dead)] = self._start()
+
+    def _alone(self, unit: _Unit) -> Iterator[_Result]:
+        """A lost unit's results from a worker given nothing else, so a death is this unit's."""
+        if self.spare is None:
+            self.spare = self._start()
+        slot = _Slot([unit])
+        self._submit(slot, self.spare)
+        self._wait(slot)
+        if slot.results is None:
+            yield Rejection(unit.name, _DIED)
+        else:
+            yield from slot.results
 
 
 # -- writing ----------------------------------------------------------------------------------

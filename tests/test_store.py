@@ -657,6 +657,21 @@ def test_random_actor_links_of_dated_and_undated_events_keep_the_names_and_actor
     assert query_rows(db_url, "SELECT count(*) FROM events WHERE actor_names LIKE '%;%'")[0][0] > 0
 
 
+def test_an_actor_linked_again_under_any_conflict_policy_keeps_one_actor_date_row(sqlite_url: str) -> None:
+    # 0008's trigger adds the event_actor_dates row with ON CONFLICT DO NOTHING: the outer
+    # statement's OR clause (which overrides a trigger's own OR clause) must not turn the second
+    # link of a pair into an error or a lost row.
+    _, (event, _, _), (mali, *_) = summary_fixture_ids(sqlite_url)
+    link = "INSERT {} INTO event_actors (event_id, actor_id, role) VALUES (:e, :a, :r)"
+    statements = [("UPDATE events SET date_start = '2021-03-01', date_end = '2021-03-31' WHERE id = :e", {"e": event})]
+    statements += [(link.format(policy), {"e": event, "a": mali, "r": role}) for policy, role in [
+        ("", "participant"), ("OR ABORT", "target"), ("OR FAIL", "agent"), ("OR ROLLBACK", "speaker"),
+        ("OR REPLACE", "subject"), ("OR IGNORE", "adopter"), ("OR REPLACE", "subject")]]
+    run_each_and_check(sqlite_url, statements)
+    assert query_rows(sqlite_url, "SELECT actor_id, event_id FROM event_actor_dates") == [(mali, event)]
+    assert query_rows(sqlite_url, "SELECT count(*) FROM event_actors")[0][0] == 6
+
+
 def _every_stored_event(url: str) -> list[StoredEvent]:
     rows = query_rows(url, "SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,"
                            " e.date_approximate, p.name, p.country_code FROM events e"

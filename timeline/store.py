@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -141,7 +142,9 @@ Listed = int | tuple[tuple[str, int], ...]
 class _Cursor:
     """The DBAPI cursor of the caller's transaction and the dialect's value conversions."""
 
-    _texts: dict[tuple[str, str, Listed], str] = {}  # (dialect, statement or SQL, IN lists) → SQL
+    # (dialect, statement or SQL, IN lists) → SQL, and on SQLite the function putting a dict of
+    # parameters in the order of its ? marks (None on PostgreSQL: psycopg takes the dict)
+    _texts: dict[tuple[str, str, Listed], tuple[str, Any]] = {}
 
     _processors: dict[type, tuple[Any, Any, Any]] = {}  # dialect class → date, read_date, timestamp
 
@@ -161,32 +164,34 @@ class _Cursor:
             )
         self.date, self.read_date, self.timestamp = processors
 
-    def sql(self, statement: str, listed: Listed = 0) -> str:
+    def sql(self, statement: str, listed: Listed = 0) -> tuple[str, Any]:
         """The SQL of `statement` (a key of _INGEST_SQL, or SQL) for this driver, its IN list `listed`
-        long (or, for several IN lists, their names and lengths)."""
+        long (or, for several IN lists, their names and lengths), and its parameters' order (SQLite)."""
         key = (self.dialect.name, statement, listed)
-        sql = self._texts.get(key)
-        if sql is None:
+        found = self._texts.get(key)
+        if found is None:
             sql = _INGEST_SQL.get(statement, statement)
             if not self.pyformat and statement in _RETURNS_ID:
                 sql = sql.removesuffix(" RETURNING id")
             if isinstance(listed, int):
                 # The one IN parameter of the statement (" IN :name") becomes a list.
-                found = re.search(r" IN :(\w+)", sql)
-                listed = ((found.group(1), listed),) if listed and found else ()
+                named = re.search(r" IN :(\w+)", sql)
+                listed = ((named.group(1), listed),) if listed and named else ()
             for name, length in listed:
                 items = ", ".join(f":{name}_{i}" for i in range(length))
                 sql = sql.replace(f" IN :{name}", f" IN ({items})")
             if self.pyformat:
-                sql = _PARAMETER.sub(r"%(\1)s", sql)
-            self._texts[key] = sql
-        return sql
+                found = self._texts[key] = (_PARAMETER.sub(r"%(\1)s", sql), None)
+            else:
+                # Positional: sqlite3 looks a named parameter up in the dict by a new str each time.
+                found = self._texts[key] = (_PARAMETER.sub("?", sql), _in_order(_PARAMETER.findall(sql)))
+        return found
 
     def run(self, statement: str, params: dict[str, Any], listed: Listed = 0) -> Any:
         """Execute and return the cursor; a driver error is raised as SQLAlchemy's (IntegrityError, ...)."""
-        sql = self.sql(statement, listed)
+        sql, order = self.sql(statement, listed)
         try:
-            self.cursor.execute(sql, params)
+            self.cursor.execute(sql, params if order is None else order(params))
         except self.error as exc:
             raise DBAPIError.instance(sql, params, exc, self.error, dialect=self.dialect) from exc
         return self.cursor
@@ -204,11 +209,19 @@ class _Cursor:
             columns = {name: [row[name] for row in rows] for name, _ in _COLUMNS[statement]}
             self.run(_PG_INGEST_SQL[statement], columns)
             return
-        sql = self.sql(statement)
+        sql, order = self.sql(statement)
         try:
-            self.cursor.executemany(sql, rows)
+            self.cursor.executemany(sql, rows if order is None else [order(row) for row in rows])
         except self.error as exc:
             raise DBAPIError.instance(sql, rows, exc, self.error, dialect=self.dialect, ismulti=True) from exc
+
+
+def _in_order(names: list[str]) -> Any:
+    """A function of a parameters dict giving the values of `names` as a tuple, in that order."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda params: (params[name],)
+    return itemgetter(*names) if names else lambda params: ()
 
 
 def _processor(convert: Any) -> Any:

@@ -158,14 +158,13 @@ def test_upgrading_a_filled_database_backfills_event_actor_dates(seeded_db: str)
     assert assert_actor_dates_in_step(seeded_db) > 0
 
 
-# Made by hand in migrations (0002 index, 0003 and 0005 triggers): a later migration that rebuilt
+# Made by hand in migrations (0002 index, 0003, 0005, 0007 and 0008 triggers): a later migration that rebuilt
 # events on SQLite (batch mode) would silently drop them.
 HAND_MADE = {
     "sqlite": (
         "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')",
-        {"ix_events_span_date_start", "tr_event_actors_add_dates", "tr_event_actors_drop_dates",
-         "tr_event_actors_move_dates", "tr_events_redate_actors", "tr_event_actors_add_names",
-         "tr_event_actors_drop_names", "tr_event_actors_move_names", "tr_actors_rename_events",
+        {"ix_events_span_date_start", "tr_event_actors_add_names_and_dates", "tr_event_actors_drop_dates",
+         "tr_event_actors_move_dates", "tr_events_redate_actors", "tr_event_actors_drop_names", "tr_event_actors_move_names", "tr_actors_rename_events",
          "tr_event_sources_add_summary", "tr_event_sources_drop_summary", "tr_event_sources_move_summary",
          "tr_documents_resummarise_events"},
     ),
@@ -264,3 +263,28 @@ def test_downgrading_0007_restores_0005s_triggers_and_both_keep_the_summaries(se
     assert assert_summaries_in_step(seeded_db) > 0
     sql, expected = HAND_MADE["sqlite" if seeded_db.startswith("sqlite") else "postgresql"]
     assert expected <= {name for (name,) in query_rows(seeded_db, sql)}
+
+
+def test_0008_merges_the_event_actors_insert_triggers_and_downgrading_restores_both(db_url: str) -> None:
+    import random
+
+    from test_store import random_actor_link_changes, run_each_and_check, summary_fixture_ids
+
+    insert_triggers = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'event_actors'"
+                       " AND sql LIKE '%AFTER INSERT%' ORDER BY name")
+    sqlite = db_url.startswith("sqlite")
+    _, event_ids, actor_ids = summary_fixture_ids(db_url)
+    rng = random.Random(5)
+    engine = db.open_engine(db_url)
+    try:
+        db.downgrade(engine, "0007")
+        if sqlite:
+            assert query_rows(db_url, insert_triggers) == [("tr_event_actors_add_dates",), ("tr_event_actors_add_names",)]
+        run_each_and_check(db_url, random_actor_link_changes(rng, event_ids, actor_ids, 60, sqlite))
+        db.upgrade(engine)
+        if sqlite:
+            assert query_rows(db_url, insert_triggers) == [("tr_event_actors_add_names_and_dates",)]
+        run_each_and_check(db_url, random_actor_link_changes(rng, event_ids, actor_ids, 60, sqlite))
+    finally:
+        engine.dispose()
+    assert query_rows(db_url, "SELECT count(*) FROM event_actor_dates")[0][0] > 0

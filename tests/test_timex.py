@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timeline.extract import timex_patterns as pat
 from timeline.extract.timex import find_time_mentions
 from timeline.records import PRECISIONS, TimeMention
 
@@ -918,3 +920,30 @@ def test_the_nth_day_without_a_reference_has_no_value() -> None:
 
 def test_ordinals_lead_into_a_century() -> None:
     assert the_mention("It was built in the fifth century.", FRI).value == "04"
+
+
+# The scanner pattern's look-ahead guards (timex_patterns._first_chars) are a speed-up only: at every
+# position the guarded pattern matches exactly as the plain alternation of the same forms does.
+_UNGUARDED = re.compile(
+    rf"(?<![\w,.$£€/:-]){pat.PREPOSITION}(?P<mod>{pat.MODIFIER})?(?:"
+    + "|".join(f"(?P<{name}>{body})" for name, body in pat._FORMS)
+    + ")",
+    re.IGNORECASE,
+)
+_CASE_FOLDS = ["K", "ſ", "İ", "ı", "Ｍay", "٢٠٢١"]  # Kelvin sign, long s, dotted/dotless i, wide M, Arabic digits
+
+
+def test_every_form_of_the_scanner_has_a_first_character_guard() -> None:
+    guards = {name: pat._first_chars(body) for name, body in pat._FORMS}
+    assert all(guards.values()), [name for name, guard in guards.items() if not guard]
+    assert guards["iso"] == "[12]" and guards["fiscal_year"] == "[f]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=80), st.lists(st.sampled_from(_PIECES + _CASE_FOLDS), max_size=20).map(" ".join)))
+def test_guarded_scanner_pattern_matches_like_the_plain_alternation(text: str) -> None:
+    for start in range(len(text)):
+        guarded, plain = pat.PATTERN.match(text, start), _UNGUARDED.match(text, start)
+        assert (guarded and (guarded.span(), guarded.lastgroup, guarded.groupdict())) == (
+            plain and (plain.span(), plain.lastgroup, plain.groupdict())
+        )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 import timeline
 from conftest import query_rows
 from timeline import db, models
 from timeline.errors import ConfigError, SchemaOutOfDate
+from timeline.records import ACTOR_KINDS, ACTOR_ROLES, EVENT_TYPES, PRECISIONS, PUBLISHED_SOURCES
 
 CONTRACT_VIEWS = {
     "v_timeline": [
@@ -288,3 +293,125 @@ def test_0008_merges_the_event_actors_insert_triggers_and_downgrading_restores_b
     finally:
         engine.dispose()
     assert query_rows(db_url, "SELECT count(*) FROM event_actor_dates")[0][0] > 0
+
+
+# The vocabulary CHECKs that 0009 writes as OR chains on SQLite, with a row admitted by everything else
+# (:value in the vocabulary column, :key unique), on both backends.
+VOCABULARY_ROWS = {
+    ("documents", "published_source", (*PUBLISHED_SOURCES, None)): (
+        "INSERT INTO documents (sha256, uri, text, published_source, boilerplate, char_count, ingested_at)"
+        " VALUES (:key, 'test.txt', 'A test.', :value, '[]', 7, CURRENT_TIMESTAMP)"),
+    ("events", "event_type", EVENT_TYPES): (
+        "INSERT INTO events (event_type, title, summary, date_approximate, status, confidence, curated, created_at,"
+        " updated_at) VALUES (:value, :key, 's', FALSE, 'past', 0.5, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+    ("events", "date_precision", (*PRECISIONS, None)): (
+        "INSERT INTO events (event_type, title, summary, date_precision, date_approximate, status, confidence,"
+        " curated, created_at, updated_at) VALUES ('other', :key, 's', :value, FALSE, 'past', 0.5, FALSE,"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+    ("event_actors", "role", ACTOR_ROLES): (
+        "INSERT INTO event_actors (event_id, actor_id, role) VALUES"
+        " ((SELECT min(id) FROM events), (SELECT id FROM actors WHERE name = 'Actor of the vocabulary test'), :value)"),
+    ("actors", "kind", ACTOR_KINDS): "INSERT INTO actors (name, kind) VALUES (:key, :value)",
+}
+
+
+def assert_vocabularies_admit_every_word_and_nothing_else(url: str) -> None:
+    """Insert a row for each word (and NULL where allowed) and one with 'bogus', all rolled back."""
+    engine = db.open_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            conn.execute(text("INSERT INTO actors (name, kind) VALUES ('Actor of the vocabulary test', 'person')"))
+            for (table, column, words), insert in VOCABULARY_ROWS.items():
+                for number, word in enumerate(words):
+                    conn.execute(text(insert), {"key": f"{column} {number}", "value": word})
+                with pytest.raises(IntegrityError, match=f"ck_{table}_{column}"), conn.begin_nested():
+                    conn.execute(text(insert), {"key": f"{column} bogus", "value": "bogus"})
+            transaction.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_vocabulary_checks_admit_every_word_and_reject_others(db_url: str) -> None:
+    assert_vocabularies_admit_every_word_and_nothing_else(db_url)
+
+
+def _sqlite_schema(url: str) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
+    """Every object's (type, SQL) by name, and each table's triggers in the order they were made."""
+    rows = query_rows(url, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid")
+    objects = {name: (type_, sql) for type_, name, _, sql in rows}
+    triggers: dict[str, list[str]] = {}
+    for type_, name, table, _ in rows:
+        if type_ == "trigger":
+            triggers.setdefault(table, []).append(name)
+    return objects, triggers
+
+
+def _sqlite_rows(url: str) -> dict[str, list[tuple]]:
+    """Every table's rows with their rowids (WITHOUT ROWID tables by key)."""
+    tables = query_rows(url, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    return {name: query_rows(url, f"SELECT * FROM {name} ORDER BY 1, 2, 3, 4" if "WITHOUT ROWID" in sql
+                             else f"SELECT rowid, * FROM {name} ORDER BY rowid")
+            for name, sql in tables if name != db.VERSION_TABLE}
+
+
+def test_0009_writes_the_vocabulary_checks_as_or_chains_on_sqlite_keeping_rows_indexes_triggers_and_views(
+    seeded_db: str, tmp_path: Path
+) -> None:
+    from test_store import (
+        assert_actor_dates_in_step,
+        random_actor_link_changes,
+        run_each_and_check,
+        summary_fixture_ids,
+    )
+
+    sqlite = seeded_db.startswith("sqlite")
+    events_sql = "SELECT sql FROM sqlite_master WHERE name = 'events'"
+    timeline_rows = "SELECT * FROM v_timeline ORDER BY event_id"
+    if sqlite:
+        fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+        engine = db.open_engine(fresh)
+        try:
+            db.upgrade(engine, "0008")
+        finally:
+            engine.dispose()
+        engine = db.open_engine(seeded_db)
+        try:
+            with engine.begin() as conn:  # a gap in the rowids, which the rebuilt event_actors must keep
+                conn.execute(text("DELETE FROM event_actors WHERE rowid = (SELECT min(rowid) FROM event_actors)"))
+        finally:
+            engine.dispose()
+        fresh_0008 = _sqlite_schema(fresh)
+        at_head = _sqlite_schema(seeded_db), _sqlite_rows(seeded_db)
+        assert at_head[0][1] == fresh_0008[1]  # each table's triggers fire in 0008's order
+    views = query_rows(seeded_db, timeline_rows)
+    engine = db.open_engine(seeded_db)
+    try:
+        db.downgrade(engine, "0008")
+        if sqlite:
+            assert "(event_type IN ('meeting', 'statement'," in query_rows(seeded_db, events_sql)[0][0]
+            # The objects, SQL and trigger order of a new database at 0008, but for the rebuilt tables'
+            # names, which SQLite's rename quotes in their CREATE TABLE.
+            objects, triggers = _sqlite_schema(seeded_db)
+            unquoted = {name: (type_, sql and sql.replace(f'CREATE TABLE "{name}"', f"CREATE TABLE {name}"))
+                        for name, (type_, sql) in objects.items()}
+            assert (unquoted, triggers) == fresh_0008
+            assert _sqlite_rows(seeded_db) == at_head[1]
+        assert query_rows(seeded_db, timeline_rows) == views
+        assert_vocabularies_admit_every_word_and_nothing_else(seeded_db)
+        db.upgrade(engine)
+        if sqlite:
+            assert "(event_type = 'meeting' OR event_type = 'statement' OR" in query_rows(seeded_db, events_sql)[0][0]
+            # The schema of a new database at head (the seeded one was made by `timeline init`), rows and all.
+            assert (_sqlite_schema(seeded_db), _sqlite_rows(seeded_db)) == at_head
+            assert query_rows(seeded_db, "PRAGMA integrity_check") == [("ok",)]
+            assert query_rows(seeded_db, "PRAGMA foreign_key_check") == []
+            with engine.connect() as conn:  # the migrating connection is pooled again, with foreign keys on
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+    assert query_rows(seeded_db, timeline_rows) == views
+    assert_vocabularies_admit_every_word_and_nothing_else(seeded_db)
+    # The triggers made again keep the stored copies.
+    _, event_ids, actor_ids = summary_fixture_ids(seeded_db)
+    run_each_and_check(seeded_db, random_actor_link_changes(random.Random(9), event_ids, actor_ids, 30, sqlite))
+    assert assert_actor_dates_in_step(seeded_db) > 0

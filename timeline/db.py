@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # third of the CLI's start-up (every `timeline sql`, every cron build, and the serial start of a
 # parallel ingest), and a database at HEAD_REVISION needs none of it.
 # The newest migration under migrations/versions; tests/test_migrations.py checks it against the scripts.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 VERSION_TABLE = "alembic_version"
 
 BUSY_TIMEOUT_MS = 60_000
@@ -151,7 +151,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     try:
-        with engine.begin() as conn:
+        with _migrating(engine) as conn:
             before = MigrationContext.configure(conn).get_current_revision()
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
@@ -166,9 +166,34 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     from alembic import command
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic; on SQLite with foreign keys off until it ends.
+
+    Migrations that rebuild a table (0009) drop it, and with foreign keys on SQLite's DROP TABLE
+    first deletes every row, cascading to the rows that refer to it. SQLite reads the setting only
+    outside a transaction (SQLite docs, "Making Other Kinds Of Table Schema Changes"); Alembic's
+    own command line runs with SQLite's default, off, too.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")  # no transaction yet: SQLAlchemy begins on first use
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if not conn.invalidated:  # an invalidated connection is closed, never pooled again
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def head_revision() -> str | None:

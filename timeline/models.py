@@ -34,6 +34,9 @@ NAMING_CONVENTION = {
 }
 
 
+# NOTE: on SQLite, migration 0009 stores the checks of documents, events, event_actors and actors
+# as the same words in OR chains (cheaper per inserted row); the schema comes from the migrations
+# and autogenerate does not compare CHECK text, so the models keep the IN form PostgreSQL has.
 def _in(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"

@@ -930,13 +930,14 @@ _UNGUARDED = re.compile(
     + ")",
     re.IGNORECASE,
 )
-_CASE_FOLDS = ["K", "ſ", "İ", "ı", "Ｍay", "٢٠٢١"]  # Kelvin sign, long s, dotted/dotless i, wide M, Arabic digits
+# Kelvin sign, long s, dotted/dotless i, a wide M, Arabic-Indic digits, a no-break and a thin space.
+_CASE_FOLDS = ["K", "ſ", "İ", "ı", "Ｍay", "٢٠٢١", "٣", "\u00a0", "\u2009"]
 
 
 def test_every_form_of_the_scanner_has_a_first_character_guard() -> None:
     guards = {name: pat._first_chars(body) for name, body in pat._FORMS}
     assert all(guards.values()), [name for name, guard in guards.items() if not guard]
-    assert guards["iso"] == "[12]" and guards["fiscal_year"] == "[f]"
+    assert guards["iso"] == "[12]" and guards["numeric"] == r"[\d]"  # \d: every Unicode digit, as in the form
 
 
 @settings(max_examples=300, deadline=None)

@@ -145,17 +145,23 @@ def _first_chars(body: str) -> str | None:
         return None
     if chars is None or chars[1]:  # any character, or the form can match nothing
         return None
-    return "[" + "".join(re.escape(char) for char in sorted(chars[0])) + "]"
+    # Categories stay categories: `\\d` is every Unicode digit ("٢٠٢١"), not only 0-9.
+    return "[" + "".join(char if char in _CATEGORIES else re.escape(char) for char in sorted(chars[0])) + "]"
+
+
+_CATEGORIES = ("\\d", "\\s")
 
 
 def _first_of(items: Any, c: Any) -> tuple[set[str], bool] | None:
-    """(first characters, lower-cased; whether the sequence can match empty), None if unbounded."""
+    """(first characters, as the pattern writes them; whether the sequence can match empty), None
+    if unbounded. The guard class is compiled case-insensitively like the pattern, so a character
+    stands for its other cases as the literal it came from does."""
     out: set[str] = set()
     for op, av in items:
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: the next item's character comes first
         if op is c.LITERAL:
-            return out | {chr(av).lower()}, False
+            return out | {chr(av)}, False
         if op is c.IN:
             chars = _charset(av, c)
             return None if chars is None else (out | chars, False)
@@ -185,15 +191,15 @@ def _charset(items: Any, c: Any) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
         if op is c.LITERAL:
-            chars.add(chr(av).lower())
+            chars.add(chr(av))
         elif op is c.RANGE and av[1] - av[0] < 128:
-            chars |= {chr(code).lower() for code in range(av[0], av[1] + 1)}
+            chars |= {chr(code) for code in range(av[0], av[1] + 1)}
         elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
-            chars |= set("0123456789")
+            chars.add("\\d")
         elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
-            chars |= set(" \t\n\r\f\v")
+            chars.add("\\s")
         else:
-            return None  # a negated set, \w, Unicode digits: anything may come first
+            return None  # a negated set, \w, ...: anything may come first
     return chars
 
 

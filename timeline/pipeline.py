@@ -167,7 +167,7 @@ def _consume(
 # a pipe while a worker is busy (the OS read and write release the GIL). There is no queue shared
 # by the workers and no manager thread: with concurrent.futures' process pool, its call and
 # result queues, their locks and its management thread cost the writer's process more CPU than
-# the pickling itself, and the writer's process is what limits --jobs (docs/benchmarks.md, stop 15).
+# the pickling itself, and the writer's process is what limits --jobs (docs/benchmarks.md, stop 16 section).
 
 
 _Unit = sources.FileUnit | sources.LineUnit

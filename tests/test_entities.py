@@ -304,7 +304,7 @@ def test_grouped_leads_find_what_every_lead_finds(text: str, data: st.DataObject
     offset = data.draw(st.integers(0, len(text)), label="offset")
     for leads in (entities._PLACE_LEADS, entities._HEAD_LEADS):
         grouped = entities._leads_by_last_two(leads)
-        assert text_ends_with_a_lead(grouped, text, offset) == text.endswith(leads, 0, offset)
+        assert entities._ends_with_a_lead(text, offset, grouped) == text.endswith(leads, 0, offset)
 
 
 def test_grouped_leads_find_each_lead_right_before_the_offset_only() -> None:
@@ -313,8 +313,4 @@ def test_grouped_leads_find_each_lead_right_before_the_offset_only() -> None:
         for lead in leads:
             written = "Xx" + lead + "Kabul"
             at = len(written) - len("Kabul")
-            assert text_ends_with_a_lead(grouped, written, at) and not text_ends_with_a_lead(grouped, written, at - 1)
-
-
-def text_ends_with_a_lead(grouped: dict[str, tuple[str, ...]], text: str, offset: int) -> bool:
-    return entities._ends_with_a_lead(text, offset, grouped)  # the finder's own test
+            assert entities._ends_with_a_lead(written, at, grouped) and not entities._ends_with_a_lead(written, at - 1, grouped)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -924,12 +923,7 @@ def test_ordinals_lead_into_a_century() -> None:
 
 # The scanner pattern's look-ahead guards (timex_patterns._first_chars) are a speed-up only: at every
 # position the guarded pattern matches exactly as the plain alternation of the same forms does.
-_UNGUARDED = re.compile(
-    rf"(?<![\w,.$£€/:-]){pat.PREPOSITION}(?P<mod>{pat.MODIFIER})?(?:"
-    + "|".join(f"(?P<{name}>{body})" for name, body in pat._FORMS)
-    + ")",
-    re.IGNORECASE,
-)
+_UNGUARDED = pat.scanner_pattern(guard=False)
 # Kelvin sign, long s, dotted/dotless i, a wide M, Arabic-Indic digits, a no-break and a thin space.
 _CASE_FOLDS = ["K", "ſ", "İ", "ı", "Ｍay", "٢٠٢١", "٣", "\u00a0", "\u2009"]
 

@@ -203,19 +203,26 @@ def _charset(items: Any, c: Any) -> set[str] | None:
     return chars
 
 
-def _guarded(name: str, body: str) -> str:
-    first = _first_chars(body)
+def _form(name: str, body: str, guard: bool) -> str:
+    first = _first_chars(body) if guard else None
     return f"(?P<{name}>{body})" if first is None else f"(?={first})(?P<{name}>{body})"
 
 
 # The leading preposition is part of the mention, as DESIGN.md's `timeline dates` example shows.
 PREPOSITION = r"(?P<prep>\b(?:on|in|during)\s+)?"
-PATTERN = re.compile(
-    rf"(?<![\w,.$£€/:-]){PREPOSITION}(?P<mod>{MODIFIER})?(?:"
-    + "|".join(_guarded(name, body) for name, body in _FORMS)
-    + r")",
-    re.IGNORECASE,
-)
+
+
+def scanner_pattern(guard: bool = True) -> re.Pattern[str]:
+    """The scanner's one regex: preposition, modifier, then the forms in order (guarded: _first_chars)."""
+    return re.compile(
+        rf"(?<![\w,.$£€/:-]){PREPOSITION}(?P<mod>{MODIFIER})?(?:"
+        + "|".join(_form(name, body, guard) for name, body in _FORMS)
+        + r")",
+        re.IGNORECASE,
+    )
+
+
+PATTERN = scanner_pattern()
 
 # Pieces the handlers re-read inside a matched form.
 MONTH_RE = re.compile(MON, re.IGNORECASE)

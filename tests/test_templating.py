@@ -202,7 +202,8 @@ _PLAIN_CASES = ["plain words.", "", " ", "x", "Kabul", "Moscow. Now.", "now w. "
                 "ftp://host", "a  b", " lead", "trail ", "tab\there", "nbsp\xa0here", "line\u2028sep", "7 days",
                 "1. item", "12) item", "٣. arabic digit", "- dash", "+ plus", "= eq", "> quote", "a-b+c=d>e",
                 "under_score", "_lead", "trail_", "50% off", "{{ 7*7 }}", "a|b", "x~y", "&amp;", "#tag", "!bang",
-                "back\\slash", "`code`", "[x]", "<b>", "Ünïcödé text — with dashes", "2021-10-26"]
+                "back\\slash", "`code`", "[x]", "<b>", "Ünïcödé text — with dashes", "2021-10-26",
+                "at 10:30 today", "“quoted” www.x", "lone \ud800 surrogate", "wide\u3000space — here", "Www.x"]
 
 
 @pytest.mark.parametrize("text", _PLAIN_CASES + [f"word {c} word" for c in "\\`*_[]<>|~&#!\t\n\x1f\x85\xa0\u2007\u3000"], ids=repr)

@@ -42,14 +42,17 @@ _MD_WWW = re.compile(r"(?i)\b(www)\.")
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
 _MD_BLOCK_START = re.compile(r"\s*(?:\d+[.)]|[-+=>])")
 _MD_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but " ": tabs, newlines, no-break spaces, ...
-# _MD_SPECIAL and the ASCII of _MD_OTHER_SPACE in one character class, so that plain text is
-# scanned once; an ASCII-only class is a bitmap test per character (tests/test_templating.py
-# checks the list against `\s`). Text beyond ASCII is also scanned for its other spaces.
+# _MD_SPECIAL and the ASCII of _MD_OTHER_SPACE: the characters whose bytes the plain-text test
+# looks for in one pass (tests/test_templating.py checks the list against `\s`).
 _MD_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _MD_SUSPECT_CHARS = "\\`*_[]<>|~&#!" + _MD_ASCII_SPACE
-_MD_SUSPECT = re.compile("[" + re.escape(_MD_SUSPECT_CHARS) + "]")
-# Every suspect byte made a backslash (one of them) and every other byte left as it is.
-_MD_SUSPECT_TABLE = bytes(ord("\\") if chr(i) in _MD_SUSPECT_CHARS else i for i in range(256))
+# The plain-text test's table, applied to the text's UTF-8 bytes (bytes beyond ASCII are kept):
+# every suspect byte, and ":" (so that "://" needs no search of its own: the rules themselves look
+# at the few texts with a colon), becomes a backslash; every other byte is kept.
+_MD_FLAG_TABLE = bytes(ord("\\") if chr(i) in _MD_SUSPECT_CHARS + ":" else i for i in range(256))
+# The byte looked for, as an int: `int in bytes` is a memchr, where `bytes in bytes` first tries
+# the needle as an int, and the TypeError it raises and clears costs more than the search.
+_MD_BACKSLASH = ord("\\")
 # A first character that may open a block (_MD_BLOCK_START once leading spaces are gone), but
 # the decimal digits beyond ASCII, which `\d` also takes.
 _MD_BLOCK_FIRST = "-+=>0123456789"
@@ -99,23 +102,22 @@ _MD_CACHE_LENGTH = 80
 def _escape_markdown_text(text: str) -> str:
     """_apply_markdown_rules(text), answering at once for text that no rule can act on.
 
-    Most summaries and sentences are plain prose: one scan and a few substring tests
-    instead of the five scans of the rules themselves.
+    Most summaries and sentences are plain prose: one translated copy of the text (a table lookup
+    per byte), a memchr of it and three substring tests, where the rules' regexes scan it five
+    times. Text beyond ASCII also needs the regex for its other spaces. (The substring tests are
+    made on the text: `bytes in bytes` and bytes.find cost more to call than the search itself.)
     """
-    if text.isascii():
-        # A translated copy (a table lookup per character) and a memchr cost a fraction of a
-        # regex scan of the text; ASCII text holds no other space.
-        clean = b"\\" not in text.encode().translate(_MD_SUSPECT_TABLE)
-    else:
-        clean = _MD_SUSPECT.search(text) is None and _MD_OTHER_SPACE.search(text) is None
-    if clean and "  " not in text and "://" not in text:
-        first = text[:1]
-        # (Comparing to "\x80" first spares most texts the call: only a digit opens a list.)
-        if first and first != " " and text[-1:] != " " and first not in _MD_BLOCK_FIRST \
-                and (first < "\x80" or not first.isdecimal()) \
-                and not (("w." in text or "W." in text) and "www." in text.lower()):
-            # ("www." in any case needs "w." or "W."; str.lower() copies the text.)
-            return text
+    is_ascii = text.isascii()
+    flags = (text.encode() if is_ascii else text.encode("utf-8", "surrogatepass")).translate(_MD_FLAG_TABLE)
+    if _MD_BACKSLASH in flags or "  " in text or (not is_ascii and _MD_OTHER_SPACE.search(text) is not None) \
+            or (("w." in text or "W." in text) and "www." in text.lower()):
+        # ("www." in any case needs "w." or "W."; str.lower() copies the text.)
+        return _apply_markdown_rules(text)
+    first = text[:1]
+    # (Comparing to "\x80" first spares most texts the call: only a digit opens a list.)
+    if first and first != " " and text[-1:] != " " and first not in _MD_BLOCK_FIRST \
+            and (first < "\x80" or not first.isdecimal()):
+        return text
     return _apply_markdown_rules(text)
 
 

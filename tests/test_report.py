@@ -271,7 +271,10 @@ def test_missing_column_in_template_names_template_and_line(hostile_db: str, tmp
             render_report(engine, "briefing", "html", user_dirs=[mine], now=NOW)
     finally:
         engine.dispose()
-    assert str(caught.value) == "report 'briefing': _sections.html.j2: line 14: the row has no column 'headline'"
+    assert str(caught.value) == (
+        "report 'briefing': _sections.html.j2: line 14: the row has no column 'headline' (its columns: event_id, "
+        "date_start, date_end, date_precision, date_approximate, event_type, title, summary, place, country, actors, "
+        "source_count, sources)")
 
 
 @pytest.mark.parametrize(

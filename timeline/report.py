@@ -107,22 +107,6 @@ class Rendered:
     row_counts: dict[str, int]
 
 
-class Row(dict):  # type: ignore[type-arg]
-    """A result row: a dict whose columns templates can also read as attributes (`e.title`).
-
-    Report environments look a dict's items up before its attributes (templating.py); Python
-    code may use attributes too.
-    """
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 def list_reports(roots: Sequence[Path]) -> list[str]:
     """Names of the report folders under `roots` (those with a report.toml); [] when none."""
     names: set[str] = set()
@@ -433,7 +417,7 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d")
 
 
 def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Rows as Row, dates as date, timestamps as datetime, flags as bool, whatever the backend returned.
+    """Rows as dicts, dates as date, timestamps as datetime, flags as bool, whatever the backend returned.
 
     SQLite returns dates as ISO text; the columns to convert are picked by name once per query,
     and converted a column at a time (each distinct value once), so that a row costs one dict.
@@ -446,12 +430,12 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
     if "date_approximate" in names:
         converters[names.index("date_approximate")] = _convert_flags
     if not any(converters):
-        return [Row(zip(names, raw)) for raw in tuples]
+        return [dict(zip(names, raw)) for raw in tuples]
     values: list[Sequence[Any]] = list(zip(*tuples))
     for i, convert in enumerate(converters):
         if convert is not None:
             values[i] = convert(values[i])
-    return [Row(zip(names, row)) for row in zip(*values)]
+    return [dict(zip(names, row)) for row in zip(*values)]
 
 
 def _convert_days(values: Sequence[Any]) -> Sequence[Any]:
@@ -625,8 +609,7 @@ def _render(engine: Engine, definition: ReportDef, formats: Sequence[str], filte
             raise ReportError(f"report '{definition.name}': {exc.name or name}: line {exc.lineno}: {exc.message}") from exc
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
             file, line = _template_position(exc, search_path, name)
-            message = re.sub(r"'[\w.]*Row object' has no attribute", "the row has no column", str(exc))
-            raise ReportError(f"report '{definition.name}': {file}: line {line}: {message}") from exc
+            raise ReportError(f"report '{definition.name}': {file}: line {line}: {exc}") from exc
         used.update(env.loader.used)  # type: ignore[union-attr]
     return Rendered(outputs, used, {name: len(rows) for name, rows in results.items()})
 

@@ -374,9 +374,10 @@ def _ticks(low: date, high: date, left: int, plot: float, days: int, label_y: in
 class ReportEnvironment(Environment):
     """A Jinja environment that reads `row.column` from a dict's items before its attributes.
 
-    Rows are dicts: Jinja's default tries the attribute first, fails, and only then looks the
-    item up, which costs more than the rest of an event's rendering. A key that shadows a dict
-    method (a column named `items`) reads as the column, as the template author meant.
+    Rows are plain dicts: Jinja's default tries the attribute first, fails, and only then looks
+    the item up, which costs more than the rest of an event's rendering. A key that shadows a dict
+    method (a column named `items`) reads as the column, as the template author meant; a name that
+    is neither a key nor a dict attribute is undefined, with the keys there are in its message.
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -385,6 +386,12 @@ class ReportEnvironment(Environment):
                 return obj[attribute]
             except KeyError:
                 pass
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                columns = ", ".join(map(str, obj)) or "none"
+                return self.undefined(obj=obj, name=attribute,
+                                      hint=f"the row has no column {attribute!r} (its columns: {columns})")
         return super().getattr(obj, attribute)
 
 

@@ -343,3 +343,46 @@ def test_output_runs_render_any_values_as_jinjas_own_code(tmp_path_factory: pyte
         theirs.code_generator_class = CodeGenerator
         theirs.bytecode_cache = None
         assert mine.get_template("t.j2").render(values=values) == theirs.get_template("t.j2").render(values=values)
+
+
+class _Shadowing(dict):  # type: ignore[type-arg]
+    """A dict subclass: read through environment.getattr, not the inline dict read."""
+
+
+class _Plain:
+    title = "attribute"
+
+
+_GETATTR_KEYS = st.sampled_from(["title", "items", "get", "missing", "__class__"])
+_GETATTR_VALUES = st.one_of(
+    st.dictionaries(_GETATTR_KEYS, st.text("ab<*", max_size=3) | st.integers(0, 3), max_size=4),
+    st.dictionaries(_GETATTR_KEYS, st.integers(0, 3), max_size=3).map(_Shadowing),
+    st.just(_Plain()), st.none(), st.integers(0, 3), st.text("ab", max_size=2))
+
+
+def _render_or_error(env, values: list[object]) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return env.get_template("t.j2").render(values=values, row=values[0] if values else None)
+    except Exception as exc:  # noqa: BLE001 - the two generators must fail alike too
+        return f"{type(exc).__name__}: {exc}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_GETATTR_VALUES, max_size=4))
+def test_columns_read_inline_give_what_jinjas_getattr_gives(tmp_path_factory: pytest.TempPathFactory,
+                                                            values: list[object]) -> None:
+    # `v.title`, a key that shadows a dict method (`v.items`), one no row has, a subclass of dict,
+    # an object with attributes, a name that is not defined (`nothing.title`): each as Jinja's own code gives it.
+    from jinja2.compiler import CodeGenerator
+
+    folder = tmp_path_factory.mktemp("getattr")
+    source = ("{% for v in values %}[{{ v.title is defined }}|{{ v.items is defined }}|{% if v.title is defined %}"
+              "{{ v.title }}{% endif %}|{{ v.get is defined }}]{% endfor %}{{ row.title if row is mapping else '' }}"
+              "{% if values and values[0] is mapping and 'missing' not in values[0] %}{{ values[0].missing }}{% endif %}"
+              "{% if not values %}{{ nothing.title }}{% endif %}")
+    for markdown in (False, True):
+        mine = _env_with(folder, "t.j2", source, markdown)
+        theirs = _env_with(folder, "t.j2", source, markdown)
+        theirs.code_generator_class = CodeGenerator
+        theirs.bytecode_cache = None
+        assert _render_or_error(mine, values) == _render_or_error(theirs, values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from io import StringIO
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -440,6 +441,28 @@ class ReportCodeGenerator(CodeGenerator):
             self.write("),")
         self.outdent()
         self.writeline(")")
+
+
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        """`name.attr` on a plain dict, the usual case (a row's column), read inline.
+
+        The dict's item when it has the key, else environment.getattr as Jinja calls it: the same
+        value either way, without a Python call per column. Anything but a plain name (whose code
+        can be evaluated again at no cost) is left to Jinja.
+        """
+        if self.environment.is_async or not isinstance(node.node, nodes.Name):
+            super().visit_Getattr(node, frame)
+            return
+        self.write("")  # any pending new line and indent go to the template's code, not into `name`
+        code, self.stream = self.stream, StringIO()
+        try:
+            self.visit(node.node, frame)
+            name = self.stream.getvalue()
+        finally:
+            self.stream = code
+        attr = repr(node.attr)
+        self.write(f"({name}[{attr}] if {name}.__class__ is dict and {attr} in {name} "
+                   f"else environment.getattr({name}, {attr}))")
 
 
 class TemplateCache(FileSystemBytecodeCache):

@@ -132,6 +132,17 @@ def _env_with(tmp_path: Path, name: str, source: str, markdown: bool):  # type: 
     return make_environment([tmp_path], markdown=markdown)
 
 
+def _ours_and_jinjas(folder: Path, source: str, markdown: bool):  # type: ignore[no-untyped-def]
+    """Two environments over the template `source` (t.j2): ours, and one compiling it with Jinja's own code generator."""
+    from jinja2.compiler import CodeGenerator
+
+    mine = _env_with(folder, "t.j2", source, markdown)
+    theirs = _env_with(folder, "t.j2", source, markdown)
+    theirs.code_generator_class = CodeGenerator
+    theirs.bytecode_cache = None
+    return mine, theirs
+
+
 def test_data_is_never_compiled_as_a_template(tmp_path: Path) -> None:
     html = _env_with(tmp_path, "t.html.j2", "<p>{{ value }}</p>", markdown=False)
     assert html.get_template("t.html.j2").render(value="{{ 7*7 }}<b>") == "<p>{{ 7*7 }}&lt;b&gt;</p>"
@@ -224,16 +235,11 @@ def test_markdown_plain_text_shortcut_agrees_with_the_rules_for_every_ascii_char
 def test_output_runs_render_as_jinja_renders_them(tmp_path: Path) -> None:
     # Text with "%", constants, filters, loops, a macro and a captured block: the one-string-per-run
     # code gives what Jinja's own code gives.
-    from jinja2.compiler import CodeGenerator
-
     source = ("{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set cap %}[{{ v }}]{% endset %}"
               "100% {{ v }} and {{ '<k>' }}{{ 5 }}%s{% for i in range(3) %}{{ i }}%{{ v|upper }},{% endfor %}"
               "{{ m(v) }}{{ cap }}\n{{ v }}")
     for markdown in (False, True):
-        mine = _env_with(tmp_path, "t.j2", source, markdown)
-        theirs = _env_with(tmp_path, "t.j2", source, markdown)
-        theirs.code_generator_class = CodeGenerator
-        theirs.bytecode_cache = None
+        mine, theirs = _ours_and_jinjas(tmp_path, source, markdown)
         expected = theirs.get_template("t.j2").render(v="<a_b>")
         assert mine.get_template("t.j2").render(v="<a_b>") == expected
         assert "100% " in expected and "%s" in expected
@@ -333,15 +339,10 @@ def test_links_take_the_shortcuts_only_where_the_rules_agree(label: str, url: st
 @given(st.lists(_md_texts | st.integers(-5, 5) | st.none() | st.booleans() | _md_texts.map(escape_markdown), max_size=6))
 def test_output_runs_render_any_values_as_jinjas_own_code(tmp_path_factory: pytest.TempPathFactory,
                                                           values: list[object]) -> None:
-    from jinja2.compiler import CodeGenerator
-
     folder = tmp_path_factory.mktemp("runs")
     source = "{% for v in values %}[{{ v }}|{{ v }}]%{{ v }}\n{% endfor %}{{ values[0] if values else '' }}"
     for markdown in (False, True):
-        mine = _env_with(folder, "t.j2", source, markdown)
-        theirs = _env_with(folder, "t.j2", source, markdown)
-        theirs.code_generator_class = CodeGenerator
-        theirs.bytecode_cache = None
+        mine, theirs = _ours_and_jinjas(folder, source, markdown)
         assert mine.get_template("t.j2").render(values=values) == theirs.get_template("t.j2").render(values=values)
 
 
@@ -373,16 +374,11 @@ def test_columns_read_inline_give_what_jinjas_getattr_gives(tmp_path_factory: py
                                                             values: list[object]) -> None:
     # `v.title`, a key that shadows a dict method (`v.items`), one no row has, a subclass of dict,
     # an object with attributes, a name that is not defined (`nothing.title`): each as Jinja's own code gives it.
-    from jinja2.compiler import CodeGenerator
-
     folder = tmp_path_factory.mktemp("getattr")
     source = ("{% for v in values %}[{{ v.title is defined }}|{{ v.items is defined }}|{% if v.title is defined %}"
               "{{ v.title }}{% endif %}|{{ v.get is defined }}]{% endfor %}{{ row.title if row is mapping else '' }}"
               "{% if values and values[0] is mapping and 'missing' not in values[0] %}{{ values[0].missing }}{% endif %}"
               "{% if not values %}{{ nothing.title }}{% endif %}")
     for markdown in (False, True):
-        mine = _env_with(folder, "t.j2", source, markdown)
-        theirs = _env_with(folder, "t.j2", source, markdown)
-        theirs.code_generator_class = CodeGenerator
-        theirs.bytecode_cache = None
+        mine, theirs = _ours_and_jinjas(folder, source, markdown)
         assert _render_or_error(mine, values) == _render_or_error(theirs, values)

@@ -84,8 +84,9 @@ def markdown_text(value: Any) -> str:
         text = "" if value is None else str(value)
     if len(text) > _MD_CACHE_LENGTH:
         return _escape_markdown_text(text)
-    # Briefings repeat the same types, places, actors, dates and short titles on every event;
-    # longer text (document titles, summaries, sentences) rarely repeats and is not kept.
+    # Briefings repeat the same types, places, actors and dates on every event, and a document's
+    # title and cited sentence on each event it supports (half the long text of a month at 1M
+    # events is such a repeat); paragraphs longer than a sentence are not kept.
     cached = _MD_CACHE.get(text)
     if cached is None:
         if len(_MD_CACHE) >= _MD_CACHE_SIZE:
@@ -96,7 +97,7 @@ def markdown_text(value: Any) -> str:
 
 _MD_CACHE: dict[str, str] = {}
 _MD_CACHE_SIZE = 20_000
-_MD_CACHE_LENGTH = 80
+_MD_CACHE_LENGTH = 400
 
 
 def _escape_markdown_text(text: str) -> str:

@@ -725,3 +725,48 @@ def test_a_candidate_naming_one_actor_where_two_are_needed_skips_the_neighbour_q
         assert save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_created == 1
     assert [save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_merged
             for number, candidate in enumerate(kept, start=200)] == [1, 1, 1, 0]
+
+
+def test_the_statement_query_drops_one_actor_rows_early_only_where_the_limit_cannot_tell(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's statement query leaves out the groups sharing one actor and no person before HAVING
+    # counts their event's actors, unless the range holds more rows than the LIMIT: the events
+    # returned must be those of the plain form (LIMIT, then the filter). With the limit at 4,
+    # random statements by a few parties fall on both sides of it.
+    rng = random.Random(5)
+    parties = [ActorRef(f"Party {n}", "organisation") for n in range(6)] + [
+        ActorRef(f"Speaker {n}", "person") for n in range(3)]
+    days = [date(2021, 10, day) for day in (1, 2, 3, 20)]
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            for number in range(80):
+                actors = tuple(rng.sample(parties, rng.randrange(1, 4)))
+                day = rng.choice(days)
+                document = make_document(f"Report {number}\n\nParties said {number}.\n", f"s{number}.txt",
+                                         published=date(2021, 10, 27), published_source="option")
+                candidate = replace(BASE, event_type="statement", actors=actors, date_start=day, date_end=day,
+                                    date_precision="day", date_value=None, sentence=f"Said {number}.")
+                store.save_document(conn, document, [candidate], now=NOW)
+        candidates = []
+        for _ in range(60):
+            day = rng.choice(days)
+            candidates.append(replace(BASE, event_type="statement", actors=tuple(rng.sample(parties, rng.randrange(2, 4))),
+                                      date_start=day, date_end=day, date_precision="day", date_value=None))
+        found: dict[bool, list[list[int]]] = {}
+        for drop_early in (True, False):
+            queries = {named: store._statement_near_by_actor(named, drop_early=drop_early).replace(
+                str(store.NEIGHBOUR_LIMIT), "4") for named in (False, True)}
+            monkeypatch.setattr(store, "_SQLITE_STATEMENT_NEAR_BY_ACTOR", queries)
+            with engine.connect() as conn:
+                cur = store._Cursor(conn)
+                actor_ids = dict(conn.execute(text("SELECT name, id FROM actors")).all())
+                found[drop_early] = [
+                    [event.event_id for event in store._stored_neighbours(cur, c, [actor_ids[a.name] for a in c.actors])]
+                    for c in candidates]
+    finally:
+        engine.dispose()
+    assert found[True] == found[False]
+    returned = [len(ids) for ids in found[True]]
+    assert max(returned) >= 3 and returned.count(0) < len(returned)

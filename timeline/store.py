@@ -459,11 +459,14 @@ _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end
 # cost follows the actor's events near the candidate's dates, not every event of the type in the
 # year before. HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's
 # actors) actors, or all of their own (it asks for min(2, either side's count) shared).
+_NEAR_RANGE = (
+    "{x}.actor_id IN :actor_ids AND {x}.date_start >= :lookback AND {x}.date_start <= :date_end"
+    " AND {x}.date_end >= :date_start"
+)
 _NEAR_IDS = (
-    "SELECT x.event_id{counts} FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
-    " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start"
-    " GROUP BY x.event_id HAVING COUNT(*) >= :min_shared"
-    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)"
+    "SELECT x.event_id{counts} FROM event_actor_dates x WHERE " + _NEAR_RANGE.format(x="x")
+    + " GROUP BY x.event_id HAVING {dropped}(COUNT(*) >= :min_shared"
+    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id))"
 )
 # NOTE: CROSS JOIN keeps `near` the outer loop on SQLite.
 _SQLITE_NEAR_BY_ACTOR = (
@@ -471,10 +474,10 @@ _SQLITE_NEAR_BY_ACTOR = (
     " LEFT JOIN places p ON p.id = e.place_id WHERE e.id = near.event_id AND e.event_type = :event_type"
 )
 _NEAR_BY_ACTOR = {
-    "sqlite": _SQLITE_NEAR_BY_ACTOR.format(columns="", counts=""),
+    "sqlite": _SQLITE_NEAR_BY_ACTOR.format(columns="", counts="", dropped=""),
     # PostgreSQL plans a join freely and, while ingest grows the tables faster than statistics
     # follow, hashed a scan of events; ARRAY(...) is computed first and looked up by primary key.
-    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS.format(counts='')}))",
+    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS.format(counts='', dropped='')}))",
 }
 _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
 # The same condition for SQLite: the actors' event ids are listed first and looked up in the
@@ -483,22 +486,37 @@ _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.
 _SHARES_AN_ACTOR_LISTED = "e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
-_TAIL = " ORDER BY 1 LIMIT 500"  # column 1 is e.id, in both parts of a UNION ALL
+NEIGHBOUR_LIMIT = 500
+_TAIL = f" ORDER BY 1 LIMIT {NEIGHBOUR_LIMIT}"  # column 1 is e.id, in both parts of a UNION ALL
 # A statement is the same one only when two parties made it together or the same person made it
 # (resolve._same_event). On Reuters-21578 ("X said" everywhere) 209,000 of the 229,000 neighbour
 # rows were such statements sharing one actor, which find_match turned down: on SQLite they are
 # dropped before they reach Python, with the shared actors counted in `near`. NOTE: outside the
 # LIMIT, so that find_match still chooses among the same events. Keyed by "the candidate names a
 # person"; the rows have two more columns (shared, persons) after those of _NEIGHBOUR_SELECT.
-_SQLITE_STATEMENT_NEAR_BY_ACTOR = {
-    named: "SELECT * FROM ("
-    + _SQLITE_NEAR_BY_ACTOR.format(
+# The groups it drops (one shared actor, no person) are left out of `near` already, before HAVING's
+# subquery counts their event's actors (it was 45 % of these queries' time), whenever that cannot
+# change which events the LIMIT keeps: when the candidate's actors have at most NEIGHBOUR_LIMIT
+# rows in the range, there are no more groups than that, the LIMIT keeps every group HAVING
+# accepts, and the rows the outer WHERE keeps are the same. NOTE: `persons` is repeated in HAVING
+# as its aggregate; the range count is uncorrelated, so SQLite computes it once a query.
+_PERSONS = {False: "0", True: "SUM(x.actor_id IN :person_ids)"}
+
+
+def _statement_near_by_actor(named: bool, *, drop_early: bool = True) -> str:
+    """The SQLite statement query; `named`: the candidate names a person. Without `drop_early`,
+    the plain form the early drop must agree with (tests)."""
+    dropped = (f"NOT (COUNT(*) < 2 AND {_PERSONS[named]} = 0 AND (SELECT COUNT(*) FROM event_actor_dates y"
+               f" WHERE {_NEAR_RANGE.format(x='y')}) <= {NEIGHBOUR_LIMIT}) AND ")
+    near = _SQLITE_NEAR_BY_ACTOR.format(
         columns=", near.shared AS shared, near.persons AS persons",
-        counts=", COUNT(*) AS shared, " + ("SUM(x.actor_id IN :person_ids)" if named else "0") + " AS persons",
+        counts=f", COUNT(*) AS shared, {_PERSONS[named]} AS persons",
+        dropped=dropped if drop_early else "",
     )
-    + _TAIL + ") WHERE shared >= 2 OR persons > 0"
-    for named in (False, True)
-}
+    return f"SELECT * FROM ({near}{_TAIL}) WHERE shared >= 2 OR persons > 0"
+
+
+_SQLITE_STATEMENT_NEAR_BY_ACTOR = {named: _statement_near_by_actor(named) for named in (False, True)}
 
 
 def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[bool, bool, bool], str]:

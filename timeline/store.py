@@ -105,6 +105,10 @@ _INGEST_SQL = {
     " ON CONFLICT (name) DO NOTHING",
     "find_actors": "SELECT name, id FROM actors WHERE name IN :names",
     "insert_aliases": "INSERT INTO actor_aliases (actor_id, alias) VALUES (:actor_id, :alias) ON CONFLICT DO NOTHING",
+    # Through SQLAlchemy Core this UPDATE cost ~0.8 ms of CPU a call, ten times SQLite's own work.
+    "refine_event_dates": "UPDATE events SET date_start = :date_start, date_end = :date_end,"
+    " date_precision = :date_precision, date_approximate = :date_approximate, date_value = :date_value,"
+    " date_reason = :date_reason, updated_at = :updated_at WHERE id = :id",
     "find_place": "SELECT id FROM places WHERE name = :name AND country_code = :country_code",
     "find_place_without_code": "SELECT id FROM places WHERE name = :name AND country_code IS NULL",
     "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
@@ -357,7 +361,7 @@ def save_document(
         else:
             event_id, reason = match
             matched = next(e for e in options if e.event_id == event_id)
-            refined = _refine_dates(conn, matched, candidate, document_id, now)
+            refined = _refine_dates(cur, matched, candidate, document_id, now)
             if refined is not None:
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
@@ -385,7 +389,7 @@ def _is_more_precise(candidate: EventCandidate, start: date, end: date, approxim
 
 
 def _refine_dates(
-    conn: Connection, row: StoredEvent, candidate: EventCandidate, document_id: int, now: datetime
+    cur: _Cursor, row: StoredEvent, candidate: EventCandidate, document_id: int, now: datetime
 ) -> str | None:
     """Give a non-curated event the candidate's date when it is more precise; the note, or None.
 
@@ -403,20 +407,17 @@ def _refine_dates(
     now_is = _span_text(candidate.date_start, candidate.date_end, candidate.date_precision, candidate.date_approximate)
     seen = f" ({candidate.date_text!r})" if candidate.date_text else ""
     note = f"event date refined to {now_is}{seen} from {was}"
-    conn.execute(
-        update(events)
-        .where(events.c.id == event_id)
-        .values(
-            date_start=candidate.date_start,
-            date_end=candidate.date_end,
-            date_precision=candidate.date_precision,
-            date_approximate=candidate.date_approximate,
-            date_value=candidate.date_value,
-            date_reason=f"more precise date from document {document_id}{seen}, was {was}"
-            + (f"; {candidate.date_reason}" if candidate.date_reason else ""),
-            updated_at=now,
-        )
-    )
+    cur.run("refine_event_dates", {
+        "id": event_id,
+        "date_start": cur.date(candidate.date_start),
+        "date_end": cur.date(candidate.date_end),
+        "date_precision": candidate.date_precision,
+        "date_approximate": candidate.date_approximate,
+        "date_value": candidate.date_value,
+        "date_reason": f"more precise date from document {document_id}{seen}, was {was}"
+        + (f"; {candidate.date_reason}" if candidate.date_reason else ""),
+        "updated_at": cur.timestamp(now),
+    })
     return note
 
 

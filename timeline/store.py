@@ -487,6 +487,11 @@ _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.
 _SHARES_AN_ACTOR_LISTED = "e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
+# SQLite: the placed events are looked up in migration 0010's partial index on (event_type, date_end),
+# where the range ends at the events ending before the candidate starts; named, because without
+# statistics SQLite prefers the two-sided date_start range of (event_type, date_start).
+_PLACED_INDEX = "ix_events_placed_type_date_end"
+_SQLITE_PLACED = _PLACED.replace("FROM events e ", f"FROM events e INDEXED BY {_PLACED_INDEX} ", 1)
 NEIGHBOUR_LIMIT = 500
 _TAIL = f" ORDER BY 1 LIMIT {NEIGHBOUR_LIMIT}"  # column 1 is e.id, in both parts of a UNION ALL
 # A statement is the same one only when two parties made it together or the same person made it
@@ -520,14 +525,14 @@ def _statement_near_by_actor(named: bool, *, drop_early: bool = True) -> str:
 _SQLITE_STATEMENT_NEAR_BY_ACTOR = {named: _statement_near_by_actor(named) for named in (False, True)}
 
 
-def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[bool, bool, bool], str]:
+def _neighbour_queries(near_by_actor: str, shares_an_actor: str, placed: str) -> dict[tuple[bool, bool, bool], str]:
     """(dated, candidate names actors, candidate has a place) → SQL; the two parts of a UNION ALL
     are disjoint (events with actors, events without)."""
     undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {shares_an_actor}"
     return {
-        (True, True, True): f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}{_TAIL}",
+        (True, True, True): f"{near_by_actor} UNION ALL {placed} AND {_NO_ACTORS}{_TAIL}",
         (True, True, False): near_by_actor + _TAIL,
-        (True, False, True): _PLACED + _TAIL,
+        (True, False, True): placed + _TAIL,
         (False, True, True): undated + _TAIL,
         (False, True, False): undated + _TAIL,
     }
@@ -536,8 +541,8 @@ def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[b
 # They fetch only the events resolve.find_match can accept: sharing actors with the candidate, or
 # (when one side names nobody) both placed.
 _NEIGHBOURS = {
-    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED),
-    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR),
+    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED, _SQLITE_PLACED),
+    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR, _PLACED),
 }
 _NEIGHBOUR_ACTORS = (
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"

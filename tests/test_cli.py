@@ -222,3 +222,22 @@ def test_cli_start_up_leaves_alembic_and_jinja_unloaded(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "[]"
     assert "n" in out.splitlines()[0]
+
+
+def test_ingest_leaves_the_orm_and_the_postgresql_dialect_unloaded(tmp_path: Path) -> None:
+    # Ingest runs its statements on the DBAPI cursor: the ORM models (store's curation functions
+    # load them on first use) and the PostgreSQL dialect package are ~0.1 s of a SQLite ingest's start-up.
+    database, article = tmp_path / "t.db", tmp_path / "a.txt"
+    article.write_text("India and the United States held talks on 26 October 2021.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["init", "--db", str(database)]).exit_code == 0
+    probe = (
+        "import sys\n"
+        "from timeline.cli import cli\n"
+        f"try:\n    cli(['ingest', '--db', {str(database)!r}, '--no-progress', {str(article)!r}])\n"
+        "except SystemExit as done:\n    assert done.code in (0, None), done.code\n"
+        "print(sorted(m for m in ('sqlalchemy.orm', 'sqlalchemy.dialects.postgresql', 'timeline.models')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "[]"
+    assert out.splitlines()[0].startswith("1 stored")

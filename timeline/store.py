@@ -21,21 +21,43 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, NoResultFound
 
-from timeline import models
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES, PRECISIONS, ActorRef, Document, EventCandidate, PlaceRef
 from timeline.resolve import StoredEvent, find_match, needs_two_shared_actors
 
-documents = cast(Table, models.Document.__table__)
-events = cast(Table, models.Event.__table__)
-event_sources = cast(Table, models.EventSource.__table__)
-event_actors = cast(Table, models.EventActor.__table__)
-actors = cast(Table, models.Actor.__table__)
-actor_aliases = cast(Table, models.ActorAlias.__table__)
-places = cast(Table, models.Place.__table__)
+# The tables, as SQLAlchemy Core sees them, for the curation functions below: made from the ORM
+# models on first use (PEP 562's module __getattr__ for `store.events` and the like, _load_tables
+# in the functions). Ingest runs its statements on the DBAPI cursor and never needs them; the
+# models and sqlalchemy.orm were ~60 ms of every `timeline ingest`'s start-up.
+documents: Table
+events: Table
+event_sources: Table
+event_actors: Table
+actors: Table
+actor_aliases: Table
+places: Table
+_TABLE_MODELS = {
+    "documents": "Document", "events": "Event", "event_sources": "EventSource", "event_actors": "EventActor",
+    "actors": "Actor", "actor_aliases": "ActorAlias", "places": "Place",
+}
+
+
+def _load_tables() -> None:
+    """Bind the module's table names (documents, events, ...) to the models' tables, once."""
+    if "events" in globals():
+        return
+    from timeline import models
+
+    globals().update({name: cast(Table, getattr(models, model).__table__) for name, model in _TABLE_MODELS.items()})
+
+
+def __getattr__(name: str) -> Table:
+    if name not in _TABLE_MODELS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _load_tables()
+    return cast(Table, globals()[name])
 
 # How far back a stored event may start and still overlap a candidate: a year covers events of
 # day to year precision; decade- and century-long events are not merged into (they are rare and
@@ -72,6 +94,9 @@ class IdCache:
 
 
 def _dialect(conn: Connection) -> Any:
+    # NOTE: imported here: the PostgreSQL dialect package (asyncpg's, asyncio) is ~35 ms of imports.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
@@ -737,6 +762,7 @@ HAND_REASON = "corrected by hand"
 
 def set_curated_fields(conn: Connection, event_id: int, fields: dict[str, object], *, now: datetime) -> bool:
     """Correct an event by hand: update `fields` and mark it curated; False when no such event."""
+    _load_tables()
     allowed = {"event_type", "title", "summary", "date_start", "date_end", "date_precision", "date_approximate"}
     unknown = set(fields) - allowed
     if unknown:
@@ -749,6 +775,7 @@ def set_curated_fields(conn: Connection, event_id: int, fields: dict[str, object
 
 def _require_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, Any]:
     """The rows of `event_ids`; raises UnknownEvent naming every id that does not exist."""
+    _load_tables()
     rows = {
         row.id: row
         for row in conn.execute(
@@ -790,6 +817,7 @@ def _cameo_code(event_type: str) -> str | None:
 
 def _place_by_name(conn: Connection, place: str | PlaceRef) -> int:
     """The id of a stored place named `place` (case-insensitive), else a new place of that name."""
+    _load_tables()
     if isinstance(place, PlaceRef):
         return _place_id(_Cursor(conn), place, IdCache(), IdCache())  # type: ignore[return-value]
     name = place.strip()
@@ -814,6 +842,7 @@ def correct_event(conn: Connection, event_id: int, fields: dict[str, Any], now: 
     None to clear it. Raises UnknownEvent when there is no such event, ConfigError for a value
     outside the vocabularies of DESIGN.md or a reversed span.
     """
+    _load_tables()
     fields = dict(fields)
     if "type" in fields:
         fields["event_type"] = fields.pop("type")
@@ -887,6 +916,7 @@ def merge_events(
     curated. Returns the number of sources moved. Raises UnknownEvent naming any id that does not
     exist, ConfigError when `keep_id` is among the others or there are none.
     """
+    _load_tables()
     others = list(dict.fromkeys(other_ids))
     if not others:
         raise ConfigError(f"event {keep_id}: name at least one event to merge into it")
@@ -948,6 +978,7 @@ def split_event(
     one gets the same actor links (a person then corrects either). Raises UnknownEvent when there
     is no such event, ConfigError when nothing would move or every source would.
     """
+    _load_tables()
     if (document_id is None) == (not source_ids):
         raise ConfigError(f"event {event_id}: give a document id or source ids to split off (one of them)")
     row = _require_events(conn, [event_id])[event_id]
@@ -1002,6 +1033,7 @@ def split_event(
 
 def delete_event(conn: Connection, event_id: int) -> bool:
     """Delete an event with its sources and actor links; True, or UnknownEvent when there is no such event."""
+    _load_tables()
     if conn.execute(delete(events).where(events.c.id == event_id)).rowcount == 0:
         raise UnknownEvent(f"no event with id {event_id} (see `timeline events`)")
     return True

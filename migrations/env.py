@@ -10,9 +10,10 @@ from timeline import models
 
 target_metadata = models.Base.metadata
 VIEW_NAMES = {"v_timeline", "v_event_actors", "v_event_sources"}
-# Indexes on expressions, made by hand in migrations (0002 on SQLite, 0004 on PostgreSQL): the
-# models cannot declare them, so autogenerate must not take them for indexes to drop.
-EXPRESSION_INDEXES = {"ix_events_span_date_start", "ix_events_period"}
+# Indexes on expressions, made by hand in migrations (0002 on SQLite, 0004 on PostgreSQL), and
+# SQLite's partial index of placed events (0010): the models do not declare them, so autogenerate
+# must not take them for indexes to drop.
+EXPRESSION_INDEXES = {"ix_events_span_date_start", "ix_events_period", "ix_events_placed_type_date_end"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]

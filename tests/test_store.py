@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy import text
 import timeline
 from conftest import query_rows
 from timeline import db, models, store
-from timeline.records import ActorRef, EventCandidate
+from timeline.records import ActorRef, EventCandidate, PlaceRef
 from timeline.resolve import StoredEvent, find_match
 from timeline.sources import make_document
 
@@ -725,3 +725,85 @@ def test_a_candidate_naming_one_actor_where_two_are_needed_skips_the_neighbour_q
         assert save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_created == 1
     assert [save(db_url, number, replace(candidate, sentence=f"Again {number}.")).events_merged
             for number, candidate in enumerate(kept, start=200)] == [1, 1, 1, 0]
+
+
+def test_the_statement_query_drops_one_actor_rows_early_only_where_the_limit_cannot_tell(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's statement query leaves out the groups sharing one actor and no person before HAVING
+    # counts their event's actors, unless the range holds more rows than the LIMIT: the events
+    # returned must be those of the plain form (LIMIT, then the filter). With the limit at 4,
+    # random statements by a few parties fall on both sides of it.
+    rng = random.Random(5)
+    parties = [ActorRef(f"Party {n}", "organisation") for n in range(6)] + [
+        ActorRef(f"Speaker {n}", "person") for n in range(3)]
+    days = [date(2021, 10, day) for day in (1, 2, 3, 20)]
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            for number in range(80):
+                actors = tuple(rng.sample(parties, rng.randrange(1, 4)))
+                day = rng.choice(days)
+                document = make_document(f"Report {number}\n\nParties said {number}.\n", f"s{number}.txt",
+                                         published=date(2021, 10, 27), published_source="option")
+                candidate = replace(BASE, event_type="statement", actors=actors, date_start=day, date_end=day,
+                                    date_precision="day", date_value=None, sentence=f"Said {number}.")
+                store.save_document(conn, document, [candidate], now=NOW)
+        candidates = []
+        for _ in range(60):
+            day = rng.choice(days)
+            candidates.append(replace(BASE, event_type="statement", actors=tuple(rng.sample(parties, rng.randrange(2, 4))),
+                                      date_start=day, date_end=day, date_precision="day", date_value=None))
+        found: dict[bool, list[list[int]]] = {}
+        for drop_early in (True, False):
+            queries = {named: store._statement_near_by_actor(named, drop_early=drop_early).replace(
+                str(store.NEIGHBOUR_LIMIT), "4") for named in (False, True)}
+            monkeypatch.setattr(store, "_SQLITE_STATEMENT_NEAR_BY_ACTOR", queries)
+            with engine.connect() as conn:
+                cur = store._Cursor(conn)
+                actor_ids = dict(conn.execute(text("SELECT name, id FROM actors")).all())
+                found[drop_early] = [
+                    [event.event_id for event in store._stored_neighbours(cur, c, [actor_ids[a.name] for a in c.actors])]
+                    for c in candidates]
+    finally:
+        engine.dispose()
+    assert found[True] == found[False]
+    returned = [len(ids) for ids in found[True]]
+    assert max(returned) >= 3 and returned.count(0) < len(returned)
+
+
+def test_the_placed_neighbour_query_reads_0010s_index_and_finds_what_the_plain_query_finds(sqlite_url: str) -> None:
+    # SQLite looks placed events up by (event_type, date_end) in the partial index it names; the
+    # events found must be those of the portable query (PostgreSQL's), for windows on every side.
+    rng = random.Random(3)
+    kabul, delhi = PlaceRef("Kabul", "Afghanistan", "AF"), PlaceRef("Delhi", "India", "IN")
+    engine = timeline.open_db(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            for number in range(120):
+                start = date(2021, rng.randrange(1, 13), rng.randrange(1, 29))
+                end = date(start.year, start.month, min(28, start.day + rng.choice([0, 0, 3, 20])))
+                candidate = replace(BASE, event_type=rng.choice(["meeting", "attack"]), actors=(),
+                                    place=rng.choice([kabul, delhi, None]), date_start=start, date_end=end,
+                                    date_precision="day", date_value=None, sentence=f"Event {number}.")
+                document = make_document(f"Report {number}\n\n{candidate.sentence}\n", f"e{number}.txt",
+                                         published=date(2022, 1, 1), published_source="option")
+                store.save_document(conn, document, [candidate], now=NOW)
+        placed_queries = (store._SQLITE_PLACED, store._PLACED)
+        assert "INDEXED BY ix_events_placed_type_date_end" in placed_queries[0]
+        with engine.connect() as conn:
+            cur = store._Cursor(conn)
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + cur.sql(placed_queries[0])[0],
+                                        ("meeting", "2021-01-01", "2021-12-31", "2021-06-01")).all()
+            assert any("ix_events_placed_type_date_end" in row[-1] for row in plan)
+            returned = []
+            for _ in range(40):
+                start = date(2021, rng.randrange(1, 13), rng.randrange(1, 29))
+                params = {"event_type": rng.choice(["meeting", "attack"]), "lookback": cur.date(start - store.LOOKBACK),
+                          "date_start": cur.date(start), "date_end": cur.date(start + timedelta(days=rng.choice([0, 2, 30])))}
+                found = [cur.run(query + store._TAIL, params).fetchall() for query in placed_queries]
+                assert found[0] == found[1]
+                returned.append(len(found[0]))
+    finally:
+        engine.dispose()
+    assert max(returned) >= 3 and returned.count(0) >= 1

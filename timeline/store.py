@@ -21,21 +21,43 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, NoResultFound
 
-from timeline import models
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES, PRECISIONS, ActorRef, Document, EventCandidate, PlaceRef
 from timeline.resolve import StoredEvent, find_match, needs_two_shared_actors
 
-documents = cast(Table, models.Document.__table__)
-events = cast(Table, models.Event.__table__)
-event_sources = cast(Table, models.EventSource.__table__)
-event_actors = cast(Table, models.EventActor.__table__)
-actors = cast(Table, models.Actor.__table__)
-actor_aliases = cast(Table, models.ActorAlias.__table__)
-places = cast(Table, models.Place.__table__)
+# The tables, as SQLAlchemy Core sees them, for the curation functions below: made from the ORM
+# models on first use (PEP 562's module __getattr__ for `store.events` and the like, _load_tables
+# in the functions). Ingest runs its statements on the DBAPI cursor and never needs them; the
+# models and sqlalchemy.orm were ~60 ms of every `timeline ingest`'s start-up.
+documents: Table
+events: Table
+event_sources: Table
+event_actors: Table
+actors: Table
+actor_aliases: Table
+places: Table
+_TABLE_MODELS = {
+    "documents": "Document", "events": "Event", "event_sources": "EventSource", "event_actors": "EventActor",
+    "actors": "Actor", "actor_aliases": "ActorAlias", "places": "Place",
+}
+
+
+def _load_tables() -> None:
+    """Bind the module's table names (documents, events, ...) to the models' tables, once."""
+    if "events" in globals():
+        return
+    from timeline import models
+
+    globals().update({name: cast(Table, getattr(models, model).__table__) for name, model in _TABLE_MODELS.items()})
+
+
+def __getattr__(name: str) -> Table:
+    if name not in _TABLE_MODELS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _load_tables()
+    return cast(Table, globals()[name])
 
 # How far back a stored event may start and still overlap a candidate: a year covers events of
 # day to year precision; decade- and century-long events are not merged into (they are rare and
@@ -72,6 +94,9 @@ class IdCache:
 
 
 def _dialect(conn: Connection) -> Any:
+    # NOTE: imported here: the PostgreSQL dialect package (asyncpg's, asyncio) is ~35 ms of imports.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
@@ -105,6 +130,10 @@ _INGEST_SQL = {
     " ON CONFLICT (name) DO NOTHING",
     "find_actors": "SELECT name, id FROM actors WHERE name IN :names",
     "insert_aliases": "INSERT INTO actor_aliases (actor_id, alias) VALUES (:actor_id, :alias) ON CONFLICT DO NOTHING",
+    # Through SQLAlchemy Core this UPDATE cost ~0.8 ms of CPU a call, ten times SQLite's own work.
+    "refine_event_dates": "UPDATE events SET date_start = :date_start, date_end = :date_end,"
+    " date_precision = :date_precision, date_approximate = :date_approximate, date_value = :date_value,"
+    " date_reason = :date_reason, updated_at = :updated_at WHERE id = :id",
     "find_place": "SELECT id FROM places WHERE name = :name AND country_code = :country_code",
     "find_place_without_code": "SELECT id FROM places WHERE name = :name AND country_code IS NULL",
     "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
@@ -357,7 +386,7 @@ def save_document(
         else:
             event_id, reason = match
             matched = next(e for e in options if e.event_id == event_id)
-            refined = _refine_dates(conn, matched, candidate, document_id, now)
+            refined = _refine_dates(cur, matched, candidate, document_id, now)
             if refined is not None:
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
@@ -385,7 +414,7 @@ def _is_more_precise(candidate: EventCandidate, start: date, end: date, approxim
 
 
 def _refine_dates(
-    conn: Connection, row: StoredEvent, candidate: EventCandidate, document_id: int, now: datetime
+    cur: _Cursor, row: StoredEvent, candidate: EventCandidate, document_id: int, now: datetime
 ) -> str | None:
     """Give a non-curated event the candidate's date when it is more precise; the note, or None.
 
@@ -403,20 +432,17 @@ def _refine_dates(
     now_is = _span_text(candidate.date_start, candidate.date_end, candidate.date_precision, candidate.date_approximate)
     seen = f" ({candidate.date_text!r})" if candidate.date_text else ""
     note = f"event date refined to {now_is}{seen} from {was}"
-    conn.execute(
-        update(events)
-        .where(events.c.id == event_id)
-        .values(
-            date_start=candidate.date_start,
-            date_end=candidate.date_end,
-            date_precision=candidate.date_precision,
-            date_approximate=candidate.date_approximate,
-            date_value=candidate.date_value,
-            date_reason=f"more precise date from document {document_id}{seen}, was {was}"
-            + (f"; {candidate.date_reason}" if candidate.date_reason else ""),
-            updated_at=now,
-        )
-    )
+    cur.run("refine_event_dates", {
+        "id": event_id,
+        "date_start": cur.date(candidate.date_start),
+        "date_end": cur.date(candidate.date_end),
+        "date_precision": candidate.date_precision,
+        "date_approximate": candidate.date_approximate,
+        "date_value": candidate.date_value,
+        "date_reason": f"more precise date from document {document_id}{seen}, was {was}"
+        + (f"; {candidate.date_reason}" if candidate.date_reason else ""),
+        "updated_at": cur.timestamp(now),
+    })
     return note
 
 
@@ -459,11 +485,14 @@ _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end
 # cost follows the actor's events near the candidate's dates, not every event of the type in the
 # year before. HAVING keeps the events resolve.find_match can accept: sharing min(2, candidate's
 # actors) actors, or all of their own (it asks for min(2, either side's count) shared).
+_NEAR_RANGE = (
+    "{x}.actor_id IN :actor_ids AND {x}.date_start >= :lookback AND {x}.date_start <= :date_end"
+    " AND {x}.date_end >= :date_start"
+)
 _NEAR_IDS = (
-    "SELECT x.event_id{counts} FROM event_actor_dates x WHERE x.actor_id IN :actor_ids"
-    " AND x.date_start >= :lookback AND x.date_start <= :date_end AND x.date_end >= :date_start"
-    " GROUP BY x.event_id HAVING COUNT(*) >= :min_shared"
-    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id)"
+    "SELECT x.event_id{counts} FROM event_actor_dates x WHERE " + _NEAR_RANGE.format(x="x")
+    + " GROUP BY x.event_id HAVING {dropped}(COUNT(*) >= :min_shared"
+    " OR COUNT(*) = (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea WHERE ea.event_id = x.event_id))"
 )
 # NOTE: CROSS JOIN keeps `near` the outer loop on SQLite.
 _SQLITE_NEAR_BY_ACTOR = (
@@ -471,10 +500,10 @@ _SQLITE_NEAR_BY_ACTOR = (
     " LEFT JOIN places p ON p.id = e.place_id WHERE e.id = near.event_id AND e.event_type = :event_type"
 )
 _NEAR_BY_ACTOR = {
-    "sqlite": _SQLITE_NEAR_BY_ACTOR.format(columns="", counts=""),
+    "sqlite": _SQLITE_NEAR_BY_ACTOR.format(columns="", counts="", dropped=""),
     # PostgreSQL plans a join freely and, while ingest grows the tables faster than statistics
     # follow, hashed a scan of events; ARRAY(...) is computed first and looked up by primary key.
-    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS.format(counts='')}))",
+    "postgresql": _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.id = ANY (ARRAY({_NEAR_IDS.format(counts='', dropped='')}))",
 }
 _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.id AND ea.actor_id IN :actor_ids)"
 # The same condition for SQLite: the actors' event ids are listed first and looked up in the
@@ -483,32 +512,52 @@ _SHARES_AN_ACTOR = "EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_id = e.
 _SHARES_AN_ACTOR_LISTED = "e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN :actor_ids)"
 _NO_ACTORS = "NOT EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id)"
 _PLACED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"{_DATED} AND e.place_id IS NOT NULL"
-_TAIL = " ORDER BY 1 LIMIT 500"  # column 1 is e.id, in both parts of a UNION ALL
+# SQLite: the placed events are looked up in migration 0010's partial index on (event_type, date_end),
+# where the range ends at the events ending before the candidate starts; named, because without
+# statistics SQLite prefers the two-sided date_start range of (event_type, date_start).
+_PLACED_INDEX = "ix_events_placed_type_date_end"
+_SQLITE_PLACED = _PLACED.replace("FROM events e ", f"FROM events e INDEXED BY {_PLACED_INDEX} ", 1)
+NEIGHBOUR_LIMIT = 500
+_TAIL = f" ORDER BY 1 LIMIT {NEIGHBOUR_LIMIT}"  # column 1 is e.id, in both parts of a UNION ALL
 # A statement is the same one only when two parties made it together or the same person made it
 # (resolve._same_event). On Reuters-21578 ("X said" everywhere) 209,000 of the 229,000 neighbour
 # rows were such statements sharing one actor, which find_match turned down: on SQLite they are
 # dropped before they reach Python, with the shared actors counted in `near`. NOTE: outside the
 # LIMIT, so that find_match still chooses among the same events. Keyed by "the candidate names a
 # person"; the rows have two more columns (shared, persons) after those of _NEIGHBOUR_SELECT.
-_SQLITE_STATEMENT_NEAR_BY_ACTOR = {
-    named: "SELECT * FROM ("
-    + _SQLITE_NEAR_BY_ACTOR.format(
+# The groups it drops (one shared actor, no person) are left out of `near` already, before HAVING's
+# subquery counts their event's actors (it was 45 % of these queries' time), whenever that cannot
+# change which events the LIMIT keeps: when the candidate's actors have at most NEIGHBOUR_LIMIT
+# rows in the range, there are no more groups than that, the LIMIT keeps every group HAVING
+# accepts, and the rows the outer WHERE keeps are the same. NOTE: `persons` is repeated in HAVING
+# as its aggregate; the range count is uncorrelated, so SQLite computes it once a query.
+_PERSONS = {False: "0", True: "SUM(x.actor_id IN :person_ids)"}
+
+
+def _statement_near_by_actor(named: bool, *, drop_early: bool = True) -> str:
+    """The SQLite statement query; `named`: the candidate names a person. Without `drop_early`,
+    the plain form the early drop must agree with (tests)."""
+    dropped = (f"NOT (COUNT(*) < 2 AND {_PERSONS[named]} = 0 AND (SELECT COUNT(*) FROM event_actor_dates y"
+               f" WHERE {_NEAR_RANGE.format(x='y')}) <= {NEIGHBOUR_LIMIT}) AND ")
+    near = _SQLITE_NEAR_BY_ACTOR.format(
         columns=", near.shared AS shared, near.persons AS persons",
-        counts=", COUNT(*) AS shared, " + ("SUM(x.actor_id IN :person_ids)" if named else "0") + " AS persons",
+        counts=f", COUNT(*) AS shared, {_PERSONS[named]} AS persons",
+        dropped=dropped if drop_early else "",
     )
-    + _TAIL + ") WHERE shared >= 2 OR persons > 0"
-    for named in (False, True)
-}
+    return f"SELECT * FROM ({near}{_TAIL}) WHERE shared >= 2 OR persons > 0"
 
 
-def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[bool, bool, bool], str]:
+_SQLITE_STATEMENT_NEAR_BY_ACTOR = {named: _statement_near_by_actor(named) for named in (False, True)}
+
+
+def _neighbour_queries(near_by_actor: str, shares_an_actor: str, placed: str) -> dict[tuple[bool, bool, bool], str]:
     """(dated, candidate names actors, candidate has a place) → SQL; the two parts of a UNION ALL
     are disjoint (events with actors, events without)."""
     undated = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + f"e.date_start IS NULL AND {shares_an_actor}"
     return {
-        (True, True, True): f"{near_by_actor} UNION ALL {_PLACED} AND {_NO_ACTORS}{_TAIL}",
+        (True, True, True): f"{near_by_actor} UNION ALL {placed} AND {_NO_ACTORS}{_TAIL}",
         (True, True, False): near_by_actor + _TAIL,
-        (True, False, True): _PLACED + _TAIL,
+        (True, False, True): placed + _TAIL,
         (False, True, True): undated + _TAIL,
         (False, True, False): undated + _TAIL,
     }
@@ -517,8 +566,8 @@ def _neighbour_queries(near_by_actor: str, shares_an_actor: str) -> dict[tuple[b
 # They fetch only the events resolve.find_match can accept: sharing actors with the candidate, or
 # (when one side names nobody) both placed.
 _NEIGHBOURS = {
-    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED),
-    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR),
+    "sqlite": _neighbour_queries(_NEAR_BY_ACTOR["sqlite"], _SHARES_AN_ACTOR_LISTED, _SQLITE_PLACED),
+    "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR, _PLACED),
 }
 _NEIGHBOUR_ACTORS = (
     "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
@@ -713,6 +762,7 @@ HAND_REASON = "corrected by hand"
 
 def set_curated_fields(conn: Connection, event_id: int, fields: dict[str, object], *, now: datetime) -> bool:
     """Correct an event by hand: update `fields` and mark it curated; False when no such event."""
+    _load_tables()
     allowed = {"event_type", "title", "summary", "date_start", "date_end", "date_precision", "date_approximate"}
     unknown = set(fields) - allowed
     if unknown:
@@ -725,6 +775,7 @@ def set_curated_fields(conn: Connection, event_id: int, fields: dict[str, object
 
 def _require_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, Any]:
     """The rows of `event_ids`; raises UnknownEvent naming every id that does not exist."""
+    _load_tables()
     rows = {
         row.id: row
         for row in conn.execute(
@@ -766,6 +817,7 @@ def _cameo_code(event_type: str) -> str | None:
 
 def _place_by_name(conn: Connection, place: str | PlaceRef) -> int:
     """The id of a stored place named `place` (case-insensitive), else a new place of that name."""
+    _load_tables()
     if isinstance(place, PlaceRef):
         return _place_id(_Cursor(conn), place, IdCache(), IdCache())  # type: ignore[return-value]
     name = place.strip()
@@ -790,6 +842,7 @@ def correct_event(conn: Connection, event_id: int, fields: dict[str, Any], now: 
     None to clear it. Raises UnknownEvent when there is no such event, ConfigError for a value
     outside the vocabularies of DESIGN.md or a reversed span.
     """
+    _load_tables()
     fields = dict(fields)
     if "type" in fields:
         fields["event_type"] = fields.pop("type")
@@ -863,6 +916,7 @@ def merge_events(
     curated. Returns the number of sources moved. Raises UnknownEvent naming any id that does not
     exist, ConfigError when `keep_id` is among the others or there are none.
     """
+    _load_tables()
     others = list(dict.fromkeys(other_ids))
     if not others:
         raise ConfigError(f"event {keep_id}: name at least one event to merge into it")
@@ -924,6 +978,7 @@ def split_event(
     one gets the same actor links (a person then corrects either). Raises UnknownEvent when there
     is no such event, ConfigError when nothing would move or every source would.
     """
+    _load_tables()
     if (document_id is None) == (not source_ids):
         raise ConfigError(f"event {event_id}: give a document id or source ids to split off (one of them)")
     row = _require_events(conn, [event_id])[event_id]
@@ -978,6 +1033,7 @@ def split_event(
 
 def delete_event(conn: Connection, event_id: int) -> bool:
     """Delete an event with its sources and actor links; True, or UnknownEvent when there is no such event."""
+    _load_tables()
     if conn.execute(delete(events).where(events.c.id == event_id)).rowcount == 0:
         raise UnknownEvent(f"no event with id {event_id} (see `timeline events`)")
     return True

@@ -160,19 +160,21 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9:/?#@!$&'*+,;=%~\-._\[\]]*")
 
 def safe_href(url: Any) -> str:
     """`url` when it is an http(s) link, else "" (so `javascript:` and paths never become links)."""
-    global _LAST_HREF
     if not url:
         return ""
-    last = _LAST_HREF  # one tuple, read once: another thread may replace it meanwhile
-    if url is last[0]:
-        # Templates check a source's URL (`|href`) and pass the result to md_link, which checks it again.
-        return last[1]
-    href = _safe_href(url)
-    _LAST_HREF = (url, href)
+    if type(url) is not str:
+        return _safe_href(url)
+    # Templates check a source's URL (`|href`) and pass the result to md_link, which checks it
+    # again; and a document is cited on every event it supports.
+    href = _HREF_CACHE.get(url)
+    if href is None:
+        if len(_HREF_CACHE) >= _MD_CACHE_SIZE:
+            _HREF_CACHE.clear()
+        href = _HREF_CACHE[url] = _safe_href(url)
     return href
 
 
-_LAST_HREF: tuple[Any, str] = (None, "")
+_HREF_CACHE: dict[str, str] = {}
 
 
 def _safe_href(url: Any) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from io import StringIO
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -441,7 +441,6 @@ class ReportCodeGenerator(CodeGenerator):
             self.write("),")
         self.outdent()
         self.writeline(")")
-
 
     def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
         """`name.attr` on a plain dict, the usual case (a row's column), read inline.

@@ -61,6 +61,9 @@ def test_citations_never_open_with_two_double_quotes(tmp_path: Path) -> None:
         ("2017-01-01", "2017-12-31", "year", False, "2017"),
         ("2022-07-21", "2022-07-31", "month", True, "c. late Jul 2022"),
         ("2022-08-01", "2022-08-10", "day", True, "c. early Aug 2022"),
+        ("2021-08-10", "2021-08-10", "day", True, "c. 10 Aug 2021"),
+        ("2021-09-08", "2021-09-09", "day", True, "c. 8–9 Sep 2021"),
+        ("2021-08-24", "2021-08-27", "day", True, "c. late Aug 2021"),
         ("2021-07-01", "2021-09-30", "quarter", False, "Q3 2021"),
         ("2021-06-01", "2021-08-31", "season", False, "summer 2021"),
         ("2021-10-25", "2021-10-31", "week", False, "week of 25 Oct 2021"),
@@ -70,7 +73,7 @@ def test_citations_never_open_with_two_double_quotes(tmp_path: Path) -> None:
         (None, None, None, False, "undated"),
     ],
     ids=["day", "two-days", "across-months", "across-years", "month", "months", "year", "late-month",
-         "early-month", "quarter", "season", "week", "decade", "century", "approx-year", "undated"],
+         "early-month", "approx-day", "approx-two-days", "approx-four-days", "quarter", "season", "week", "decade", "century", "approx-year", "undated"],
 )
 def test_dates_are_written_by_precision(start: str | None, end: str | None, precision: str | None,
                                         approximate: bool, expected: str) -> None:

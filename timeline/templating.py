@@ -87,9 +87,18 @@ def _month_end(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
 
 
+_PART_MIN_DAYS = 3  # end − start: a span of four days or more
+
+
 def _part_of_month(start: date, end: date) -> str | None:
-    """"early", "mid" or "late" when [start, end] is that part of one month, else None."""
+    """"early", "mid" or "late" when [start, end] is that part of one month, else None.
+
+    Only for a span of four days or more: an approximate day or two keep their days ("c. 10 Aug
+    2021"), which "c. early Aug 2021" would blur and, for the 10th, misplace after the 10th.
+    """
     if (start.year, start.month) != (end.year, end.month) or (start.day == 1 and end == _month_end(end)):
+        return None
+    if (end - start).days < _PART_MIN_DAYS:
         return None
     if start.day >= 20:
         return "late"

@@ -284,6 +284,14 @@ def test_without_reference_day_words_keep_a_reason_and_no_value(text: str) -> No
     assert "reference" in (mention.reason or "")
 
 
+@pytest.mark.parametrize("text", ["a few weeks ago", "several years ago", "recently"])
+def test_without_reference_vague_past_is_still_past_ref(text: str) -> None:
+    # PAST_REF names no date, so it needs none to count from; only the span stays unknown.
+    mention = the_mention(text, None)
+    assert (mention.value, mention.approximate) == ("PAST_REF", True)
+    assert mention.date_start is None and mention.date_end is None and mention.reference is None
+
+
 @pytest.mark.parametrize(
     "text, value",
     [("26 October 2021", "2021-10-26"), ("in 2017", "2017"), ("the 1990s", "199"), ("between 2001 and 2009", "2001/2009")],

@@ -200,7 +200,8 @@ def _h_ago(m: re.Match[str], ctx: Context) -> Norm | None:
             return None
         return replace(shifted, approximate=shifted.approximate or bool(_APPROX_WORDS.search(body)))
     if ctx.reference is None:
-        return unresolved(None)
+        # "a few weeks ago" is PAST_REF whatever the date; "two days ago" needs one to count from.
+        return Norm("DATE", "PAST_REF", None, None, True) if vague or count is None else unresolved(None)
     ref = ctx.reference
     if vague or count is None:
         # "a few weeks ago": some time 1-4 units back; TimeML has no value finer than PAST_REF.

@@ -152,6 +152,17 @@ def test_events_lists_the_timeline_in_every_format(runner: CliRunner, seeded_db:
     assert as_csv.output.splitlines()[0].startswith("event_id,date_start,date_end")
 
 
+def test_events_csv_and_json_keep_the_view_columns_when_nothing_matches(runner: CliRunner, seeded_db: str) -> None:
+    full = runner.invoke(cli, ["events", "--format", "csv", "--db", seeded_db])
+    header = full.output.splitlines()[0]
+    assert header.split(",")[-3:] == ["source_count", "first_published", "first_source"]
+    empty = runner.invoke(cli, ["events", "--format", "csv", "--from", "1900-01-01", "--to", "1900-01-02", "--db", seeded_db])
+    assert empty.exit_code == 0, empty.output
+    assert empty.output.splitlines() == [header]  # the same 14 columns, no rows: scripts keep working
+    as_json = runner.invoke(cli, ["events", "--format", "json", "--text", "no-such-words-anywhere", "--db", seeded_db])
+    assert as_json.exit_code == 0 and json.loads(as_json.output) == []
+
+
 def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     target = tmp_path / "quick.db"

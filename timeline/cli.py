@@ -239,8 +239,9 @@ def events(date_from: date | None, date_to: date | None, types: tuple[str, ...],
     if fmt == "table":
         click.echo(format_rows(columns, [[row[c] for c in columns] for row in rows], fmt), nl=False)
     else:
-        full = list(rows[0].keys()) if rows else columns
-        click.echo(format_rows(full, [[row[c] for c in full] for row in rows], fmt), nl=False)
+        from timeline.export import COLUMNS  # v_timeline's, as DESIGN.md lists them: also with no rows
+
+        click.echo(format_rows(list(COLUMNS), [[row[c] for c in COLUMNS] for row in rows], fmt), nl=False)
 
 
 @cli.command()

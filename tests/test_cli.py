@@ -218,6 +218,25 @@ def test_dates_without_a_reference_leave_relative_dates_unresolved(runner: CliRu
     assert explicit["value"] == "2021-10-26"
 
 
+def test_dates_on_jsonl_names_each_document_and_keeps_the_good_lines(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"text": "They met on 26 October 2021.", "published": "2021-10-30"}\n'
+        "{not json\n"
+        '{"text": "Talks ended on Thursday.", "published": "2021-10-30"}\n',
+        encoding="utf-8",
+    )
+    # A real process: stdout and stderr apart, as a user's shell sees them.
+    result = subprocess.run([sys.executable, "-m", "timeline", "dates", str(feed)], capture_output=True, text=True)
+    assert result.returncode == 1
+    mentions = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(m["document"], m["text"], m["value"]) for m in mentions] == [
+        (f"{feed}#1", "on 26 October 2021", "2021-10-26"),
+        (f"{feed}#3", "on Thursday", "2021-10-28"),  # against line 3's own publication date
+    ]
+    assert f"{feed}:2: invalid JSON" in result.stderr
+
+
 def _run_and_list_loaded(arguments: list[str], modules: tuple[str, ...]) -> list[str]:
     """The output lines of the CLI run with `arguments` in a new process, then which of `modules` it loaded."""
     probe = (

@@ -420,12 +420,12 @@ def test_jsonl_malformed_lines_are_named_and_the_other_lines_read(tmp_path):
     assert (docs[1].source, docs[1].published) == ("Wire", None)
     assert docs[2].published == date(2021, 10, 29)
     assert rejected == [
-        (f"{path}:3", "line 3: invalid JSON: Expecting ',' delimiter"),
-        (f"{path}:4", "line 4: missing required key 'text'"),
-        (f"{path}:6", "line 6: not a JSON object (found list)"),
-        (f"{path}:7", "line 7: bad 'published' date '2021-02-30' (expected YYYY-MM-DD)"),
-        (f"{path}:8", "line 8: 'title' must be a string, not int"),
-        (f"{path}:9", "line 9: 'text' must be a string, not NoneType"),
+        (f"{path}:3", "invalid JSON: Expecting ',' delimiter"),
+        (f"{path}:4", "missing required key 'text'"),
+        (f"{path}:6", "not a JSON object (found list)"),
+        (f"{path}:7", "bad 'published' date '2021-02-30' (expected YYYY-MM-DD)"),
+        (f"{path}:8", "'title' must be a string, not int"),
+        (f"{path}:9", "'text' must be a string, not NoneType"),
     ]
 
 
@@ -435,7 +435,7 @@ def test_jsonl_lines_over_the_limit_are_rejected_one_by_one(tmp_path):
         json.dumps({"text": "x " * 500}) + "\n" + json.dumps({"text": "Short story."}) + "\n", encoding="utf-8"
     )
     items = read_all(path, max_bytes=200)
-    assert items[0] == Rejection(f"{path}:1", "line 1: over 200 bytes; the limit is 200 (setting max_bytes)")
+    assert items[0] == Rejection(f"{path}:1", "over 200 bytes; the limit is 200 (setting max_bytes)")
     assert isinstance(items[1], Document) and items[1].text == "Short story."
 
 

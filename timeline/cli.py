@@ -194,17 +194,22 @@ def ingest(paths: tuple[Path, ...], published: date | None, manifest: Path | Non
 @click.option("--reference", callback=_iso_date, metavar="DATE",
               help="Resolve relative dates against DATE (default: the file's own publication date).")
 def dates(file: Path, reference: date | None) -> None:
-    """Time mentions in FILE as JSON lines (offsets into the decoded text)."""
+    """Time mentions in FILE as JSON lines (offsets into the decoded text).
+
+    For a JSONL file each line is a document: its mentions carry "document" (FILE#LINE) and
+    offsets into that line's text. A line that cannot be read is named on stderr (exit 1); the
+    mentions of the other lines are still printed.
+    """
     from timeline.extract.timex import find_time_mentions
     from timeline.records import Rejection
     from timeline.sources import iter_documents
 
-    items = list(iter_documents([file]))
-    rejected = [item for item in items if isinstance(item, Rejection)]
-    if rejected:
-        raise InputRejected([(item.name, item.reason) for item in rejected])
-    for document in items:
-        assert not isinstance(document, Rejection)
+    rejected: list[tuple[str, str]] = []
+    several = file.suffix.lower() == ".jsonl"
+    for document in iter_documents([file]):
+        if isinstance(document, Rejection):
+            rejected.append((document.name, document.reason))
+            continue
         ref = reference or document.published
         for mention in find_time_mentions(document.text, ref):
             record = {
@@ -218,7 +223,11 @@ def dates(file: Path, reference: date | None) -> None:
                 "type": mention.type,
                 "approximate": mention.approximate,
             }
+            if several:
+                record["document"] = document.uri
             click.echo(json.dumps(record, ensure_ascii=False))
+    if rejected:
+        raise InputRejected(rejected)
 
 
 @cli.command()

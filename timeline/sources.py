@@ -1042,7 +1042,7 @@ def _line_item(
     """One JSONL line as a Document or a Rejection; None for a blank line."""
     name = f"{path}:{number}"
     if raw is None:
-        reason = f"line {number}: over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)"
+        reason = f"over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)"
         return Rejection(name, reason)
     if number == 1:
         raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -1051,7 +1051,7 @@ def _line_item(
     try:
         return _jsonl_document(raw, number, path, entry, option)
     except UnreadableInput as exc:
-        return Rejection(name, f"line {number}: {exc}")
+        return Rejection(name, str(exc))  # the name says the line: FILE:LINE
 
 
 def _jsonl_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:

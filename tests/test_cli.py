@@ -218,6 +218,22 @@ def test_dates_without_a_reference_leave_relative_dates_unresolved(runner: CliRu
     assert explicit["value"] == "2021-10-26"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ingest_warns_about_replaced_bytes_and_stores_the_document(tmp_path: Path, jobs: str) -> None:
+    article = tmp_path / "damaged.txt"
+    article.write_bytes("Café owners said on Monday – “warm” talks ended. ".encode() + b"A \x92 stray byte.\n")
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
+    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "timeline", "ingest", str(article), "--published", "2021-08-20", "--jobs", jobs],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0, result.stderr  # stored: a warning, not a rejection
+    assert "1 stored" in result.stdout
+    assert f"timeline: warning: {article}: 1 byte not valid UTF-8" in result.stderr
+    assert query_rows(f"sqlite:///{tmp_path / 'w.db'}", "SELECT instr(text, char(65533)) > 0 FROM documents") == [(1,)]
+
+
 def test_dates_on_jsonl_names_each_document_and_keeps_the_good_lines(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text(

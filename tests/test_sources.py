@@ -188,9 +188,20 @@ def test_invalid_utf8_in_a_legacy_encoding_is_decoded_by_detection(tmp_path):
 def test_utf8_with_a_damaged_byte_keeps_its_good_characters(tmp_path):
     path = tmp_path / "damaged.txt"
     path.write_bytes("Kabul – “warm” talks ended. ".encode() * 3 + b"\xff The end.")
-    text = document(read_all(path)).text
-    assert text.startswith("Kabul – “warm” talks ended.")
-    assert text.endswith("\ufffd The end.")
+    found = document(read_all(path))
+    assert found.text.startswith("Kabul – “warm” talks ended.")
+    assert found.text.endswith("\ufffd The end.")
+    offset = len("Kabul – “warm” talks ended. ".encode()) * 3
+    assert found.notes == (f"1 byte not valid UTF-8 (the first at byte {offset}) stored as U+FFFD; the rest of the text is UTF-8",)
+
+
+def test_a_file_read_as_it_is_has_no_notes(tmp_path):
+    path = tmp_path / "clean.txt"
+    path.write_bytes("Kabul – talks ended, and a U+FFFD written on purpose: \ufffd.".encode())
+    assert document(read_all(path)).notes == ()
+    legacy = tmp_path / "latin1.txt"
+    legacy.write_bytes("Le café est très bon à Paris, déjà vu.".encode("latin-1"))
+    assert document(read_all(legacy)).notes == ()
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputRejected as exc:
+            echo_warnings(exc.summary)
             for name, reason in exc.rejected:
                 click.echo(f"timeline: rejected {name}: {reason}", err=True)
             if exc.summary is not None:
@@ -40,6 +41,12 @@ class _Group(click.Group):
         except TimelineError as exc:
             click.echo(f"timeline: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def echo_warnings(summary: object) -> None:
+    """Name on stderr each input an ingest stored with a change (invalid bytes replaced, ...)."""
+    for name, note in getattr(summary, "warnings", ()):
+        click.echo(f"timeline: warning: {name}: {note}", err=True)
 
 
 def _iso_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -186,6 +193,7 @@ def ingest(paths: tuple[Path, ...], published: date | None, manifest: Path | Non
         if bar is not None:
             bar.close()
         engine.dispose()
+    echo_warnings(summary)
     click.echo(summary.line())
 
 
@@ -290,6 +298,7 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
         inputs = [p for p in sorted(seeds_dir.iterdir()) if p.suffix in {".txt", ".md", ".html", ".htm", ".jsonl"}
                   and p.name.lower() != "readme.md" and (manifest is None or p != manifest)]
         summary = timeline.ingest(engine, inputs, manifest=manifest, today=datetime.now(UTC).date())
+        echo_warnings(summary)
         click.echo(f"{redact_url(settings.db_url)}: {summary.line()}")
         built = write_default_briefings(engine, settings, out_dir)
     finally:

@@ -69,6 +69,8 @@ class IngestSummary:
     events_created: int = 0
     events_merged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    # (input, note) for inputs stored with a change reading had to make (Document.notes).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
         """The one-line summary printed at the end of `timeline ingest`."""
@@ -148,6 +150,7 @@ def _consume(
             summary.rejected.append(Rejection(item.document.uri, reason))
         else:
             writer.add(item)
+            summary.warnings.extend((item.document.uri, note) for note in item.document.notes)
         if progress is not None:
             progress(item.name if isinstance(item, Rejection) else item.document.uri)
     writer.flush()

@@ -42,6 +42,8 @@ class Document:
     source: str | None = None
     # Character spans (start, end) of scraped boilerplate lines; the text itself is unchanged.
     boilerplate: tuple[tuple[int, int], ...] = ()
+    # What reading had to change in the input ("2 bytes not valid UTF-8 ..."): warnings, not errors.
+    notes: tuple[str, ...] = ()
 
     def is_boilerplate(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside a boilerplate span."""

@@ -13,7 +13,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +70,12 @@ def decode_bytes(data: bytes, name: str) -> str:
     Raises UnreadableInput for empty or whitespace-only input, binary data and bytes no
     encoding fits. `name` is the input's name, kept for callers' messages.
     """
+    return decode_bytes_noting(data, name)[0]
+
+
+def decode_bytes_noting(data: bytes, name: str) -> tuple[str, str | None]:
+    """decode_bytes, and a note when bytes were replaced: UTF-8 with a few invalid bytes keeps its
+    good characters and gets U+FFFD for each bad byte, which the caller must not keep silent."""
     if not data:
         raise UnreadableInput("empty file")
     text = _decode_with_bom(data)
@@ -78,15 +84,16 @@ def decode_bytes(data: bytes, name: str) -> str:
         text = _decode_utf16_without_bom(data)
         if text is None:
             raise UnreadableInput("binary file (NUL bytes)")
+    note = None
     if text is None:
-        text = _decode_utf8_or_legacy(data)
+        text, note = _decode_utf8_or_legacy(data)
     if "\x00" in text:
         raise UnreadableInput("binary file (NUL characters)")
     if not text.strip():
         raise UnreadableInput("empty file (whitespace only)")
     if _control_ratio(text) > 0.05:
         raise UnreadableInput("binary file (control characters)")
-    return text
+    return text, note
 
 
 _BOMS = (
@@ -130,19 +137,22 @@ def _decode_utf16_without_bom(data: bytes) -> str | None:
     return text
 
 
-def _decode_utf8_or_legacy(data: bytes) -> str:
+def _decode_utf8_or_legacy(data: bytes) -> tuple[str, str | None]:
+    """The text, and a note when invalid UTF-8 bytes were replaced."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
     repaired = data.decode("utf-8", errors="replace")
-    damaged = repaired.count("\ufffd")
+    damaged = repaired.count("\ufffd") - data.count("\ufffd".encode())
     multibyte = len(repaired) - len(repaired.encode("ascii", "ignore")) - damaged
     if multibyte > damaged:
         # More valid multi-byte characters than bad bytes: UTF-8 with a few damaged bytes.
         # Re-reading it in a legacy encoding would garble every good character instead.
-        return repaired
-    return _decode_legacy(data)
+        plural = "s" if damaged != 1 else ""
+        return repaired, (f"{damaged} byte{plural} not valid UTF-8 (the first at byte {first_bad:,})"
+                          f" stored as U+FFFD; the rest of the text is UTF-8")
+    return _decode_legacy(data), None
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -856,13 +866,15 @@ def _read_file(
         yield Rejection(name, f"file is over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)")
         return
     try:
-        text = decode_bytes(data, name)
+        text, note = decode_bytes_noting(data, name)
         if suffix in HTML_SUFFIXES:
-            yield _html_document(text, path, entry, option)
+            document = _html_document(text, path, entry, option)
         else:
-            yield _text_document(text, path, entry, option)
+            document = _text_document(text, path, entry, option)
     except UnreadableInput as exc:
         yield Rejection(name, str(exc))
+        return
+    yield document if note is None else replace(document, notes=(note,))
 
 
 def _too_big(size: int, max_bytes: int) -> str:

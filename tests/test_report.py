@@ -309,6 +309,19 @@ def test_cli_report_writes_nothing_on_error(hostile_db: str, runner: CliRunner, 
     assert "UN Security Council" in target.read_text(encoding="utf-8")
 
 
+def test_cli_report_takes_its_format_from_the_output_suffix(hostile_db: str, runner: CliRunner, tmp_path: Path) -> None:
+    from timeline.cli import cli
+
+    for name, markup in (("brief.md", False), ("brief.html", True), ("brief.txt", True)):
+        target = tmp_path / name
+        result = runner.invoke(cli, ["report", "briefing", "--db", hostile_db, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE html>") is markup, name
+    forced = tmp_path / "forced.md"
+    result = runner.invoke(cli, ["report", "briefing", "--db", hostile_db, "--format", "html", "-o", str(forced)])
+    assert result.exit_code == 0 and forced.read_text(encoding="utf-8").lstrip().startswith("<!DOCTYPE html>")
+
+
 def test_whats_new_lists_events_from_recent_documents(synthetic_db: str) -> None:
     engine = timeline.open_db(synthetic_db, read_only=True)
     try:

@@ -50,16 +50,20 @@ def _emit(content: str, output: Path | None) -> None:
 @click.argument("name")
 @filter_options
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Report parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="html or md (default: from -o's suffix, .md → md; else html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
 @click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="A folder of your own reports; searched before the defaults (repeatable).")
 @db_option
 def report(name: str, date_from: date | None, date_to: date | None, types: tuple[str, ...], actor: str | None,
-           place: str | None, text: str | None, params: tuple[str, ...], fmt: str, output: Path | None,
+           place: str | None, text: str | None, params: tuple[str, ...], fmt: str | None, output: Path | None,
            reports: tuple[Path, ...], db_value: str | None, config_path: Path | None) -> None:
     """Render report NAME (briefing, actor, whats_new, or your own) as HTML or Markdown."""
     from timeline.report import database_label, render_report
+
+    if fmt is None:
+        fmt = "md" if output is not None and output.suffix.lower() in (".md", ".markdown") else "html"
 
     settings = _settings(db_value, config_path)
     filters = _filters(date_from, date_to, types, actor, place, text)

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import TODAY, ingest_seeds, query_rows
-from timeline import db, store
+from timeline import curation, db
 from timeline.cli import cli
 from timeline.cli_curate import parse_date_option
 from timeline.errors import ConfigError
@@ -104,7 +104,7 @@ def test_correcting_the_date_sets_span_precision_and_reason(seeded_db: str, runn
     assert result.exit_code == 0, result.output
     row = event_row(seeded_db, event_id)
     assert (row["date_start"], row["date_end"], row["date_precision"]) == ("2021-10-01", "2021-10-31", "month")
-    assert bool(row["date_approximate"]) and row["date_reason"] == store.HAND_REASON
+    assert bool(row["date_approximate"]) and row["date_reason"] == curation.HAND_REASON
     result = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "none", "--db", seeded_db])
     assert result.exit_code == 0, result.output
     row = event_row(seeded_db, event_id)
@@ -138,7 +138,7 @@ def test_correct_validates_vocabularies_and_changes_nothing_on_error(seeded_db: 
     for fields in ({"type": "party"}, {"date_precision": "fortnight"}, {"title": "  "}, {"colour": "red"},
                    {"date_start": date(2021, 10, 27), "date_end": date(2021, 10, 26)}):
         with pytest.raises(ConfigError, match=f"event {event_id}"):
-            write(seeded_db, lambda conn, f=fields: store.correct_event(conn, event_id, f, now=NOW))
+            write(seeded_db, lambda conn, f=fields: curation.correct_event(conn, event_id, f, now=NOW))
     assert event_row(seeded_db, event_id) == before
 
 
@@ -148,8 +148,8 @@ def test_unknown_event_ids_are_usage_errors_naming_the_id(seeded_db: str, runner
         result = runner.invoke(cli, ["event", *args, "--db", seeded_db])
         assert result.exit_code == 2, (args, result.output)
         assert "9999" in result.output, args
-    with pytest.raises(store.UnknownEvent, match="9999"):
-        write(seeded_db, lambda conn: store.delete_event(conn, 9999))
+    with pytest.raises(curation.UnknownEvent, match="9999"):
+        write(seeded_db, lambda conn: curation.delete_event(conn, 9999))
     nothing = runner.invoke(cli, ["event", "correct", "1", "--db", seeded_db])
     assert nothing.exit_code == 2 and "nothing to correct" in nothing.output
 
@@ -164,7 +164,7 @@ def test_reingesting_never_overwrites_a_curated_event_and_new_sources_still_atta
     # A coarser date than the articles give: a later, exact report must not "refine" it.
     fields = {"title": "JWG (corrected)", "summary": "Checked by hand.", "date_start": date(2021, 10, 1),
               "date_end": date(2021, 10, 31), "date_precision": "month"}
-    write(seeded_db, lambda conn: store.correct_event(conn, event_id, fields, now=NOW))
+    write(seeded_db, lambda conn: curation.correct_event(conn, event_id, fields, now=NOW))
     corrected = event_row(seeded_db, event_id)
     sources_before = sources_of(seeded_db, event_id)
     events_before = one(seeded_db, "SELECT count(*) FROM events")
@@ -230,7 +230,7 @@ def test_merging_events_with_actors_unites_their_actor_links(seeded_db: str) -> 
     other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
     expected = {row for event in (keep, other) for row in query_rows(
         seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": event})}
-    moved = write(seeded_db, lambda conn: store.merge_events(conn, keep, [other], now=NOW, reason="test"))
+    moved = write(seeded_db, lambda conn: curation.merge_events(conn, keep, [other], now=NOW, reason="test"))
     assert moved >= 1
     assert set(query_rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == expected
 
@@ -238,9 +238,9 @@ def test_merging_events_with_actors_unites_their_actor_links(seeded_db: str) -> 
 def test_merge_refuses_itself_and_names_missing_ids(seeded_db: str) -> None:
     keep = one(seeded_db, JWG)
     with pytest.raises(ConfigError, match="into itself"):
-        write(seeded_db, lambda conn: store.merge_events(conn, keep, [keep], now=NOW))
-    with pytest.raises(store.UnknownEvent, match="8888, 9999"):
-        write(seeded_db, lambda conn: store.merge_events(conn, keep, [8888, 9999], now=NOW))
+        write(seeded_db, lambda conn: curation.merge_events(conn, keep, [keep], now=NOW))
+    with pytest.raises(curation.UnknownEvent, match="8888, 9999"):
+        write(seeded_db, lambda conn: curation.merge_events(conn, keep, [8888, 9999], now=NOW))
 
 
 def test_split_moves_one_documents_sources_to_a_copy_and_curates_both(seeded_db: str, runner: CliRunner) -> None:
@@ -301,10 +301,10 @@ def test_show_prints_the_event_with_its_sources_and_merge_reasons(seeded_db: str
 def test_split_by_source_ids_through_the_library(seeded_db: str) -> None:
     event_id = one(seeded_db, JWG)
     first_source = query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id ORDER BY id", {"id": event_id})[0][0]
-    new_id = write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
+    new_id = write(seeded_db, lambda conn: curation.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
     assert query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id", {"id": new_id}) == [(first_source,)]
     with pytest.raises(ConfigError, match="are not its sources"):
-        write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
+        write(seeded_db, lambda conn: curation.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
 
 
 def test_every_curation_command_keeps_event_actor_dates_and_summaries_in_step(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,39 @@ def test_unknown_event_ids_are_usage_errors_naming_the_id(seeded_db: str, runner
         write(seeded_db, lambda conn: curation.delete_event(conn, 9999))
     nothing = runner.invoke(cli, ["event", "correct", "1", "--db", seeded_db])
     assert nothing.exit_code == 2 and "nothing to correct" in nothing.output
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "call, curated_after",
+    [
+        ("correct_event(conn, {jwg}, {{'title': 'Checked'}}, now=NOW)", 1),
+        ("set_curated_fields(conn, {jwg}, {{'title': 'Checked'}}, now=NOW)", 1),
+        ("merge_events(conn, {jwg}, [{other}], now=NOW)", 1),
+        ("split_event(conn, {jwg}, None, NOW, source_ids=[{first_source}])", 1),
+        ("delete_event(conn, {jwg})", 0),
+    ],
+    ids=["correct", "set-curated-fields", "merge", "split", "delete"],
+)
+def test_each_curation_function_works_in_a_new_process_that_imported_nothing_else(
+    seeded_db: str, call: str, curated_after: int
+) -> None:
+    # In a new process: within this one, another test has long since loaded the models. When store
+    # bound its tables on first use, a function that forgot to bind them failed only there.
+    jwg = one(seeded_db, JWG)
+    other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
+    first_source = one(seeded_db, "SELECT min(id) FROM event_sources WHERE event_id = :id", {"id": jwg})
+    probe = (
+        "from datetime import UTC, datetime\n"
+        "from timeline import curation, db\n"
+        "NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)\n"
+        f"engine = db.open_engine({seeded_db!r})\n"
+        "with engine.begin() as conn:\n"
+        f"    curation.{call.format(jwg=jwg, other=other, first_source=first_source)}\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert one(seeded_db, "SELECT count(*) FROM events WHERE id = :id AND curated", {"id": jwg}) == curated_after
 
 
 # -- curated events survive re-ingest ------------------------------------------------------------

@@ -277,8 +277,9 @@ def test_cli_start_up_leaves_alembic_and_jinja_unloaded(tmp_path: Path) -> None:
 
 
 def test_ingest_leaves_the_orm_and_the_postgresql_dialect_unloaded(tmp_path: Path) -> None:
-    # Ingest runs its statements on the DBAPI cursor: the ORM models (store's curation functions
-    # load them on first use) and the PostgreSQL dialect package are ~0.1 s of a SQLite ingest's start-up.
+    # Ingest runs its statements on the DBAPI cursor: the ORM models (timeline.curation imports them;
+    # cli_curate imports it inside its commands) and the PostgreSQL dialect package are ~0.1 s of a
+    # SQLite ingest's start-up.
     database, article = tmp_path / "t.db", tmp_path / "a.txt"
     article.write_text("India and the United States held talks on 26 October 2021.\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["init", "--db", str(database)]).exit_code == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import TODAY, ingest_seeds, query_rows
-from timeline import db, store
+from timeline import curation, db
 from timeline.cli import cli
 from timeline.cli_curate import parse_date_option
 from timeline.errors import ConfigError
@@ -104,7 +106,7 @@ def test_correcting_the_date_sets_span_precision_and_reason(seeded_db: str, runn
     assert result.exit_code == 0, result.output
     row = event_row(seeded_db, event_id)
     assert (row["date_start"], row["date_end"], row["date_precision"]) == ("2021-10-01", "2021-10-31", "month")
-    assert bool(row["date_approximate"]) and row["date_reason"] == store.HAND_REASON
+    assert bool(row["date_approximate"]) and row["date_reason"] == curation.HAND_REASON
     result = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "none", "--db", seeded_db])
     assert result.exit_code == 0, result.output
     row = event_row(seeded_db, event_id)
@@ -138,7 +140,7 @@ def test_correct_validates_vocabularies_and_changes_nothing_on_error(seeded_db: 
     for fields in ({"type": "party"}, {"date_precision": "fortnight"}, {"title": "  "}, {"colour": "red"},
                    {"date_start": date(2021, 10, 27), "date_end": date(2021, 10, 26)}):
         with pytest.raises(ConfigError, match=f"event {event_id}"):
-            write(seeded_db, lambda conn, f=fields: store.correct_event(conn, event_id, f, now=NOW))
+            write(seeded_db, lambda conn, f=fields: curation.correct_event(conn, event_id, f, now=NOW))
     assert event_row(seeded_db, event_id) == before
 
 
@@ -148,10 +150,43 @@ def test_unknown_event_ids_are_usage_errors_naming_the_id(seeded_db: str, runner
         result = runner.invoke(cli, ["event", *args, "--db", seeded_db])
         assert result.exit_code == 2, (args, result.output)
         assert "9999" in result.output, args
-    with pytest.raises(store.UnknownEvent, match="9999"):
-        write(seeded_db, lambda conn: store.delete_event(conn, 9999))
+    with pytest.raises(curation.UnknownEvent, match="9999"):
+        write(seeded_db, lambda conn: curation.delete_event(conn, 9999))
     nothing = runner.invoke(cli, ["event", "correct", "1", "--db", seeded_db])
     assert nothing.exit_code == 2 and "nothing to correct" in nothing.output
+
+
+@pytest.mark.parametrize("seeded_db", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "call, curated_after",
+    [
+        ("correct_event(conn, {jwg}, {{'title': 'Checked'}}, now=NOW)", 1),
+        ("set_curated_fields(conn, {jwg}, {{'title': 'Checked'}}, now=NOW)", 1),
+        ("merge_events(conn, {jwg}, [{other}], now=NOW)", 1),
+        ("split_event(conn, {jwg}, None, NOW, source_ids=[{first_source}])", 1),
+        ("delete_event(conn, {jwg})", 0),
+    ],
+    ids=["correct", "set-curated-fields", "merge", "split", "delete"],
+)
+def test_each_curation_function_works_in_a_new_process_that_imported_nothing_else(
+    seeded_db: str, call: str, curated_after: int
+) -> None:
+    # In a new process: within this one, another test has long since loaded the models. When store
+    # bound its tables on first use, a function that forgot to bind them failed only there.
+    jwg = one(seeded_db, JWG)
+    other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
+    first_source = one(seeded_db, "SELECT min(id) FROM event_sources WHERE event_id = :id", {"id": jwg})
+    probe = (
+        "from datetime import UTC, datetime\n"
+        "from timeline import curation, db\n"
+        "NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)\n"
+        f"engine = db.open_engine({seeded_db!r})\n"
+        "with engine.begin() as conn:\n"
+        f"    curation.{call.format(jwg=jwg, other=other, first_source=first_source)}\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert one(seeded_db, "SELECT count(*) FROM events WHERE id = :id AND curated", {"id": jwg}) == curated_after
 
 
 # -- curated events survive re-ingest ------------------------------------------------------------
@@ -164,7 +199,7 @@ def test_reingesting_never_overwrites_a_curated_event_and_new_sources_still_atta
     # A coarser date than the articles give: a later, exact report must not "refine" it.
     fields = {"title": "JWG (corrected)", "summary": "Checked by hand.", "date_start": date(2021, 10, 1),
               "date_end": date(2021, 10, 31), "date_precision": "month"}
-    write(seeded_db, lambda conn: store.correct_event(conn, event_id, fields, now=NOW))
+    write(seeded_db, lambda conn: curation.correct_event(conn, event_id, fields, now=NOW))
     corrected = event_row(seeded_db, event_id)
     sources_before = sources_of(seeded_db, event_id)
     events_before = one(seeded_db, "SELECT count(*) FROM events")
@@ -230,7 +265,7 @@ def test_merging_events_with_actors_unites_their_actor_links(seeded_db: str) -> 
     other = one(seeded_db, "SELECT event_id FROM v_timeline WHERE event_type = 'meeting' AND date_start = '2022-08-04'")
     expected = {row for event in (keep, other) for row in query_rows(
         seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": event})}
-    moved = write(seeded_db, lambda conn: store.merge_events(conn, keep, [other], now=NOW, reason="test"))
+    moved = write(seeded_db, lambda conn: curation.merge_events(conn, keep, [other], now=NOW, reason="test"))
     assert moved >= 1
     assert set(query_rows(seeded_db, "SELECT actor, role FROM v_event_actors WHERE event_id = :id", {"id": keep})) == expected
 
@@ -238,9 +273,9 @@ def test_merging_events_with_actors_unites_their_actor_links(seeded_db: str) -> 
 def test_merge_refuses_itself_and_names_missing_ids(seeded_db: str) -> None:
     keep = one(seeded_db, JWG)
     with pytest.raises(ConfigError, match="into itself"):
-        write(seeded_db, lambda conn: store.merge_events(conn, keep, [keep], now=NOW))
-    with pytest.raises(store.UnknownEvent, match="8888, 9999"):
-        write(seeded_db, lambda conn: store.merge_events(conn, keep, [8888, 9999], now=NOW))
+        write(seeded_db, lambda conn: curation.merge_events(conn, keep, [keep], now=NOW))
+    with pytest.raises(curation.UnknownEvent, match="8888, 9999"):
+        write(seeded_db, lambda conn: curation.merge_events(conn, keep, [8888, 9999], now=NOW))
 
 
 def test_split_moves_one_documents_sources_to_a_copy_and_curates_both(seeded_db: str, runner: CliRunner) -> None:
@@ -301,10 +336,10 @@ def test_show_prints_the_event_with_its_sources_and_merge_reasons(seeded_db: str
 def test_split_by_source_ids_through_the_library(seeded_db: str) -> None:
     event_id = one(seeded_db, JWG)
     first_source = query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id ORDER BY id", {"id": event_id})[0][0]
-    new_id = write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
+    new_id = write(seeded_db, lambda conn: curation.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
     assert query_rows(seeded_db, "SELECT id FROM event_sources WHERE event_id = :id", {"id": new_id}) == [(first_source,)]
     with pytest.raises(ConfigError, match="are not its sources"):
-        write(seeded_db, lambda conn: store.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
+        write(seeded_db, lambda conn: curation.split_event(conn, event_id, None, NOW, source_ids=[first_source]))
 
 
 def test_every_curation_command_keeps_event_actor_dates_and_summaries_in_step(

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import timeline
 from conftest import query_rows
-from timeline import db, models, store
+from timeline import curation, db, models, store
 from timeline.records import ActorRef, EventCandidate, PlaceRef
 from timeline.resolve import StoredEvent, find_match
 from timeline.sources import make_document
@@ -112,7 +112,7 @@ def test_a_curated_event_keeps_its_coarser_date(db_url: str) -> None:
     engine = timeline.open_db(db_url)
     try:
         with engine.begin() as conn:
-            store.correct_event(conn, event_id, {"title": "Checked"}, now=NOW)
+            curation.correct_event(conn, event_id, {"title": "Checked"}, now=NOW)
     finally:
         engine.dispose()
     before = event_dates(db_url)
@@ -157,7 +157,7 @@ def test_undated_events_have_no_rows_and_gain_them_when_dated(db_url: str) -> No
     engine = timeline.open_db(db_url)
     try:
         with engine.begin() as conn:
-            store.correct_event(conn, event_id, {"date_start": date(2021, 3, 4)}, now=NOW)
+            curation.correct_event(conn, event_id, {"date_start": date(2021, 3, 4)}, now=NOW)
     finally:
         engine.dispose()
     assert assert_actor_dates_in_step(db_url) == len(ACTORS)
@@ -338,7 +338,7 @@ def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
     try:
         with engine.begin() as conn:
             core = conn.execute(
-                store.events.insert().returning(store.events.c.id),
+                models.Event.__table__.insert().returning(models.Event.__table__.c.id),
                 {"event_type": "meeting", "title": "t", "summary": "s", "date_start": date(2017, 12, 21),
                  "date_end": date(2017, 12, 21), "date_approximate": False, "curated": False,
                  "created_at": NOW, "updated_at": NOW},
@@ -348,8 +348,8 @@ def test_ingest_writes_the_values_sqlalchemy_core_writes(db_url: str) -> None:
         written, by_core = query_rows(db_url, f"SELECT {columns}, curated, date_approximate FROM events ORDER BY id")
         assert written == by_core
         with engine.connect() as conn:
-            document = conn.execute(store.documents.select()).one()
-            source = conn.execute(store.event_sources.select()).one()
+            document = conn.execute(models.Document.__table__.select()).one()
+            source = conn.execute(models.EventSource.__table__.select()).one()
     finally:
         engine.dispose()
     assert core == 2
@@ -549,7 +549,7 @@ def test_merging_events_by_hand_keeps_the_summaries(db_url: str) -> None:
     engine = db.open_engine(db_url)
     try:
         with engine.begin() as conn:
-            store.merge_events(conn, keep, [other, third], now=NOW)
+            curation.merge_events(conn, keep, [other, third], now=NOW)
     finally:
         engine.dispose()
     assert_summaries_in_step(db_url)

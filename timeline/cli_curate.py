@@ -18,6 +18,9 @@ from timeline.errors import ConfigError
 from timeline.queries import fetch_dicts
 from timeline.records import EVENT_TYPES, PRECISIONS
 
+# timeline.cli imports this module for every command, `timeline ingest` too, so the commands
+# import timeline.curation (the ORM models and sqlalchemy.orm, ~60 ms) only when they run.
+
 _ONE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Constant, parameterised reads of one event: the contract views plus the columns curation adds.
 _EVENT_SQL = """SELECT t.*, e.curated, e.status, e.confidence, e.cameo_code, e.date_value, e.date_reason
@@ -94,7 +97,9 @@ def show(event_id: int, fmt: str, db_value: str | None, config_path: Path | None
     try:
         rows = fetch_dicts(engine, _EVENT_SQL, {"event_id": event_id})
         if not rows:
-            raise store.UnknownEvent(f"no event with id {event_id} (see `timeline events`)")
+            from timeline.curation import UnknownEvent
+
+            raise UnknownEvent(f"no event with id {event_id} (see `timeline events`)")
         actors = fetch_dicts(engine, _ACTORS_SQL, {"event_id": event_id})
         sources = fetch_dicts(engine, _SOURCES_SQL, {"event_id": event_id})
     finally:
@@ -153,7 +158,9 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
         fields["place"] = None if place.strip().lower() == "none" else place
     if not fields:
         raise ConfigError(f"event {event_id}: nothing to correct (give --type, --title, --date, ...)")
-    written = _write(db_value, config_path, lambda conn: store.correct_event(conn, event_id, fields, now=_now()))
+    from timeline import curation
+
+    written = _write(db_value, config_path, lambda conn: curation.correct_event(conn, event_id, fields, now=_now()))
     changed = ", ".join(sorted(k for k in written if k not in ("date_reason", "date_value")))
     click.echo(f"event {event_id}: corrected {changed}; curated")
 
@@ -166,8 +173,10 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
 def merge(keep_id: int, other_ids: tuple[int, ...], reason: str | None, db_value: str | None,
           config_path: Path | None) -> None:
     """Merge OTHER events into KEEP: their sources and actors move to KEEP, they are deleted."""
+    from timeline import curation
+
     moved = _write(
-        db_value, config_path, lambda conn: store.merge_events(conn, keep_id, other_ids, now=_now(), reason=reason)
+        db_value, config_path, lambda conn: curation.merge_events(conn, keep_id, other_ids, now=_now(), reason=reason)
     )
     names = ", ".join(str(i) for i in dict.fromkeys(other_ids))
     click.echo(f"event {keep_id}: merged {names} ({moved} source{'s' if moved != 1 else ''} moved); curated")
@@ -181,10 +190,12 @@ def merge(keep_id: int, other_ids: tuple[int, ...], reason: str | None, db_value
 def split(event_id: int, document_id: int | None, source_ids: tuple[int, ...], db_value: str | None,
           config_path: Path | None) -> None:
     """Split sources off an event into a new one with a copy of its fields; both become curated."""
+    from timeline import curation
+
     new_id = _write(
         db_value,
         config_path,
-        lambda conn: store.split_event(conn, event_id, now=_now(), document_id=document_id, source_ids=source_ids),
+        lambda conn: curation.split_event(conn, event_id, now=_now(), document_id=document_id, source_ids=source_ids),
     )
     click.echo(f"event {event_id}: split into {event_id} and {new_id}; both curated")
 
@@ -194,5 +205,7 @@ def split(event_id: int, document_id: int | None, source_ids: tuple[int, ...], d
 @db_option
 def delete(event_id: int, db_value: str | None, config_path: Path | None) -> None:
     """Delete an event with its sources and actor links (its documents stay)."""
-    _write(db_value, config_path, lambda conn: store.delete_event(conn, event_id))
+    from timeline import curation
+
+    _write(db_value, config_path, lambda conn: curation.delete_event(conn, event_id))
     click.echo(f"event {event_id}: deleted")

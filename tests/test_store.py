@@ -121,6 +121,46 @@ def test_a_curated_event_keeps_its_coarser_date(db_url: str) -> None:
     assert event_dates(db_url) == before
 
 
+WASHINGTON = PlaceRef("Washington", "United States", "US", "city")
+UNITED_STATES = PlaceRef("United States", "United States", "US", "country")
+
+
+def event_places(url: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in query_rows(url, "SELECT event_id, place FROM v_timeline ORDER BY event_id")]
+
+
+def test_a_merge_places_an_event_that_had_no_place(db_url: str) -> None:
+    # "talks here on October 26 and 27", then "held in Washington during October 26-27".
+    save(db_url, 1, DAY)
+    result = save(db_url, 2, replace(DAY, place=WASHINGTON))
+    assert result.events_merged == 1 and result.events_created == 0
+    [(event_id, place)] = event_places(db_url)
+    assert place == "Washington"
+    [(reason,)] = query_rows(db_url, "SELECT merge_reason FROM event_sources WHERE merge_reason IS NOT NULL")
+    assert reason.endswith("; event placed in Washington")
+
+
+def test_a_merge_never_replaces_a_place(db_url: str) -> None:
+    save(db_url, 1, replace(DAY, place=WASHINGTON))
+    result = save(db_url, 2, replace(DAY, place=UNITED_STATES))  # compatible: the city is in that country
+    assert result.events_merged == 1
+    assert [place for _id, place in event_places(db_url)] == ["Washington"]
+
+
+def test_a_curated_event_without_a_place_stays_without_one(db_url: str) -> None:
+    save(db_url, 1, DAY)
+    [(event_id, _place)] = event_places(db_url)
+    engine = timeline.open_db(db_url)
+    try:
+        with engine.begin() as conn:
+            curation.correct_event(conn, event_id, {"title": "Checked"}, now=NOW)
+    finally:
+        engine.dispose()
+    result = save(db_url, 2, replace(DAY, place=WASHINGTON))
+    assert result.events_merged == 1
+    assert event_places(db_url) == [(event_id, None)]
+
+
 # -- event_actor_dates: the triggers of migration 0003 keep it equal to what events and links say ----
 
 STORED_ACTOR_DATES = "SELECT actor_id, date_start, date_end, event_id FROM event_actor_dates"

@@ -84,6 +84,7 @@ _INGEST_SQL = {
     "refine_event_dates": "UPDATE events SET date_start = :date_start, date_end = :date_end,"
     " date_precision = :date_precision, date_approximate = :date_approximate, date_value = :date_value,"
     " date_reason = :date_reason, updated_at = :updated_at WHERE id = :id",
+    "place_event": "UPDATE events SET place_id = :place_id, updated_at = :updated_at WHERE id = :id",
     "find_place": "SELECT id FROM places WHERE name = :name AND country_code = :country_code",
     "find_place_without_code": "SELECT id FROM places WHERE name = :name AND country_code IS NULL",
     "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
@@ -340,6 +341,10 @@ def save_document(
             if refined is not None:
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
+            placed = _place_unplaced(cur, matched, candidate, known, pending, now)
+            if placed is not None:
+                reason = f"{reason}; {placed}"
+                local = [_with_place(e, candidate) if e.event_id == event_id else e for e in local]
             merged += 1
         source_rows.append(_source_row(cur, event_id, document_id, candidate, reason))
         for ref in candidate.actors:
@@ -394,6 +399,28 @@ def _refine_dates(
         "updated_at": cur.timestamp(now),
     })
     return note
+
+
+def _place_unplaced(
+    cur: _Cursor, row: StoredEvent, candidate: EventCandidate, known: IdCache, pending: IdCache, now: datetime
+) -> str | None:
+    """Give a non-curated event with no place the candidate's place; the note, or None.
+
+    "talks here on October 26 and 27" then "held in Washington during October 26-27": the talks
+    took place in Washington. find_match has already found the places compatible; a place the
+    event has is never replaced, and a curated event is never touched.
+    """
+    if candidate.place is None or row.place is not None or row.curated:
+        return None
+    place_id = _place_id(cur, candidate.place, known, pending)
+    cur.run("place_event", {"id": row.event_id, "place_id": place_id, "updated_at": cur.timestamp(now)})
+    return f"event placed in {candidate.place.name}"
+
+
+def _with_place(event: StoredEvent, candidate: EventCandidate) -> StoredEvent:
+    place = candidate.place
+    assert place is not None
+    return event._replace(place=place.name, country_code=place.country_code)
 
 
 def _span_text(start: date, end: date, precision: str | None, approximate: bool) -> str:

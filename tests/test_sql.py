@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,17 @@ def test_strip_sql_blanks_strings_and_comments(sql: str, expected: str) -> None:
 def test_empty_query_is_refused() -> None:
     with pytest.raises(ReadOnlyQuery, match="empty"):
         check_read_only("  -- nothing\n")
+
+
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("SELEC 1", "'SELEC' does not begin an SQL statement it runs"),
+        ("DELETE FROM events", "read-only: DELETE statements are refused"),
+        ("vacuum", "read-only: VACUUM statements are refused"),
+    ],
+    ids=["typo", "delete", "vacuum"],
+)
+def test_a_typo_is_not_reported_as_a_write(sql: str, message: str) -> None:
+    with pytest.raises(ReadOnlyQuery, match=re.escape(message)):
+        check_read_only(sql)

@@ -13,6 +13,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.errors import ReadOnlyQuery, TimelineError
 
 _FIRST_WORDS = {"select", "with", "values", "explain", "table", "show"}
+# SQL statements (SQLite's and PostgreSQL's) that are not reads: refused as such. Any other first
+# word is not a statement at all ("SELEC 1"): the message says what timeline sql runs instead.
+_OTHER_STATEMENTS = frozenset(
+    "insert update delete replace upsert merge drop create alter truncate attach detach vacuum reindex analyze "
+    "begin commit end rollback savepoint release grant revoke copy do call set reset lock comment cluster "
+    "refresh listen notify unlisten discard load prepare execute deallocate checkpoint import security "
+    "declare fetch move close abort start reassign".split()
+)
 # Server-side functions that read or write files, or act on other sessions, even inside a
 # READ ONLY transaction (PostgreSQL superusers can call them).
 _PG_DENIED = re.compile(
@@ -81,9 +89,13 @@ def check_read_only(sql: str) -> None:
         raise ReadOnlyQuery("timeline sql: empty query")
     if ";" in bare:
         raise ReadOnlyQuery("timeline sql: one statement at a time (found ';' between statements)")
-    first = bare.split(None, 1)[0].lower()
+    word = bare.split(None, 1)[0]
+    first = word.lower()
     if first not in _FIRST_WORDS and first != "pragma":
-        raise ReadOnlyQuery(f"timeline sql is read-only: {first.upper()} statements are refused")
+        if first in _OTHER_STATEMENTS:
+            raise ReadOnlyQuery(f"timeline sql is read-only: {first.upper()} statements are refused")
+        raise ReadOnlyQuery(f"timeline sql: {word!r} does not begin an SQL statement it runs"
+                            " (SELECT, WITH, VALUES, EXPLAIN or a read-only PRAGMA)")
     if _PG_DENIED.search(bare):
         name = _PG_DENIED.search(bare).group(1)  # type: ignore[union-attr]
         raise ReadOnlyQuery(f"timeline sql is read-only: {name}() is refused")

@@ -179,6 +179,18 @@ def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_pa
     assert "0 stored, 5 unchanged" in again.output
 
 
+def test_quickstart_on_a_folder_without_articles_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "seeds"
+    empty.mkdir()
+    (empty / "README.md").write_text("Articles go here.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["quickstart", "--seeds", str(empty), "--out", str(tmp_path / "out"),
+                                 "--db", str(tmp_path / "q.db")])
+    assert result.exit_code == 2
+    assert f"seeds folder {empty}: no articles in it" in result.output
+    assert not (tmp_path / "out").exists()  # no empty briefing that looks like a result
+    assert not (tmp_path / "q.db").exists()  # and no database made before the check
+
+
 def test_python_dash_m_timeline_runs_the_cli(tmp_path: Path) -> None:
     env = {**os.environ, "TIMELINE_DB": str(tmp_path / "m.db")}
     result = subprocess.run([sys.executable, "-m", "timeline", "init"], capture_output=True, text=True, env=env)

@@ -291,12 +291,14 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
     settings = _settings(db_value, config_path)
     if not seeds_dir.is_dir():
         raise ConfigError(f"seeds folder {seeds_dir}: not found (give --seeds DIR)")
-    timeline.init_db(settings.db_url)
     manifest = next((p for p in (seeds_dir / "manifest.csv", seeds_dir / "manifest.jsonl") if p.is_file()), None)
+    inputs = [p for p in sorted(seeds_dir.iterdir()) if p.suffix in {".txt", ".md", ".html", ".htm", ".jsonl"}
+              and p.name.lower() != "readme.md" and (manifest is None or p != manifest)]
+    if not inputs:
+        raise ConfigError(f"seeds folder {seeds_dir}: no articles in it (.txt, .md, .html, .htm or .jsonl)")
+    timeline.init_db(settings.db_url)
     engine = timeline.open_db(settings.db_url)
     try:
-        inputs = [p for p in sorted(seeds_dir.iterdir()) if p.suffix in {".txt", ".md", ".html", ".htm", ".jsonl"}
-                  and p.name.lower() != "readme.md" and (manifest is None or p != manifest)]
         summary = timeline.ingest(engine, inputs, manifest=manifest, today=datetime.now(UTC).date())
         echo_warnings(summary)
         click.echo(f"{redact_url(settings.db_url)}: {summary.line()}")

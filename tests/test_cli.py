@@ -246,6 +246,26 @@ def test_ingest_warns_about_replaced_bytes_and_stores_the_document(tmp_path: Pat
     assert query_rows(f"sqlite:///{tmp_path / 'w.db'}", "SELECT instr(text, char(65533)) > 0 FROM documents") == [(1,)]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ingest_names_the_files_a_folder_walk_passes_by(tmp_path: Path, jobs: str) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("India and the United States held talks on Thursday.\n", encoding="utf-8")
+    for name in ("report.pdf", "sub/memo.docx", "sub/scan.png", "README"):
+        (folder / name).write_bytes(b"not an article")
+    (folder / ".notes.txt").write_text("hidden: never read, never named\n", encoding="utf-8")
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
+    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
+    result = subprocess.run([sys.executable, "-m", "timeline", "ingest", str(folder), "--published", "2021-10-29",
+                             "--jobs", jobs], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1 stored" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"timeline: warning: {folder}: skipped 4 files that are not .txt, .md, .html, .htm or .jsonl"
+        " (README, report.pdf, sub/memo.docx, ...)"
+    ]
+
+
 def test_dates_on_jsonl_names_each_document_and_keeps_the_good_lines(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text(

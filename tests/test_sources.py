@@ -253,7 +253,9 @@ def test_unknown_file_types_are_skipped_in_folders_but_rejected_when_named(tmp_p
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / ".hidden.txt").write_text("secret", encoding="utf-8")
     (tmp_path / "a.txt").write_text("Talks ended.", encoding="utf-8")
-    assert [Path(d.uri).name for d in read_all(tmp_path)] == ["a.txt"]
+    skipped: list[tuple[Path, Path]] = []
+    assert [Path(d.uri).name for d in read_all(tmp_path, skipped=skipped)] == ["a.txt"]
+    assert skipped == [(tmp_path, tmp_path / "notes.pdf")]  # for the caller to say so; hidden files are not listed
     assert rejection(read_all(tmp_path / "notes.pdf")).reason == (
         "unknown file type '.pdf' (expected .txt, .md, .html, .htm or .jsonl)"
     )

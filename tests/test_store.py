@@ -106,15 +106,20 @@ def test_a_refined_date_is_noted_on_the_event_and_the_source(db_url: str) -> Non
     assert "event date refined to 2017-12-21 day ('on 21 December 2017') from 2017-01-01..2017-12-31 year" in merge_reason
 
 
-def test_a_curated_event_keeps_its_coarser_date(db_url: str) -> None:
-    save(db_url, 1, YEAR)
-    [(event_id, *_)] = event_dates(db_url)
-    engine = timeline.open_db(db_url)
+def curate(url: str, event_id: int) -> None:
+    """Correct the event's title by hand: it becomes curated."""
+    engine = timeline.open_db(url)
     try:
         with engine.begin() as conn:
             curation.correct_event(conn, event_id, {"title": "Checked"}, now=NOW)
     finally:
         engine.dispose()
+
+
+def test_a_curated_event_keeps_its_coarser_date(db_url: str) -> None:
+    save(db_url, 1, YEAR)
+    [(event_id, *_)] = event_dates(db_url)
+    curate(db_url, event_id)
     before = event_dates(db_url)
     result = save(db_url, 2, DAY)
     assert result.events_merged == 1
@@ -150,12 +155,7 @@ def test_a_merge_never_replaces_a_place(db_url: str) -> None:
 def test_a_curated_event_without_a_place_stays_without_one(db_url: str) -> None:
     save(db_url, 1, DAY)
     [(event_id, _place)] = event_places(db_url)
-    engine = timeline.open_db(db_url)
-    try:
-        with engine.begin() as conn:
-            curation.correct_event(conn, event_id, {"title": "Checked"}, now=NOW)
-    finally:
-        engine.dispose()
+    curate(db_url, event_id)
     result = save(db_url, 2, replace(DAY, place=WASHINGTON))
     assert result.events_merged == 1
     assert event_places(db_url) == [(event_id, None)]

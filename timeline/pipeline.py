@@ -80,6 +80,24 @@ class IngestSummary:
         )
 
 
+SKIPPED_SHOWN = 3  # file names a skipped-files warning lists before "..."
+
+
+def _skipped_notes(skipped: list[tuple[Path, Path]]) -> list[tuple[str, str]]:
+    """One warning per folder given that held files of unknown type, which a folder walk passes by."""
+    by_folder: dict[Path, list[Path]] = {}
+    for folder, file in skipped:
+        by_folder.setdefault(folder, []).append(file)
+    notes = []
+    for folder, files in by_folder.items():
+        shown = ", ".join(str(file.relative_to(folder)) for file in files[:SKIPPED_SHOWN])
+        more = ", ..." if len(files) > SKIPPED_SHOWN else ""
+        plural = "s" if len(files) != 1 else ""
+        notes.append((str(folder), f"skipped {len(files)} file{plural} that {'are' if plural else 'is'} not"
+                      f" .txt, .md, .html, .htm or .jsonl ({shown}{more})"))
+    return notes
+
+
 @dataclass(frozen=True)
 class _Extracted:
     document: Document
@@ -118,16 +136,20 @@ def ingest(
     limit = (today or datetime.now(UTC).date()) + FUTURE_SLACK
     default_batch = BATCH_SQLITE if engine.dialect.name == "sqlite" else BATCH_POSTGRESQL
     writer = _Writer(engine, summary, batch_size or default_batch)
+    skipped: list[tuple[Path, Path]] = []
     if jobs <= 1:
         results: Iterable[_Extracted | Rejection] = (
             item if isinstance(item, Rejection) else extract_safely(item)
-            for item in iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
+            for item in iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
+                                       skipped=skipped)
         )
         _consume(results, writer, summary, limit, progress)
     else:
-        units = sources.iter_units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes)
+        units = sources.iter_units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
+                                   skipped=skipped)
         with _Extractors(jobs, engine) as extractors:
             _consume(extractors.run(units), writer, summary, limit, progress)
+    summary.warnings.extend(_skipped_notes(skipped))
     if summary.rejected:
         raise InputRejected([(r.name, r.reason) for r in summary.rejected], summary=summary)
     return summary

@@ -641,15 +641,17 @@ def iter_documents(
     published: date | None = None,
     manifest: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    skipped: list[tuple[Path, Path]] | None = None,
 ) -> Iterator[Document | Rejection]:
     """Yield a Document or a Rejection for every input under `paths`, lazily, in a stable order.
 
     Directories are walked recursively in sorted order (hidden entries and unknown file types
-    skipped); an explicitly named file of unknown type is rejected. `published` applies to
-    documents with no date of their own. Yields nothing for no paths. Raises ConfigError only
-    when the manifest itself cannot be used (see read_manifest).
+    skipped; with `skipped`, each unknown file is appended to it as (folder given, file), so that
+    the caller can say so); an explicitly named file of unknown type is rejected. `published`
+    applies to documents with no date of their own. Yields nothing for no paths. Raises
+    ConfigError only when the manifest itself cannot be used (see read_manifest).
     """
-    for unit in iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes):
+    for unit in iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes, skipped=skipped):
         if isinstance(unit, Rejection):
             yield unit
         else:
@@ -695,8 +697,10 @@ def iter_units(
     published: date | None = None,
     manifest: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    skipped: list[tuple[Path, Path]] | None = None,
 ) -> Iterator[Unit | Rejection]:
-    """The inputs under `paths` as units to read, in iter_documents' order, with the walk's rejections.
+    """The inputs under `paths` as units to read, in iter_documents' order, with the walk's rejections
+    (and, in `skipped`, the folders' files of unknown type, as iter_documents says).
 
     The cheap, ordered part of reading (walking folders, the manifest, splitting JSONL into
     lines); read_unit does the rest, so that the ingest pipeline can run it in worker processes.
@@ -711,7 +715,7 @@ def iter_units(
             used.add(entry.path)
             yield Rejection(f"{manifest}:{entry.line}", entry.problem)
     for path in paths:
-        for file, rejection in _walk(Path(path)):
+        for file, rejection in _walk(Path(path), skipped):
             if rejection is not None:
                 yield rejection
                 continue
@@ -771,7 +775,7 @@ def _resolve(path: Path) -> Path:
         return path.absolute()
 
 
-def _walk(path: Path) -> Iterator[tuple[Path, Rejection | None]]:
+def _walk(path: Path, skipped: list[tuple[Path, Path]] | None = None) -> Iterator[tuple[Path, Rejection | None]]:
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -782,7 +786,10 @@ def _walk(path: Path) -> Iterator[tuple[Path, Rejection | None]]:
         yield path, Rejection(str(path), _os_reason(exc))
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk_dir(path, [(info.st_dev, info.st_ino)], set())
+        unknown: list[Path] = []
+        yield from _walk_dir(path, [(info.st_dev, info.st_ino)], set(), unknown)
+        if skipped is not None:
+            skipped.extend((path, file) for file in unknown)
         return
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         yield path, Rejection(
@@ -793,7 +800,7 @@ def _walk(path: Path) -> Iterator[tuple[Path, Rejection | None]]:
 
 
 def _walk_dir(
-    folder: Path, ancestors: list[tuple[int, int]], visited: set[tuple[int, int]]
+    folder: Path, ancestors: list[tuple[int, int]], visited: set[tuple[int, int]], unknown: list[Path]
 ) -> Iterator[tuple[Path, Rejection | None]]:
     visited.add(ancestors[-1])
     try:
@@ -821,10 +828,12 @@ def _walk_dir(
                 yield child, Rejection(str(child), f"symlink loop: points back to {os.path.realpath(child)}")
             elif key not in visited:
                 # A folder reached twice through symlinks is read once.
-                yield from _walk_dir(child, [*ancestors, key], visited)
+                yield from _walk_dir(child, [*ancestors, key], visited, unknown)
             continue
         if child.suffix.lower() in KNOWN_SUFFIXES:
             yield child, None
+        else:
+            unknown.append(child)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -284,7 +284,7 @@ def test_a_template_cache_that_cannot_be_written_or_read_is_skipped(tmp_path: Pa
     assert fresh.get_template("t.j2").render(v="<y>") == "&lt;y&gt;!"
 
 
-def test_key_developments_are_the_most_sourced_then_earliest_in_date_order() -> None:
+def test_key_developments_are_the_most_reported_then_most_cited_then_latest_in_date_order() -> None:
     from timeline.templating import key_developments
 
     rows = [{"event_id": 1, "date_start": date(2021, 5, 1), "source_count": 2},
@@ -293,8 +293,14 @@ def test_key_developments_are_the_most_sourced_then_earliest_in_date_order() -> 
             {"event_id": 4, "date_start": date(2021, 3, 1), "source_count": 2},
             {"event_id": 5, "date_start": date(2021, 2, 1), "source_count": None},
             {"event_id": 6, "date_start": date(2021, 3, 1), "source_count": 2}]
-    assert [row["event_id"] for row in key_developments(rows, 3)] == [2, 4, 6]
+    assert [row["event_id"] for row in key_developments(rows, 3)] == [2, 4, 1]  # ties: the later, then lower id
     assert [row["event_id"] for row in key_developments(rows, 9)] == [2, 5, 4, 6, 1]
+    # One article each: the event three passages cite comes before the later one cited once.
+    cited = [{"event_id": 7, "date_start": date(2017, 1, 1), "source_count": 1, "sources": [{}]},
+             {"event_id": 8, "date_start": date(2022, 8, 4), "source_count": 1, "sources": [{}, {}, {}]},
+             {"event_id": 9, "date_start": date(2022, 8, 5), "source_count": 1, "sources": [{}]}]
+    assert [row["event_id"] for row in key_developments(cited, 2)] == [8, 9]
+    assert [row["event_id"] for row in key_developments(cited, 1)] == [8]
     assert key_developments(rows, 0) == [] and key_developments([], 5) == []
 
 

@@ -290,7 +290,13 @@ def count_by_type(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, int]]:
 
 
 def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapping[str, Any]]:
-    """The `count` dated events with the most sources (ties: earlier, then lower event_id), chronologically."""
+    """The `count` dated events reported most, listed chronologically.
+
+    Most articles first (source_count); between events reported as often, the one more passages
+    cite (the rows' attached `sources`, when there are any), then the later one, then the lower
+    event_id: a meeting an article reports at length, this month, before a resolution it names in
+    passing from years ago.
+    """
     if count <= 0:
         return []
     # The most sources first: only rows with at least the count-th highest source count can be chosen.
@@ -298,8 +304,9 @@ def key_developments(rows: Sequence[Mapping[str, Any]], count: int) -> list[Mapp
     counts = heapq.nlargest(count, (row.get("source_count") or 0 for row in dated))
     if counts:
         dated = [row for row in dated if (row.get("source_count") or 0) >= counts[-1]]
-    best = heapq.nsmallest(count, dated, key=lambda row: (-(row.get("source_count") or 0),
-                                                          as_date(row["date_start"]), row["event_id"]))
+    best = heapq.nsmallest(count, dated, key=lambda row: (
+        -(row.get("source_count") or 0), -len(row.get("sources") or ()),
+        -as_date(row["date_start"]).toordinal(), row["event_id"]))  # type: ignore[union-attr]
     return sorted(best, key=lambda row: (as_date(row["date_start"]), row["event_id"]))
 
 

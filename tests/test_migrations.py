@@ -218,6 +218,22 @@ def test_upgrading_a_filled_database_backfills_the_event_summaries_and_keeps_v_t
     assert expected <= {name for (name,) in query_rows(seeded_db, sql)}
 
 
+def test_0011_numbers_the_stored_resolutions_from_their_titles(seeded_db: str) -> None:
+    numbers = "SELECT id, number FROM events WHERE event_type = 'resolution' ORDER BY id"
+    at_head = query_rows(seeded_db, numbers)
+    assert {number for _id, number in at_head} >= {"2593", "2396"}  # ingest writes them
+    engine = db.open_engine(seeded_db)
+    try:
+        db.downgrade(engine, "0010")
+        assert "number" not in {c["name"] for c in inspect(engine).get_columns("events")}
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert query_rows(seeded_db, numbers) == at_head  # the backfill reads "... Resolution 2593" in the titles
+    sql, expected = HAND_MADE["sqlite" if seeded_db.startswith("sqlite") else "postgresql"]
+    assert expected <= {name for (name,) in query_rows(seeded_db, sql)}  # ADD COLUMN rebuilt nothing
+
+
 def test_head_revision_constant_is_the_newest_migration() -> None:
     # check_schema compares with the constant so that opening a database needs no Alembic import.
     assert db.HEAD_REVISION == db.head_revision()
@@ -382,6 +398,13 @@ def test_0009_writes_the_vocabulary_checks_as_or_chains_on_sqlite_keeping_rows_i
         finally:
             engine.dispose()
         fresh_0008 = _sqlite_schema(fresh)
+        engine = db.open_engine(seeded_db)
+        try:  # the rows as 0009 and 0010 left them: 0011 adds events.number
+            db.downgrade(engine, "0010")
+            rows_0010 = _sqlite_rows(seeded_db)
+            db.upgrade(engine)
+        finally:
+            engine.dispose()
         at_head = _sqlite_schema(seeded_db), _sqlite_rows(seeded_db)
         assert at_head[0][1] == fresh_0008[1]  # each table's triggers fire in 0008's order
     views = query_rows(seeded_db, timeline_rows)
@@ -396,7 +419,7 @@ def test_0009_writes_the_vocabulary_checks_as_or_chains_on_sqlite_keeping_rows_i
             unquoted = {name: (type_, sql and sql.replace(f'CREATE TABLE "{name}"', f"CREATE TABLE {name}"))
                         for name, (type_, sql) in objects.items()}
             assert (unquoted, triggers) == fresh_0008
-            assert _sqlite_rows(seeded_db) == at_head[1]
+            assert _sqlite_rows(seeded_db) == rows_0010
         assert query_rows(seeded_db, timeline_rows) == views
         assert_vocabularies_admit_every_word_and_nothing_else(seeded_db)
         db.upgrade(engine)

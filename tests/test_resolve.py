@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -164,3 +165,44 @@ def test_a_joint_statement_or_the_same_speaker_merges() -> None:
         date_start=day, date_end=day, actors=(ActorRef("John Kirby", "person", "speaker"),),
     )
     assert find_match(kirby, [stored(event_type="statement", start=day, end=day, actors=("John Kirby",))]) is not None
+
+
+YEAR_2017 = (date(2017, 1, 1), date(2017, 12, 31))
+UNSC = ("UN Security Council",)
+
+
+def resolution(number: str | None, dates: tuple[date | None, date | None] = YEAR_2017) -> EventCandidate:
+    return replace(candidate("resolution", *dates, actors=UNSC), number=number)
+
+
+def stored_resolution(event_id: int, number: str | None,
+                      dates: tuple[date | None, date | None] = YEAR_2017) -> StoredEvent:
+    return stored(event_id, "resolution", *dates, actors=UNSC, place=None, country_code=None)._replace(number=number)
+
+
+def test_a_numbered_resolution_without_its_year_is_the_one_with_that_number() -> None:
+    # "UNSC Resolution 2396 (2017)" in one article, "UN Security Council resolution 2396" in another.
+    assert find_match(resolution("2396", (None, None)), [stored_resolution(3, "2396")]) == (
+        3, "same type resolution, same number 2396, undated on one side")
+    assert find_match(resolution("2396"), [stored_resolution(3, "2396", (None, None))]) == (
+        3, "same type resolution, same number 2396, undated on one side")
+    assert find_match(resolution("2396", (None, None)), [stored_resolution(3, "2396", (None, None))]) == (
+        3, "same type resolution, same number 2396, both undated")
+
+
+def test_two_numbers_are_two_resolutions_even_on_the_same_day_by_the_same_body() -> None:
+    day = (date(2021, 8, 30), date(2021, 8, 30))
+    assert find_match(resolution("2593", day), [stored_resolution(3, "2594", day)]) is None
+    # Without a number on one side the usual rules apply: "the resolution" adopted that day.
+    assert find_match(resolution(None, day), [stored_resolution(3, "2594", day)]) is not None
+
+
+def test_one_number_with_contradicting_dates_is_kept_apart() -> None:
+    assert find_match(resolution("2396"), [stored_resolution(3, "2396", (date(2019, 1, 1), date(2019, 12, 31)))]) is None
+
+
+def test_the_resolution_with_the_same_number_wins_over_an_unnumbered_one_with_a_lower_id() -> None:
+    day = (date(2021, 8, 30), date(2021, 8, 30))
+    unnumbered = stored(2, "resolution", *day, actors=UNSC, place=None, country_code=None)
+    assert find_match(resolution("2593", day), [unnumbered, stored_resolution(5, "2593", day)]) == (
+        5, "same type resolution, same number 2593, dates overlap 2021-08-30")

@@ -161,6 +161,34 @@ def test_a_curated_event_without_a_place_stays_without_one(db_url: str) -> None:
     assert event_places(db_url) == [(event_id, None)]
 
 
+RESOLUTION = replace(BASE, event_type="resolution", title="UN Security Council adopts Resolution 2396",
+                     actors=(ActorRef("UN Security Council", "organisation"),), number="2396")
+RESOLUTION_2017 = replace(RESOLUTION, date_start=date(2017, 1, 1), date_end=date(2017, 12, 31),
+                          date_precision="year", date_text="(2017)")
+
+
+@pytest.mark.parametrize("first, second", [(RESOLUTION_2017, RESOLUTION), (RESOLUTION, RESOLUTION_2017)],
+                         ids=["dated-then-undated", "undated-then-dated"])
+def test_one_numbered_resolution_is_one_event_with_or_without_its_year(
+    db_url: str, first: EventCandidate, second: EventCandidate
+) -> None:
+    save(db_url, 1, first)
+    result = save(db_url, 2, second)
+    assert result.events_merged == 1 and result.events_created == 0
+    [(_id, start, end, precision, _approximate, _reason)] = event_dates(db_url)
+    assert (start, end, precision) == ("2017-01-01", "2017-12-31", "year")  # the year, whichever came first
+    assert query_rows(db_url, "SELECT number, source_count FROM events") == [("2396", 2)]
+    assert assert_actor_dates_in_step(db_url) == 1
+
+
+def test_two_numbered_resolutions_of_one_day_stay_two(db_url: str) -> None:
+    day = replace(RESOLUTION, date_start=date(2021, 8, 30), date_end=date(2021, 8, 30), date_precision="day")
+    save(db_url, 1, replace(day, number="2593"))
+    result = save(db_url, 2, replace(day, number="2594", title="UN Security Council adopts Resolution 2594"))
+    assert result.events_created == 1
+    assert sorted(number for (number,) in query_rows(db_url, "SELECT number FROM events")) == ["2593", "2594"]
+
+
 # -- event_actor_dates: the triggers of migration 0003 keep it equal to what events and links say ----
 
 STORED_ACTOR_DATES = "SELECT actor_id, date_start, date_end, event_id FROM event_actor_dates"

@@ -126,6 +126,7 @@ class Event(Base):
         Index("ix_events_date_start_date_end", "date_start", "date_end"),
         Index("ix_events_event_type_date_start", "event_type", "date_start"),
         Index("ix_events_place_id", "place_id"),
+        Index("ix_events_event_type_number", "event_type", "number"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +141,8 @@ class Event(Base):
     date_value: Mapped[str | None] = mapped_column(String(40))
     date_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="past")
+    # A resolution's number ("2593"), NULL otherwise: one numbered resolution is one event (0011).
+    number: Mapped[str | None] = mapped_column(String(32))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     curated: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -116,6 +116,7 @@ class EventCandidate:
     actors: tuple[ActorRef, ...] = field(default_factory=tuple)
     confidence: float = 0.5
     status: str = "past"  # one of EVENT_STATUSES
+    number: str | None = None  # a resolution's number ("2593"): the same number is the same resolution
 
 
 @dataclass(frozen=True)

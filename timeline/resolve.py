@@ -26,6 +26,7 @@ class StoredEvent(NamedTuple):
     curated: bool
     date_precision: str | None = None
     date_approximate: bool = False
+    number: str | None = None  # a resolution's number
 
 
 def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tuple[int, str] | None:
@@ -33,11 +34,14 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
 
     Same event = same type, overlapping dates (an undated candidate only matches undated events),
     shared actors (at least two when both sides name two or more; when one side names nobody, a
-    place on both sides) and compatible places (equal, or a city inside the other's country). Among
-    several matches the one sharing most actors wins, then the closest dates, then the lowest id.
+    place on both sides) and compatible places (equal, or a city inside the other's country). Two
+    resolutions with a number each are the same one when, and only when, the numbers are equal and
+    their dates do not contradict each other (they overlap, or one side has none). Among several
+    matches one with the same number wins, then the one sharing most actors, then the closest
+    dates, then the lowest id.
     A curated event is matched like any other: the caller adds a source and changes nothing else.
     """
-    best: tuple[tuple[int, int, int, int], int, str] | None = None
+    best: tuple[tuple[int, int, int, int, int], int, str] | None = None
     names = _names(candidate)  # once: the writer asks about ~10 stored events per candidate
     for event in stored:
         reason = _same_event(candidate, event, names)
@@ -46,7 +50,8 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
         shared = len(names & event.actors)
         exact_dates = int(candidate.date_start == event.date_start and candidate.date_end == event.date_end)
         same_place = int(candidate.place is not None and _same_name(candidate.place.name, event.place))
-        key = (shared, exact_dates, same_place, -event.event_id)
+        same_number = int(candidate.number is not None and candidate.number == event.number)
+        key = (same_number, shared, exact_dates, same_place, -event.event_id)
         if best is None or key > best[0]:
             best = (key, event.event_id, reason)
     return None if best is None else (best[1], best[2])
@@ -55,6 +60,8 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
 def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[str]) -> str | None:
     if candidate.event_type != event.event_type:
         return None
+    if candidate.number is not None and event.number is not None:
+        return _same_numbered(candidate, event)
     dates = _dates_overlap(candidate, event)
     if dates is None:
         return None
@@ -86,6 +93,21 @@ def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[
     if event.curated:
         parts.append("curated event kept as corrected")
     return ", ".join(parts)
+
+
+def _same_numbered(candidate: EventCandidate, event: StoredEvent) -> str | None:
+    """Resolution 2396 (2017) in one article and "resolution 2396" with no year in another: one."""
+    if candidate.number != event.number or not _places_compatible(candidate, event):
+        return None
+    if candidate.date_start is not None and event.date_start is not None:
+        dates = _dates_overlap(candidate, event)
+        if dates is None:
+            return None  # the same number with dates that cannot both be right: kept apart for a person to see
+    elif candidate.date_start is None and event.date_start is None:
+        dates = "both undated"
+    else:
+        dates = "undated on one side"
+    return f"same type {candidate.event_type}, same number {candidate.number}, {dates}"
 
 
 def _dates_overlap(candidate: EventCandidate, event: StoredEvent) -> str | None:

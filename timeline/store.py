@@ -66,9 +66,9 @@ _INGEST_SQL = {
     " ON CONFLICT (sha256) DO NOTHING RETURNING id",
     "find_document": "SELECT id FROM documents WHERE sha256 = :sha256",
     "insert_event": "INSERT INTO events (event_type, cameo_code, title, summary, date_start, date_end,"
-    " date_precision, date_approximate, date_value, date_reason, status, place_id, confidence, curated,"
+    " date_precision, date_approximate, date_value, date_reason, status, number, place_id, confidence, curated,"
     " created_at, updated_at) VALUES (:event_type, :cameo_code, :title, :summary, :date_start, :date_end,"
-    " :date_precision, :date_approximate, :date_value, :date_reason, :status, :place_id, :confidence,"
+    " :date_precision, :date_approximate, :date_value, :date_reason, :status, :number, :place_id, :confidence,"
     " :curated, :created_at, :updated_at) RETURNING id",
     "insert_sources": "INSERT INTO event_sources (event_id, document_id, sentence, char_start, char_end,"
     " date_text, date_value, reference_date, merge_reason, confidence) VALUES (:event_id, :document_id,"
@@ -379,11 +379,15 @@ def _refine_dates(
     if candidate.date_start is None or candidate.date_end is None:
         return None  # an undated candidate has nothing more precise to give
     event_id = row.event_id
-    if row.curated or row.date_start is None or row.date_end is None:
+    if row.curated:
         return None
-    if not _is_more_precise(candidate, row.date_start, row.date_end, bool(row.date_approximate)):
+    if row.date_start is None or row.date_end is None:
+        # Only a numbered resolution merges undated with dated (resolve._same_numbered): any date says more.
+        was = "undated"
+    elif _is_more_precise(candidate, row.date_start, row.date_end, bool(row.date_approximate)):
+        was = _span_text(row.date_start, row.date_end, row.date_precision, bool(row.date_approximate))
+    else:
         return None
-    was = _span_text(row.date_start, row.date_end, row.date_precision, bool(row.date_approximate))
     now_is = _span_text(candidate.date_start, candidate.date_end, candidate.date_precision, candidate.date_approximate)
     seen = f" ({candidate.date_text!r})" if candidate.date_text else ""
     note = f"event date refined to {now_is}{seen} from {was}"
@@ -450,11 +454,12 @@ def _as_stored(event_id: int, candidate: EventCandidate) -> StoredEvent:
         curated=False,
         date_precision=candidate.date_precision,
         date_approximate=candidate.date_approximate,
+        number=candidate.number,
     )
 
 
 _NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,
-    e.date_approximate, p.name, p.country_code
+    e.date_approximate, p.name, p.country_code, e.number
 """
 _NEIGHBOUR_FROM = "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE e.event_type = :event_type AND "
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
@@ -562,8 +567,22 @@ def _needs_a_second_actor(candidate: EventCandidate, candidate_actor_ids: list[i
     return len(set(candidate_actor_ids)) == 1 and needs_two_shared_actors(candidate)
 
 
+# A numbered resolution is looked up by its number whatever its dates and actors (resolve._same_numbered).
+_NUMBERED = _NEIGHBOUR_SELECT + _NEIGHBOUR_FROM + "e.number = :number" + _TAIL
+
+
 def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
-    """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place."""
+    """Stored events the candidate could be: same type, overlapping dates, and a shared actor or place;
+    for a numbered resolution, also every stored resolution with its number."""
+    found = _neighbours_by_dates(cur, candidate, candidate_actor_ids)
+    if candidate.number is None:
+        return found
+    rows = cur.run(_NUMBERED, {"event_type": candidate.event_type, "number": candidate.number}).fetchall()
+    seen = {event.event_id for event in found}
+    return found + _as_neighbours(cur, [row for row in rows if row[0] not in seen])
+
+
+def _neighbours_by_dates(cur: _Cursor, candidate: EventCandidate, candidate_actor_ids: list[int]) -> list[StoredEvent]:
     dated = candidate.date_start is not None and candidate.date_end is not None
     if candidate.place is None and _needs_a_second_actor(candidate, candidate_actor_ids):
         return []
@@ -590,7 +609,11 @@ def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_
             if persons:
                 params.update(_listed("person_ids", persons))
                 listed = (("actor_ids", len(candidate_actor_ids)), ("person_ids", len(persons)))
-    rows = cur.run(query, params, listed).fetchall()
+    return _as_neighbours(cur, cur.run(query, params, listed).fetchall())
+
+
+def _as_neighbours(cur: _Cursor, rows: Sequence[Any]) -> list[StoredEvent]:
+    """StoredEvents of neighbour rows (the columns of _NEIGHBOUR_SELECT first), with their actors."""
     if not rows:
         return []
     names: dict[int, set[str]] = {row[0]: set() for row in rows}
@@ -610,9 +633,10 @@ def _stored_neighbours(cur: _Cursor, candidate: EventCandidate, candidate_actor_
             curated=bool(curated),
             date_precision=date_precision,
             date_approximate=bool(date_approximate),
+            number=number,
         )
         for event_id, event_type, date_start, date_end, curated, date_precision, date_approximate, place, country_code,
-        *_ in rows
+        number, *_ in rows
     ]
 
 
@@ -629,6 +653,7 @@ def _insert_event(cur: _Cursor, candidate: EventCandidate, place_id: int | None,
         "date_value": candidate.date_value,
         "date_reason": candidate.date_reason,
         "status": candidate.status,
+        "number": candidate.number,
         "place_id": place_id,
         "confidence": candidate.confidence,
         "curated": False,

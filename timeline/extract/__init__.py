@@ -456,6 +456,7 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
         actors=tuple(sorted(draft.actors, key=lambda a: (a.role, a.name))),
         confidence=_confidence(draft),
         status=draft.status,
+        number=draft.number if draft.event_type == "resolution" else None,
     )
 
 

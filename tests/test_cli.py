@@ -163,6 +163,14 @@ def test_events_csv_and_json_keep_the_view_columns_when_nothing_matches(runner: 
     assert as_json.exit_code == 0 and json.loads(as_json.output) == []
 
 
+def test_events_show_approximate_dates_and_write_booleans_as_export_does(runner: CliRunner, seeded_db: str) -> None:
+    table = runner.invoke(cli, ["events", "--db", seeded_db])
+    assert "date_approximate" in table.output.splitlines()[0]  # an approximate date does not look exact
+    events_csv = runner.invoke(cli, ["events", "--format", "csv", "--db", seeded_db]).output
+    export_csv = runner.invoke(cli, ["export", "--format", "csv", "--db", seeded_db]).output
+    assert events_csv == export_csv  # the same columns, rows and cells: true/false, ISO dates, empty for NULL
+
+
 def test_quickstart_builds_the_database_from_the_seeds(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     target = tmp_path / "quick.db"

@@ -109,6 +109,8 @@ def _json_default(value: Any) -> Any:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as `timeline export --format csv` writes them
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
@@ -252,7 +254,8 @@ def events(date_from: date | None, date_to: date | None, types: tuple[str, ...],
         rows = timeline.list_events(engine, filters)
     finally:
         engine.dispose()
-    columns = ["event_id", "date_start", "date_end", "date_precision", "event_type", "title", "place", "actors", "source_count"]
+    columns = ["event_id", "date_start", "date_end", "date_precision", "date_approximate", "event_type", "title",
+               "place", "actors", "source_count"]
     if fmt == "table":
         click.echo(format_rows(columns, [[row[c] for c in columns] for row in rows], fmt), nl=False)
     else:

@@ -99,6 +99,22 @@ def test_correcting_an_event_marks_it_curated_and_sql_users_see_it(seeded_db: st
     assert curated.output.split() == ["id", str(event_id)]
 
 
+def test_a_corrected_place_comes_from_the_gazetteer_and_the_message_names_what_was_given(
+    seeded_db: str, runner: CliRunner
+) -> None:
+    event_id = one(seeded_db, JWG)
+    result = runner.invoke(cli, ["event", "correct", str(event_id), "--place", "kabul", "--db", seeded_db])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"event {event_id}: corrected place; curated"
+    assert one(seeded_db, "SELECT place || '/' || country FROM v_timeline WHERE event_id = :id",
+               {"id": event_id}) == "Kabul/Afghanistan"  # not a new place 'kabul' with no country
+    unknown = runner.invoke(cli, ["event", "correct", str(event_id), "--place", "Camp Nowhere", "--db", seeded_db])
+    assert unknown.exit_code == 0, unknown.output
+    assert one(seeded_db, "SELECT place FROM v_timeline WHERE event_id = :id", {"id": event_id}) == "Camp Nowhere"
+    precision = runner.invoke(cli, ["event", "correct", str(event_id), "--precision", "week", "--db", seeded_db])
+    assert precision.output.strip() == f"event {event_id}: corrected precision; curated"
+
+
 def test_correcting_the_date_sets_span_precision_and_reason(seeded_db: str, runner: CliRunner) -> None:
     event_id = one(seeded_db, JWG)
     result = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "2021-10", "--approximate",

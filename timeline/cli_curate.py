@@ -155,14 +155,25 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
     if approximate is not None:
         fields["date_approximate"] = approximate
     if place is not None:
-        fields["place"] = None if place.strip().lower() == "none" else place
+        fields["place"] = None if place.strip().lower() == "none" else _gazetteer_place(place, db_value, config_path)
     if not fields:
         raise ConfigError(f"event {event_id}: nothing to correct (give --type, --title, --date, ...)")
     from timeline import curation
 
-    written = _write(db_value, config_path, lambda conn: curation.correct_event(conn, event_id, fields, now=_now()))
-    changed = ", ".join(sorted(k for k in written if k not in ("date_reason", "date_value")))
+    _write(db_value, config_path, lambda conn: curation.correct_event(conn, event_id, fields, now=_now()))
+    # What the user gave: the other date fields written with them follow from those.
+    given = {"date_start": "date", "date_end": "date", "date_precision": "precision", "date_approximate": "approximate"}
+    changed = ", ".join(sorted({given.get(k, k) for k in fields}))
     click.echo(f"event {event_id}: corrected {changed}; curated")
+
+
+def _gazetteer_place(name: str, db_value: str | None, config_path: Path | None) -> Any:
+    """The gazetteer's place for `name` (with its country and coordinates), else the name as given."""
+    from timeline.extract.entities import get_finder
+
+    settings = _settings(db_value, config_path)
+    found = get_finder(tuple(Path(d).resolve() for d in settings.lexicon_dirs)).place_named(name)
+    return found if found is not None else name
 
 
 @event.command()

@@ -467,6 +467,10 @@ class EntityFinder:
             (p for p in self._countries.values() if p.country_code == entry.code), None
         )
 
+    def place_named(self, name: str) -> PlaceRef | None:
+        """The gazetteer's place of that name ("Washington", "Kabul", "India"), or None."""
+        return self._place_named(" ".join(name.split()))
+
     def _place_named(self, name: str) -> PlaceRef | None:
         if name in self.lexicon.place_ignore:
             return None

@@ -134,6 +134,14 @@ def test_output_paths_cannot_leave_the_output_folder(tmp_path: Path, bad: str) -
         load_build_file(path)
 
 
+def test_an_unknown_report_names_the_build_file_and_the_output(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, '[[output]]\nname = "daily"\nreport = "nosuch"\npath = "x"\n')
+    with pytest.raises(ReportError) as caught:
+        _build(small_db, path)
+    assert str(caught.value).startswith(f"build file {path}: output 'daily': report 'nosuch': no such report")
+    assert not list(tmp_path.rglob("x.*"))  # nothing written
+
+
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "link").symlink_to(tmp_path.parent)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from timeline import models
 from timeline.config import redact_url
-from timeline.errors import ConfigError, TimelineError
+from timeline.errors import ConfigError, ReportError, TimelineError
 from timeline.filters import Filters, make_filters
 from timeline.report import (
     FORMATS,
@@ -272,7 +272,10 @@ def build(engine: Engine, build_file: BuildFile, *, now: datetime | None = None,
         data_hash = data_fingerprint(engine)
         for output in build_file.outputs:
             where = f"build file {build_file.path}: output {output.name!r}"
-            definition = find_report(output.report, dirs)
+            try:
+                definition = find_report(output.report, dirs)
+            except ReportError as exc:
+                raise ReportError(f"{where}: {exc}") from exc
             filters = resolve_filters(output.filters, moment, where)
             inputs = {
                 "data": data_hash,

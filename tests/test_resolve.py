@@ -206,3 +206,25 @@ def test_the_resolution_with_the_same_number_wins_over_an_unnumbered_one_with_a_
     unnumbered = stored(2, "resolution", *day, actors=UNSC, place=None, country_code=None)
     assert find_match(resolution("2593", day), [unnumbered, stored_resolution(5, "2593", day)]) == (
         5, "same type resolution, same number 2593, dates overlap 2021-08-30")
+
+
+def statement(speakers: tuple[str, ...], others: tuple[str, ...] = ("India", "United States")) -> EventCandidate:
+    actors = tuple(ActorRef(name, "person", role="speaker") for name in speakers) + tuple(
+        ActorRef(name, "country", role="speaker") for name in others)
+    return replace(candidate("statement", date(2022, 8, 5), date(2022, 8, 5)), actors=actors)
+
+
+def stored_statement(speakers: tuple[str, ...], others: tuple[str, ...] = ("India", "United States")) -> StoredEvent:
+    return stored(4, "statement", date(2022, 8, 5), date(2022, 8, 5), actors=speakers + others, place=None,
+                  country_code=None)._replace(speakers=frozenset(speakers))
+
+
+def test_two_persons_speaking_are_two_statements_whatever_else_they_share() -> None:
+    # "Jaishankar told the SCO ..." and "spokesperson Ned Price said ...", both with India and the US.
+    assert find_match(statement(("Ned Price",)), [stored_statement(("S. Jaishankar",))]) is None
+    assert find_match(statement(("S. Jaishankar",)), [stored_statement(("S. Jaishankar",))]) is not None
+    # One speaker in common is enough: "Blinken and Jaishankar said", then "Blinken said".
+    assert find_match(statement(("Antony Blinken",)), [stored_statement(("Antony Blinken", "S. Jaishankar"))]) is not None
+    # Without a speaking person on one side, the shared actors decide as before.
+    assert find_match(statement(()), [stored_statement(("S. Jaishankar",))]) is not None
+    assert find_match(statement(("Ned Price",)), [stored_statement(())]) is not None

@@ -189,6 +189,21 @@ def test_two_numbered_resolutions_of_one_day_stay_two(db_url: str) -> None:
     assert sorted(number for (number,) in query_rows(db_url, "SELECT number FROM events")) == ["2593", "2594"]
 
 
+def said(person: str) -> EventCandidate:
+    actors = (ActorRef(person, "person", role="speaker"), ActorRef("India", "country", role="speaker"),
+              ActorRef("United States", "country", role="speaker"))
+    return replace(BASE, event_type="statement", title=f"{person} makes statement", actors=actors,
+                   date_start=date(2022, 8, 5), date_end=date(2022, 8, 5), date_precision="day")
+
+
+def test_statements_of_two_speaking_persons_stay_two_as_the_database_knows_its_speakers(db_url: str) -> None:
+    save(db_url, 1, said("S. Jaishankar"))
+    assert save(db_url, 2, said("Ned Price")).events_created == 1  # the stored event's speaker is read back
+    assert save(db_url, 3, said("S. Jaishankar")).events_merged == 1
+    assert query_rows(db_url, "SELECT title, source_count FROM events ORDER BY id") == [
+        ("S. Jaishankar makes statement", 2), ("Ned Price makes statement", 1)]
+
+
 # -- event_actor_dates: the triggers of migration 0003 keep it equal to what events and links say ----
 
 STORED_ACTOR_DATES = "SELECT actor_id, date_start, date_end, event_id FROM event_actor_dates"

@@ -27,6 +27,7 @@ class StoredEvent(NamedTuple):
     date_precision: str | None = None
     date_approximate: bool = False
     number: str | None = None  # a resolution's number
+    speakers: frozenset[str] = frozenset()  # the persons among its speakers (statements)
 
 
 def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tuple[int, str] | None:
@@ -34,7 +35,8 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
 
     Same event = same type, overlapping dates (an undated candidate only matches undated events),
     shared actors (at least two when both sides name two or more; when one side names nobody, a
-    place on both sides) and compatible places (equal, or a city inside the other's country). Two
+    place on both sides) and compatible places (equal, or a city inside the other's country); two
+    statements whose speakers include persons share one of them. Two
     resolutions with a number each are the same one when, and only when, the numbers are equal and
     their dates do not contradict each other (they overlap, or one side has none). Among several
     matches one with the same number wins, then the one sharing most actors, then the closest
@@ -74,6 +76,10 @@ def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[
         if candidate.event_type == "statement" and len(shared) < 2 and not _shares_a_person(candidate, shared):
             # One country "said" many things on one day: a statement is the same one only when two
             # parties made it together or the same person made it.
+            return None
+        if candidate.event_type == "statement" and _other_speakers(candidate, event):
+            # "Jaishankar told the SCO ..." and "State Department spokesperson Ned Price said ...":
+            # two people speaking are two statements, whatever else they share.
             return None
         if len(shared) < 2 and (dates == "both undated" or _is_long(candidate.date_start, candidate.date_end)
                                 or _is_long(event.date_start, event.date_end)):
@@ -153,6 +159,17 @@ def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:
         return False
     # A country and a city in it are compatible ("in Afghanistan" / "in Kabul"); two cities are not.
     return place.kind == "country" or _same_name(place.country, event.place)
+
+
+def speaking_persons(candidate: EventCandidate) -> frozenset[str]:
+    """The persons among the candidate's speakers."""
+    return frozenset(a.name for a in candidate.actors if a.role == "speaker" and a.kind == "person")
+
+
+def _other_speakers(candidate: EventCandidate, event: StoredEvent) -> bool:
+    """Both name persons who speak, and none of them speaks on both sides."""
+    persons = speaking_persons(candidate)
+    return bool(persons and event.speakers) and persons.isdisjoint(event.speakers)
 
 
 def _shares_a_person(candidate: EventCandidate, shared: frozenset[str]) -> bool:

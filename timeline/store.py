@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Date, DateTime
 from sqlalchemy.exc import DBAPIError, NoResultFound
 
 from timeline.records import ActorRef, Document, EventCandidate, PlaceRef
-from timeline.resolve import StoredEvent, find_match, needs_two_shared_actors
+from timeline.resolve import StoredEvent, find_match, needs_two_shared_actors, speaking_persons
 
 # How far back a stored event may start and still overlap a candidate: a year covers events of
 # day to year precision; decade- and century-long events are not merged into (they are rare and
@@ -451,6 +451,7 @@ def _as_stored(event_id: int, candidate: EventCandidate) -> StoredEvent:
         place=place.name if place else None,
         country_code=place.country_code if place else None,
         actors=frozenset(actor.name for actor in candidate.actors),
+        speakers=speaking_persons(candidate),
         curated=False,
         date_precision=candidate.date_precision,
         date_approximate=candidate.date_approximate,
@@ -552,7 +553,8 @@ _NEIGHBOURS = {
     "postgresql": _neighbour_queries(_NEAR_BY_ACTOR["postgresql"], _SHARES_AN_ACTOR, _PLACED),
 }
 _NEIGHBOUR_ACTORS = (
-    "SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
+    "SELECT ea.event_id, a.name, ea.role = 'speaker' AND a.kind = 'person' FROM event_actors ea"
+    " JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id IN :ids"
 )
 
 
@@ -617,8 +619,11 @@ def _as_neighbours(cur: _Cursor, rows: Sequence[Any]) -> list[StoredEvent]:
     if not rows:
         return []
     names: dict[int, set[str]] = {row[0]: set() for row in rows}
-    for event_id, name in cur.run(_NEIGHBOUR_ACTORS, _listed("ids", list(names)), len(names)).fetchall():
+    speakers: dict[int, set[str]] = {}
+    for event_id, name, speaks in cur.run(_NEIGHBOUR_ACTORS, _listed("ids", list(names)), len(names)).fetchall():
         names[event_id].add(name)
+        if speaks:
+            speakers.setdefault(event_id, set()).add(name)
     read_date = cur.read_date
     # NOTE: the columns of _NEIGHBOUR_SELECT, in order (a statement's rows have two more).
     return [
@@ -630,6 +635,7 @@ def _as_neighbours(cur: _Cursor, rows: Sequence[Any]) -> list[StoredEvent]:
             place=place,
             country_code=country_code,
             actors=frozenset(names[event_id]),
+            speakers=frozenset(speakers.get(event_id, ())),
             curated=bool(curated),
             date_precision=date_precision,
             date_approximate=bool(date_approximate),

@@ -212,10 +212,10 @@ def dates(file: Path, reference: date | None) -> None:
     """
     from timeline.extract.timex import find_time_mentions
     from timeline.records import Rejection
-    from timeline.sources import iter_documents
+    from timeline.sources import JSONL_SUFFIXES, iter_documents
 
     rejected: list[tuple[str, str]] = []
-    several = file.suffix.lower() == ".jsonl"
+    several = file.suffix.lower() in JSONL_SUFFIXES
     for document in iter_documents([file]):
         if isinstance(document, Rejection):
             rejected.append((document.name, document.reason))
@@ -288,6 +288,7 @@ def sql(query: str, fmt: str, db_value: str | None, config_path: Path | None) ->
 @db_option
 def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path: Path | None) -> None:
     """Seeds → database → briefings: init, ingest the seeds with their manifest, build the reports."""
+    from timeline import sources
     from timeline.errors import ConfigError
     from timeline.report import write_default_briefings
 
@@ -295,10 +296,10 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
     if not seeds_dir.is_dir():
         raise ConfigError(f"seeds folder {seeds_dir}: not found (give --seeds DIR)")
     manifest = next((p for p in (seeds_dir / "manifest.csv", seeds_dir / "manifest.jsonl") if p.is_file()), None)
-    inputs = [p for p in sorted(seeds_dir.iterdir()) if p.suffix in {".txt", ".md", ".html", ".htm", ".jsonl"}
+    inputs = [p for p in sorted(seeds_dir.iterdir()) if p.suffix in sources.KNOWN_SUFFIXES
               and p.name.lower() != "readme.md" and (manifest is None or p != manifest)]
     if not inputs:
-        raise ConfigError(f"seeds folder {seeds_dir}: no articles in it (.txt, .md, .html, .htm or .jsonl)")
+        raise ConfigError(f"seeds folder {seeds_dir}: no articles in it ({sources.KNOWN_SUFFIXES_TEXT})")
     timeline.init_db(settings.db_url)
     engine = timeline.open_db(settings.db_url)
     try:

@@ -94,7 +94,7 @@ def _skipped_notes(skipped: list[tuple[Path, Path]]) -> list[tuple[str, str]]:
         more = ", ..." if len(files) > SKIPPED_SHOWN else ""
         plural = "s" if len(files) != 1 else ""
         notes.append((str(folder), f"skipped {len(files)} file{plural} that {'are' if plural else 'is'} not"
-                      f" .txt, .md, .html, .htm or .jsonl ({shown}{more})"))
+                      f" {sources.KNOWN_SUFFIXES_TEXT} ({shown}{more})"))
     return notes
 
 

@@ -45,8 +45,9 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
     """
     best: tuple[tuple[int, int, int, int, int], int, str] | None = None
     names = _names(candidate)  # once: the writer asks about ~10 stored events per candidate
+    speakers = speaking_persons(candidate)
     for event in stored:
-        reason = _same_event(candidate, event, names)
+        reason = _same_event(candidate, event, names, speakers)
         if reason is None:
             continue
         shared = len(names & event.actors)
@@ -59,7 +60,9 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
     return None if best is None else (best[1], best[2])
 
 
-def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[str]) -> str | None:
+def _same_event(
+    candidate: EventCandidate, event: StoredEvent, names: frozenset[str], speakers: frozenset[str]
+) -> str | None:
     if candidate.event_type != event.event_type:
         return None
     if candidate.number is not None and event.number is not None:
@@ -77,7 +80,7 @@ def _same_event(candidate: EventCandidate, event: StoredEvent, names: frozenset[
             # One country "said" many things on one day: a statement is the same one only when two
             # parties made it together or the same person made it.
             return None
-        if candidate.event_type == "statement" and _other_speakers(candidate, event):
+        if candidate.event_type == "statement" and speakers and event.speakers and speakers.isdisjoint(event.speakers):
             # "Jaishankar told the SCO ..." and "State Department spokesperson Ned Price said ...":
             # two people speaking are two statements, whatever else they share.
             return None
@@ -164,12 +167,6 @@ def _places_compatible(candidate: EventCandidate, event: StoredEvent) -> bool:
 def speaking_persons(candidate: EventCandidate) -> frozenset[str]:
     """The persons among the candidate's speakers."""
     return frozenset(a.name for a in candidate.actors if a.role == "speaker" and a.kind == "person")
-
-
-def _other_speakers(candidate: EventCandidate, event: StoredEvent) -> bool:
-    """Both name persons who speak, and none of them speaks on both sides."""
-    persons = speaking_persons(candidate)
-    return bool(persons and event.speakers) and persons.isdisjoint(event.speakers)
 
 
 def _shares_a_person(candidate: EventCandidate, shared: frozenset[str]) -> bool:

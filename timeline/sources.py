@@ -31,6 +31,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+KNOWN_SUFFIXES_TEXT = ", ".join(KNOWN_SUFFIXES[:-1]) + f" or {KNOWN_SUFFIXES[-1]}"  # for messages
 
 # Only the first lines can hold a dateline or header; deeper dates belong to the story.
 DATELINE_LINES = 6
@@ -793,7 +794,7 @@ def _walk(path: Path, skipped: list[tuple[Path, Path]] | None = None) -> Iterato
         return
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         yield path, Rejection(
-            str(path), f"unknown file type '{path.suffix or path.name}' (expected .txt, .md, .html, .htm or .jsonl)"
+            str(path), f"unknown file type '{path.suffix or path.name}' (expected {KNOWN_SUFFIXES_TEXT})"
         )
         return
     yield path, None

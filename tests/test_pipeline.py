@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,20 @@ def test_seed_events_point_at_their_own_sentences(seeded_db: str) -> None:
     assert rows, "the seeds yield events"
     for doc_text, sentence, start, end in rows:
         assert " ".join(doc_text[start:end].split()) == " ".join(sentence.split())
+
+
+def test_kirbys_briefing_in_seed_003_is_one_statement(seeded_db: str) -> None:
+    # Nine sentences of Kirby speaking on 10 Aug 2021; the article's lead ("US on Tuesday stated ...")
+    # comes first and shares two actors with some of them: they still go to the statement Kirby makes.
+    engine = db.open_engine(seeded_db)
+    try:
+        with engine.connect() as conn:
+            events = conn.execute(text(
+                "SELECT t.event_id, (SELECT count(*) FROM v_event_sources s WHERE s.event_id = t.event_id)"
+                " FROM v_timeline t JOIN v_event_actors a ON a.event_id = t.event_id"
+                " WHERE t.event_type = 'statement' AND a.actor = 'John Kirby' AND a.role = 'speaker'"
+                " AND t.date_start = :day"
+            ), {"day": date(2021, 8, 10)}).all()
+    finally:
+        engine.dispose()
+    assert len(events) == 1 and events[0][1] == 9, events

@@ -228,3 +228,16 @@ def test_two_persons_speaking_are_two_statements_whatever_else_they_share() -> N
     # Without a speaking person on one side, the shared actors decide as before.
     assert find_match(statement(()), [stored_statement(("S. Jaishankar",))]) is not None
     assert find_match(statement(("Ned Price",)), [stored_statement(())]) is not None
+
+
+def test_a_statement_goes_to_the_one_its_person_speaks_in_before_an_older_one() -> None:
+    # Seed 003: "US on Tuesday stated ..." (the US, Afghanistan, Pakistan) is stored first, then
+    # Kirby's briefing; "'... with the Pakistanis all the time,' Kirby said" shares two actors with
+    # both, and belongs to the one Kirby speaks in, not to the older one.
+    us_statement = stored(3, "statement", date(2022, 8, 5), date(2022, 8, 5), actors=("Pakistan", "United States"),
+                          place=None, country_code=None)
+    kirby_briefing = stored_statement(("John Kirby",), ("United States",))._replace(event_id=8)
+    kirby_said = statement(("John Kirby",), ("Pakistan", "United States"))
+    assert find_match(kirby_said, [us_statement, kirby_briefing])[0] == 8  # type: ignore[index]
+    # Without the person in common the older event still wins the tie.
+    assert find_match(statement((), ("Pakistan", "United States")), [us_statement, kirby_briefing])[0] == 3  # type: ignore[index]

@@ -40,10 +40,11 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
     resolutions with a number each are the same one when, and only when, the numbers are equal and
     their dates do not contradict each other (they overlap, or one side has none). Among several
     matches one with the same number wins, then the one sharing most actors, then the closest
-    dates, then the lowest id.
+    dates, then the lowest id. A statement's match is one where a person speaking in the candidate
+    speaks too before any other: the same person is the surest sign of the same statement.
     A curated event is matched like any other: the caller adds a source and changes nothing else.
     """
-    best: tuple[tuple[int, int, int, int, int], int, str] | None = None
+    best: tuple[tuple[int, int, int, int, int, int], int, str] | None = None
     names = _names(candidate)  # once: the writer asks about ~10 stored events per candidate
     speakers = speaking_persons(candidate)
     for event in stored:
@@ -54,7 +55,8 @@ def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tupl
         exact_dates = int(candidate.date_start == event.date_start and candidate.date_end == event.date_end)
         same_place = int(candidate.place is not None and _same_name(candidate.place.name, event.place))
         same_number = int(candidate.number is not None and candidate.number == event.number)
-        key = (same_number, shared, exact_dates, same_place, -event.event_id)
+        same_speaker = int(not speakers.isdisjoint(event.speakers))
+        key = (same_number, same_speaker, shared, exact_dates, same_place, -event.event_id)
         if best is None or key > best[0]:
             best = (key, event.event_id, reason)
     return None if best is None else (best[1], best[2])

@@ -169,6 +169,18 @@ def test_titles_are_written_from_the_parts() -> None:
     )
 
 
+def test_a_statement_title_names_a_body_without_the_country_it_speaks_for() -> None:
+    # Seed 004; the country stays among the actors, the title says who spoke.
+    (statement,) = [c for c in events("Patrushev and Doval discussed the deepening of bilateral security "
+                                      "cooperation, Russia’s Security Council said in a statement.")
+                    if c.event_type == "statement"]
+    assert statement.title == "Security Council of Russia makes statement"
+    assert {"Russia", "Security Council of Russia"} <= {a.name for a in statement.actors}
+    (joint,) = [c for c in events("India and the United States said in a joint statement that the talks "
+                                  "went well.") if c.event_type == "statement"]
+    assert joint.title.startswith("India and United States")
+
+
 def test_without_a_publication_date_nothing_is_dated_from_it() -> None:
     found = events("Kirby said the Taliban were advancing. The two sides met on Thursday.", published=None)
     statement = next(c for c in found if c.event_type == "statement")

@@ -421,6 +421,11 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
     if not subjects and draft.event_type == "meeting":
         subjects = [a.name for a in draft.actors if a.kind in ("country", "organisation")]
     subjects = subjects or [a.name for a in leading]
+    if draft.event_type == "statement" and len(subjects) > 1:
+        # "Russia's Security Council said": the Council speaks for Russia; its country in the title
+        # too ("Russia and Security Council of Russia make statement") says the same thing twice.
+        bodies = {entry.country for entry in map(lexicon.actor, subjects) if entry and entry.kind == "organisation"}
+        subjects = [name for name in subjects if name not in bodies] or subjects
     objects = [a.name for a in draft.actors if a.role == "target"]
     topic = "counterterrorism" if draft.event_type == "meeting" and _TOPIC.search(draft.sentence.text) else None
     name = f"Resolution {draft.number}" if draft.number else None

@@ -255,6 +255,29 @@ def test_ingest_warns_about_replaced_bytes_and_stores_the_document(tmp_path: Pat
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_name_that_is_not_utf8_is_stored_with_the_others(tmp_path: Path, jobs: str) -> None:
+    # A Latin-1 name from an old zip: str(path) holds a lone surrogate that no database accepts.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(b"On 1 August 2023, India and Russia held talks in Delhi.\n")
+    (folder / "good.txt").write_text("On 2 August 2023, India and France held talks in Paris.\n", encoding="utf-8")
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
+    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
+    result = subprocess.run([sys.executable, "-m", "timeline", "ingest", str(folder), "--published", "2023-08-10",
+                             "--jobs", jobs], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "2 stored" in result.stdout
+    stored_name = f"{folder}/caf\\xe9.txt"
+    assert result.stderr.splitlines() == [
+        f"timeline: warning: {stored_name}: the file name is not valid UTF-8: stored under this name,"
+        " its other bytes written as \\xNN"
+    ]
+    assert query_rows(f"sqlite:///{tmp_path / 'w.db'}", "SELECT uri FROM documents ORDER BY id") == [
+        (stored_name,), (f"{folder}/good.txt",)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ingest_names_the_files_a_folder_walk_passes_by(tmp_path: Path, jobs: str) -> None:
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)

@@ -28,6 +28,17 @@ def _articles(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def _ingest_rejecting(db_url: str, paths: list[Path]) -> InputRejected:
+    """Ingest `paths`, which must reject something; the InputRejected raised."""
+    engine = timeline.open_db(db_url)
+    try:
+        with pytest.raises(InputRejected) as caught:
+            timeline.ingest(engine, paths, published=None, today=TODAY)
+    finally:
+        engine.dispose()
+    return caught.value
+
+
 def test_a_failure_inside_extraction_rejects_only_that_document(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -40,13 +51,8 @@ def test_a_failure_inside_extraction_rejects_only_that_document(
         return real_extract(document)
 
     monkeypatch.setattr(pipeline, "extract", failing_extract)
-    engine = timeline.open_db(db_url)
-    try:
-        with pytest.raises(InputRejected) as caught:
-            timeline.ingest(engine, paths, published=None, today=TODAY)
-    finally:
-        engine.dispose()
-    assert [(Path(name).name, reason) for name, reason in caught.value.rejected] == [
+    caught = _ingest_rejecting(db_url, paths)
+    assert [(Path(name).name, reason) for name, reason in caught.rejected] == [
         ("a002.txt", "extraction failed: RuntimeError: injected failure")
     ]
     assert query_count(db_url, "SELECT count(*) FROM documents") == 3
@@ -68,14 +74,31 @@ def test_a_document_that_cannot_be_stored_whole_is_absent(
         return candidates
 
     monkeypatch.setattr(pipeline, "extract", broken_candidates)
-    engine = timeline.open_db(db_url)
-    try:
-        with pytest.raises(InputRejected) as caught:
-            timeline.ingest(engine, paths, published=None, today=TODAY)
-    finally:
-        engine.dispose()
-    (name, reason), = caught.value.rejected
+    caught = _ingest_rejecting(db_url, paths)
+    (name, reason), = caught.rejected
     assert name.endswith("a001.txt") and reason.startswith("not stored: IntegrityError")
+    assert query_count(db_url, "SELECT count(*) FROM documents") == 2
+    assert query_count(db_url, "SELECT count(*) FROM documents WHERE uri LIKE '%a001.txt'") == 0
+
+
+def test_a_value_the_driver_cannot_send_rejects_only_that_document(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A lone surrogate fails in the driver (UnicodeEncodeError, not an SQLAlchemy error): the
+    # batch is written again one document at a time, and only that document is named.
+    paths = _articles(tmp_path, 3)
+    real_extract = pipeline.extract
+
+    def unsendable(document):  # type: ignore[no-untyped-def]
+        candidates = real_extract(document)
+        if document.uri.endswith("a001.txt"):
+            return [replace(candidates[0], title="Talks \udce9")]
+        return candidates
+
+    monkeypatch.setattr(pipeline, "extract", unsendable)
+    caught = _ingest_rejecting(db_url, paths)
+    (name, reason), = caught.rejected
+    assert name.endswith("a001.txt") and reason.startswith("not stored: UnicodeEncodeError"), reason
     assert query_count(db_url, "SELECT count(*) FROM documents") == 2
     assert query_count(db_url, "SELECT count(*) FROM documents WHERE uri LIKE '%a001.txt'") == 0
 

@@ -442,6 +442,15 @@ def test_jsonl_malformed_lines_are_named_and_the_other_lines_read(tmp_path):
     ]
 
 
+def test_control_characters_leave_titles_urls_and_sources(tmp_path):
+    # A NUL that PostgreSQL text cannot hold (while SQLite would keep it): the backends store the same title.
+    path = tmp_path / "feed.jsonl"
+    line = {"text": "Talks ended on Thursday.", "title": "Talks\u0000ended\u0007", "source": "Wire\u001b", "url": "x\u0000"}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    (document,) = read_all(path)
+    assert (document.title, document.source, document.url) == ("Talks ended", "Wire", "x")
+
+
 def test_jsonl_lines_over_the_limit_are_rejected_one_by_one(tmp_path):
     path = tmp_path / "feed.jsonl"
     path.write_text(

@@ -19,7 +19,6 @@ from threading import Thread
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from timeline import sources, store
 from timeline.config import DEFAULT_MAX_BYTES
@@ -502,16 +501,18 @@ class _Writer:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
+        # Not only SQLAlchemyError: a value the driver cannot send (text it cannot encode, say)
+        # fails in the driver; either way one document's failure must not cost the batch.
         try:
             results = self._write(batch)
-        except SQLAlchemyError as exc:
+        except Exception as exc:  # noqa: BLE001 - the failing document is named, the others stored
             if len(batch) == 1:
                 self.summary.rejected.append(Rejection(batch[0].document.uri, _not_stored(exc)))
                 return
             for item in batch:
                 try:
                     self._count(self._write([item]))
-                except SQLAlchemyError as one:
+                except Exception as one:  # noqa: BLE001 - as above
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
         self._count(results)
@@ -528,7 +529,8 @@ class _Writer:
             self.analyzed += store.analyze_grown_tables(conn)
 
     def _write(self, batch: list[_Extracted]) -> list[store.SaveResult]:
-        """Store `batch` in one transaction; raises SQLAlchemyError with nothing of it stored."""
+        """Store `batch` in one transaction; raises the failing statement's error (SQLAlchemyError, or the
+        driver's own for a value it cannot send) with nothing of it stored."""
         pending = store.IdCache()
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
@@ -551,7 +553,7 @@ class _Writer:
                 self.summary.unchanged += 1
 
 
-def _not_stored(exc: SQLAlchemyError) -> str:
+def _not_stored(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     first = (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]
     return f"not stored: {type(exc).__name__}: {first}"

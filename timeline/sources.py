@@ -257,8 +257,13 @@ def make_document(
 def _clean_field(value: str | None) -> str | None:
     if value is None:
         return None
-    value = " ".join(normalise_text(value).split())
+    # One line of display text: control characters (a NUL, which PostgreSQL text cannot hold
+    # while SQLite would keep it) go with the line breaks.
+    value = " ".join(_CONTROL.sub(" ", normalise_text(value)).split())
     return value or None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -727,7 +732,7 @@ def iter_units(
             if row is not None:
                 used.add(row.path)
                 if row.problem is not None:
-                    yield Rejection(str(file), f"manifest {manifest} line {row.line}: {row.problem}")
+                    yield Rejection(path_name(file), f"manifest {manifest} line {row.line}: {row.problem}")
                     continue
             yield from _file_units(file, row, published, max_bytes)
     for entry in entries.values():
@@ -756,7 +761,7 @@ def _file_units(
             for number, raw in _jsonl_lines(handle, max_bytes):
                 yield LineUnit(path, number, raw, entry, option, max_bytes)
         except OSError as exc:
-            yield Rejection(str(path), _os_reason(exc))
+            yield Rejection(path_name(path), _os_reason(exc))
 
 
 def read_unit(unit: Unit) -> Iterator[Document | Rejection]:
@@ -781,10 +786,10 @@ def _walk(path: Path, skipped: list[tuple[Path, Path]] | None = None) -> Iterato
         info = path.stat()
     except FileNotFoundError:
         reason = "broken symlink" if path.is_symlink() else "no such file or directory"
-        yield path, Rejection(str(path), reason)
+        yield path, Rejection(path_name(path), reason)
         return
     except OSError as exc:
-        yield path, Rejection(str(path), _os_reason(exc))
+        yield path, Rejection(path_name(path), _os_reason(exc))
         return
     if stat.S_ISDIR(info.st_mode):
         unknown: list[Path] = []
@@ -794,7 +799,7 @@ def _walk(path: Path, skipped: list[tuple[Path, Path]] | None = None) -> Iterato
         return
     if path.suffix.lower() not in KNOWN_SUFFIXES:
         yield path, Rejection(
-            str(path), f"unknown file type '{path.suffix or path.name}' (expected {KNOWN_SUFFIXES_TEXT})"
+            path_name(path), f"unknown file type '{path.suffix or path.name}' (expected {KNOWN_SUFFIXES_TEXT})"
         )
         return
     yield path, None
@@ -808,7 +813,7 @@ def _walk_dir(
         with os.scandir(folder) as scan:
             names = sorted(entry.name for entry in scan)
     except OSError as exc:
-        yield folder, Rejection(str(folder), _os_reason(exc))
+        yield folder, Rejection(path_name(folder), _os_reason(exc))
         return
     for name in names:
         if name.startswith("."):
@@ -837,6 +842,23 @@ def _walk_dir(
             unknown.append(child)
 
 
+def path_name(path: Path) -> str:
+    """The path as text that any database and terminal can hold: str(path), except that the bytes of
+    a name that is not valid UTF-8 (Latin-1 names from old zips and shares) are written as \\xNN,
+    where str() would give lone surrogates that no UTF-8 encoder accepts."""
+    name = str(path)
+    if name.isascii():
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _name_note(path: Path, name: str) -> str | None:
+    """The warning for a file whose name had to be written differently (path_name), else None."""
+    if name == str(path):
+        return None
+    return "the file name is not valid UTF-8: stored under this name, its other bytes written as \\xNN"
+
+
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "symlink loop: too many levels of symbolic links"
@@ -848,7 +870,7 @@ def _os_reason(exc: OSError) -> str:
 def _read_file(
     path: Path, entry: ManifestEntry | None, option: date | None, max_bytes: int
 ) -> Iterator[Document | Rejection]:
-    name = str(path)
+    name = path_name(path)
     try:
         info = path.stat()
     except OSError as exc:
@@ -884,7 +906,8 @@ def _read_file(
     except UnreadableInput as exc:
         yield Rejection(name, str(exc))
         return
-    yield document if note is None else replace(document, notes=(note,))
+    notes = tuple(n for n in (_name_note(path, name), note) if n is not None)
+    yield replace(document, notes=notes) if notes else document
 
 
 def _too_big(size: int, max_bytes: int) -> str:
@@ -923,7 +946,7 @@ def _text_document(text: str, path: Path, entry: ManifestEntry | None, option: d
     published, published_source = _dated(entry, None, "metadata", option)
     return make_document(
         text,
-        str(path),
+        path_name(path),
         title=_pick(entry, "title", _guess_title(text, markdown=path.suffix.lower() == ".md")),
         published=published,
         published_source=published_source,
@@ -952,7 +975,7 @@ def _html_document(text: str, path: Path, entry: ManifestEntry | None, option: d
     published, published_source = _dated(entry, own_date, "metadata", option)
     return make_document(
         body,
-        str(path),
+        path_name(path),
         title=_pick(entry, "title", title),
         published=published,
         published_source=published_source,
@@ -1040,13 +1063,13 @@ def _read_jsonl(
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield Rejection(str(path), _os_reason(exc))
+        yield Rejection(path_name(path), _os_reason(exc))
         return
     with handle:
         try:
             yield from _jsonl_items(path, handle, entry, option, max_bytes)
         except OSError as exc:
-            yield Rejection(str(path), _os_reason(exc))
+            yield Rejection(path_name(path), _os_reason(exc))
 
 
 def _jsonl_items(
@@ -1062,7 +1085,7 @@ def _line_item(
     path: Path, number: int, raw: bytes | None, entry: ManifestEntry | None, option: date | None, max_bytes: int
 ) -> Document | Rejection | None:
     """One JSONL line as a Document or a Rejection; None for a blank line."""
-    name = f"{path}:{number}"
+    name = f"{path_name(path)}:{number}"
     if raw is None:
         reason = f"over {max_bytes:,} bytes; the limit is {max_bytes:,} (setting max_bytes)"
         return Rejection(name, reason)
@@ -1124,7 +1147,7 @@ def _jsonl_document(raw: bytes, number: int, path: Path, entry: ManifestEntry | 
     published, published_source = _dated(entry, own_date, "jsonl", option)
     return make_document(
         obj["text"],
-        f"{path}#{number}",
+        f"{path_name(path)}#{number}",
         title=_pick(entry, "title", obj.get("title")),
         published=published,
         published_source=published_source,

@@ -96,6 +96,42 @@ def test_a_manifest_naming_missing_files_and_bad_dates(runner: CliRunner, db_url
     assert _documents(db_url) == ["a.txt"]
 
 
+def test_a_manifest_that_names_none_of_the_inputs_is_a_warning(runner: CliRunner, db_url: str, tmp_path: Path) -> None:
+    # The manifest's paths are relative to its folder: one kept elsewhere names nothing ingested,
+    # and the inputs would be stored undated without a word. It sits in the inbox itself here,
+    # which must not be named as a file passed by.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Talks were held on Monday.\n", encoding="utf-8")
+    (inbox / "b.txt").write_text("A statement was issued on Friday.\n", encoding="utf-8")
+    manifest = inbox / "manifest.csv"
+    manifest.write_text("path,published\na.txt,2021-10-29\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(inbox), "--manifest", str(manifest), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"timeline: warning: {manifest}: no row for 1 input file ({inbox / 'b.txt'}); it is dated from its own"
+        " metadata, a dateline or --published (a manifest's paths are relative to its folder)"
+    ]
+
+
+def test_a_manifest_date_for_a_document_stored_before_is_named_as_not_applied(
+    runner: CliRunner, db_url: str, tmp_path: Path
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Talks were held on Monday.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(article), "--db", db_url]).exit_code == 0
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,published\na.txt,2021-10-29\n", encoding="utf-8")
+    again = runner.invoke(cli, ["ingest", str(article), "--manifest", str(manifest), "--db", db_url])
+    assert again.exit_code == 0, again.output
+    assert "0 stored, 1 unchanged" in again.stdout
+    assert again.stderr == (f"timeline: warning: {article}: already stored as document 1 ({article}) with no"
+                            " publication date; the text is unchanged, so the manifest's 2021-10-29 is not applied\n")
+    # The same date again, or no manifest: nothing to say.
+    manifest.write_text("path,published\na.txt,\n", encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(article), "--manifest", str(manifest), "--db", db_url]).stderr == ""
+
+
 def test_an_unusable_manifest_is_a_usage_error(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,date\nx.txt,2021-01-01\n", encoding="utf-8")

@@ -533,8 +533,10 @@ def test_a_bad_manifest_row_for_a_file_not_ingested_is_still_named(tmp_path):
         ("m.csv", "path,published\n,2021-10-29\n", "line 2: no path"),
         ("m.jsonl", '{"path": "a.txt"\n', "line 1: invalid JSON"),
         ("m.txt", "path\na.txt\n", "unknown format '.txt'"),
+        ("m.jsonl", '{"path": "a.txt", "published": 20211029}\n', "line 1: 'published' must be a string, not int"),
+        ("m.jsonl", '{"path": "a.txt", "title": ["Talks"]}\n', "line 1: 'title' must be a string, not list"),
     ],
-    ids=["no-path-column", "row-without-path", "bad-json", "unknown-format"],
+    ids=["no-path-column", "row-without-path", "bad-json", "unknown-format", "number-date", "list-title"],
 )
 def test_an_unusable_manifest_is_a_config_error(tmp_path, name, content, message):
     manifest = tmp_path / name

@@ -97,6 +97,15 @@ def _skipped_notes(skipped: list[tuple[Path, Path]]) -> list[tuple[str, str]]:
     return notes
 
 
+def _unlisted_note(manifest: Path, unlisted: list[Path]) -> tuple[str, str]:
+    """The warning for input files the manifest has no row for: their dates come from elsewhere."""
+    names = ", ".join(sources.path_name(path) for path in unlisted[:3]) + (", ..." if len(unlisted) > 3 else "")
+    plural = len(unlisted) > 1
+    return (str(manifest), f"no row for {len(unlisted)} input file{'s' if plural else ''} ({names});"
+            f" {'they are' if plural else 'it is'} dated from {'their' if plural else 'its'} own metadata, a dateline"
+            " or --published (a manifest's paths are relative to its folder)")
+
+
 @dataclass(frozen=True)
 class _Extracted:
     document: Document
@@ -136,19 +145,22 @@ def ingest(
     default_batch = BATCH_SQLITE if engine.dialect.name == "sqlite" else BATCH_POSTGRESQL
     writer = _Writer(engine, summary, batch_size or default_batch)
     skipped: list[tuple[Path, Path]] = []
+    unlisted: list[Path] = []
     if jobs <= 1:
         results: Iterable[_Extracted | Rejection] = (
             item if isinstance(item, Rejection) else extract_safely(item)
             for item in iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
-                                       skipped=skipped)
+                                       skipped=skipped, unlisted=unlisted)
         )
         _consume(results, writer, summary, limit, progress)
     else:
         units = sources.iter_units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
-                                   skipped=skipped)
+                                   skipped=skipped, unlisted=unlisted)
         with _Extractors(jobs, engine) as extractors:
             _consume(extractors.run(units), writer, summary, limit, progress)
     summary.warnings.extend(_skipped_notes(skipped))
+    if manifest is not None and unlisted:
+        summary.warnings.append(_unlisted_note(manifest, unlisted))
     if summary.rejected:
         raise InputRejected([(r.name, r.reason) for r in summary.rejected], summary=summary)
     return summary
@@ -511,11 +523,11 @@ class _Writer:
                 return
             for item in batch:
                 try:
-                    self._count(self._write([item]))
+                    self._count([item], self._write([item]))
                 except Exception as one:  # noqa: BLE001 - as above
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
-        self._count(results)
+        self._count(batch, results)
         if self.analyzes:
             self._analyze()
 
@@ -543,8 +555,10 @@ class _Writer:
         self.known.absorb(pending)
         return results
 
-    def _count(self, results: list[store.SaveResult]) -> None:
-        for result in results:
+    def _count(self, batch: list[_Extracted], results: list[store.SaveResult]) -> None:
+        for item, result in zip(batch, results, strict=True):
+            if result.note is not None:
+                self.summary.warnings.append((item.document.uri, result.note))
             if result.stored:
                 self.summary.stored += 1
                 self.summary.events_created += result.events_created

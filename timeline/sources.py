@@ -610,7 +610,7 @@ def _manifest_csv_rows(path: Path, content: str) -> list[tuple[int, dict[str, st
     try:
         fields = [(f or "").strip().lower() for f in reader.fieldnames or []]
         if fields and "path" not in fields:
-            raise ConfigError(f"manifest {path}: no 'path' column (columns: path, published, title, url, source)")
+            raise ConfigError(f"manifest {path}: no 'path' column (columns: {', '.join(MANIFEST_FIELDS)})")
         reader.fieldnames = fields
         rows = []
         for row in reader:
@@ -621,6 +621,9 @@ def _manifest_csv_rows(path: Path, content: str) -> list[tuple[int, dict[str, st
         return rows
     except csv.Error as exc:
         raise ConfigError(f"manifest {path}: line {reader.line_num}: {exc}") from exc
+
+
+MANIFEST_FIELDS = ("path", "published", "title", "url", "source")
 
 
 def _manifest_jsonl_rows(path: Path, content: str) -> list[tuple[int, dict[str, str | None]]]:
@@ -634,6 +637,11 @@ def _manifest_jsonl_rows(path: Path, content: str) -> list[tuple[int, dict[str, 
             raise ConfigError(f"manifest {path}: line {number}: invalid JSON: {exc.msg}") from exc
         if not isinstance(obj, dict):
             raise ConfigError(f"manifest {path}: line {number}: not a JSON object")
+        for key in MANIFEST_FIELDS:
+            value = obj.get(key)
+            if value is not None and not isinstance(value, str):
+                # As for a JSONL input's fields: a number or a list is a mistake, not an absent value.
+                raise ConfigError(f"manifest {path}: line {number}: '{key}' must be a string, not {type(value).__name__}")
         rows.append((number, {k: v if isinstance(v, str) else None for k, v in obj.items()}))
     return rows
 
@@ -648,16 +656,20 @@ def iter_documents(
     manifest: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     skipped: list[tuple[Path, Path]] | None = None,
+    unlisted: list[Path] | None = None,
 ) -> Iterator[Document | Rejection]:
     """Yield a Document or a Rejection for every input under `paths`, lazily, in a stable order.
 
     Directories are walked recursively in sorted order (hidden entries and unknown file types
     skipped; with `skipped`, each unknown file is appended to it as (folder given, file), so that
-    the caller can say so); an explicitly named file of unknown type is rejected. `published`
+    the caller can say so; with `unlisted`, each file the manifest has no row for); an explicitly
+    named file of unknown type is rejected. `published`
     applies to documents with no date of their own. Yields nothing for no paths. Raises
     ConfigError only when the manifest itself cannot be used (see read_manifest).
     """
-    for unit in iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes, skipped=skipped):
+    units = iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes, skipped=skipped,
+                       unlisted=unlisted)
+    for unit in units:
         if isinstance(unit, Rejection):
             yield unit
         else:
@@ -704,9 +716,11 @@ def iter_units(
     manifest: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     skipped: list[tuple[Path, Path]] | None = None,
+    unlisted: list[Path] | None = None,
 ) -> Iterator[Unit | Rejection]:
     """The inputs under `paths` as units to read, in iter_documents' order, with the walk's rejections
-    (and, in `skipped`, the folders' files of unknown type, as iter_documents says).
+    (and, in `skipped`, the folders' files of unknown type, as iter_documents says; in `unlisted`,
+    the files read that the manifest has no row for).
 
     The cheap, ordered part of reading (walking folders, the manifest, splitting JSONL into
     lines); read_unit does the rest, so that the ingest pipeline can run it in worker processes.
@@ -729,6 +743,8 @@ def iter_units(
             if resolved in skip:
                 continue
             row = entries.get(resolved)
+            if row is None and manifest is not None and unlisted is not None:
+                unlisted.append(file)
             if row is not None:
                 used.add(row.path)
                 if row.problem is not None:
@@ -739,6 +755,9 @@ def iter_units(
         # A bad row whose file was not among the inputs is still named once.
         if entry.problem is not None and entry.path not in used:
             yield Rejection(f"{manifest}:{entry.line}", entry.problem)
+    if skipped and skip:
+        # The manifest in a folder being ingested was read, as the manifest: not passed by.
+        skipped[:] = [(folder, file) for folder, file in skipped if _resolve(file) not in skip]
 
 
 def _file_units(

@@ -33,6 +33,7 @@ class SaveResult:
     stored: bool  # False: the same text was already stored, nothing changed
     events_created: int = 0
     events_merged: int = 0
+    note: str | None = None  # a warning for the user: what was given and not applied
 
 
 @dataclass
@@ -64,7 +65,7 @@ _INGEST_SQL = {
     " source, boilerplate, char_count, ingested_at) VALUES (:sha256, :uri, :title, :text, :published,"
     " :published_source, :url, :source, :boilerplate, :char_count, :ingested_at)"
     " ON CONFLICT (sha256) DO NOTHING RETURNING id",
-    "find_document": "SELECT id FROM documents WHERE sha256 = :sha256",
+    "find_document": "SELECT id, uri, published FROM documents WHERE sha256 = :sha256",
     "insert_event": "INSERT INTO events (event_type, cameo_code, title, summary, date_start, date_end,"
     " date_precision, date_approximate, date_value, date_reason, status, number, place_id, confidence, curated,"
     " created_at, updated_at) VALUES (:event_type, :cameo_code, :title, :summary, :date_start, :date_end,"
@@ -314,8 +315,8 @@ def save_document(
     # resolve to one row, and the one that finds it stored writes nothing else.
     document_id = cur.insert("insert_document", row)
     if document_id is None:
-        existing = cur.run("find_document", {"sha256": document.sha256}).fetchone()
-        return SaveResult(document_id=existing[0], stored=False)
+        existing_id, uri, published = cur.run("find_document", {"sha256": document.sha256}).fetchone()
+        return SaveResult(document_id=existing_id, stored=False, note=_unapplied_date(document, existing_id, uri, cur.read_date(published)))
     if not candidates:
         return SaveResult(document_id=document_id, stored=True)
 
@@ -354,6 +355,20 @@ def save_document(
     if actor_rows:
         cur.run_many("insert_event_actors", list(actor_rows.values()))
     return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged)
+
+
+def _unapplied_date(document: Document, document_id: int, uri: str, published: date | None) -> str | None:
+    """The warning when a manifest dates a document already stored with another date, else None.
+
+    The stored document is unchanged (same text): its date, and the events resolved against it,
+    stay as they are; re-dating would mean extracting its events again.
+    """
+    if document.published_source != "manifest" or document.published == published:
+        return None
+    assert document.published is not None
+    was = published.isoformat() if published else "no publication date"
+    return (f"already stored as document {document_id} ({uri}) with {was}; the text is unchanged, so the"
+            f" manifest's {document.published.isoformat()} is not applied")
 
 
 def _is_more_precise(candidate: EventCandidate, start: date, end: date, approximate: bool) -> bool:

@@ -132,6 +132,21 @@ def test_a_manifest_date_for_a_document_stored_before_is_named_as_not_applied(
     assert runner.invoke(cli, ["ingest", str(article), "--manifest", str(manifest), "--db", db_url]).stderr == ""
 
 
+def test_an_updated_text_of_an_input_stored_before_is_named(runner: CliRunner, db_url: str, tmp_path: Path) -> None:
+    # Unique by text (DESIGN): the updated article is a second document, and its events now
+    # count two sources; the user is told, not left to find it in the key developments.
+    article = tmp_path / "a.txt"
+    article.write_text("On 1 August 2023, India and Russia held talks in Delhi.\n", encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(article), "--published", "2023-08-10", "--db", db_url]).stderr == ""
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write("Updated: the talks ended on 2 August.\n")
+    again = runner.invoke(cli, ["ingest", str(article), "--published", "2023-08-10", "--db", db_url])
+    assert again.exit_code == 0, again.output
+    assert "1 stored" in again.stdout
+    assert again.stderr == (f"timeline: warning: {article}: an earlier text of this input is stored as document 1;"
+                            " both are kept, and an event reported in both counts them as two sources\n")
+
+
 def test_an_unusable_manifest_is_a_usage_error(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,date\nx.txt,2021-01-01\n", encoding="utf-8")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # third of the CLI's start-up (every `timeline sql`, every cron build, and the serial start of a
 # parallel ingest), and a database at HEAD_REVISION needs none of it.
 # The newest migration under migrations/versions; tests/test_migrations.py checks it against the scripts.
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 VERSION_TABLE = "alembic_version"
 
 BUSY_TIMEOUT_MS = 60_000

@@ -55,6 +55,7 @@ class Document(Base):
         ),
         Index("ix_documents_published", "published"),
         Index("ix_documents_ingested_at", "ingested_at"),
+        Index("ix_documents_uri", "uri"),  # an earlier text of the same input (0012)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

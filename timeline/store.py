@@ -66,6 +66,7 @@ _INGEST_SQL = {
     " :published_source, :url, :source, :boilerplate, :char_count, :ingested_at)"
     " ON CONFLICT (sha256) DO NOTHING RETURNING id",
     "find_document": "SELECT id, uri, published FROM documents WHERE sha256 = :sha256",
+    "find_earlier_text": "SELECT min(id) FROM documents WHERE uri = :uri AND id <> :id",
     "insert_event": "INSERT INTO events (event_type, cameo_code, title, summary, date_start, date_end,"
     " date_precision, date_approximate, date_value, date_reason, status, number, place_id, confidence, curated,"
     " created_at, updated_at) VALUES (:event_type, :cameo_code, :title, :summary, :date_start, :date_end,"
@@ -317,8 +318,12 @@ def save_document(
     if document_id is None:
         existing_id, uri, published = cur.run("find_document", {"sha256": document.sha256}).fetchone()
         return SaveResult(document_id=existing_id, stored=False, note=_unapplied_date(document, existing_id, uri, cur.read_date(published)))
+    earlier = cur.run("find_earlier_text", {"uri": document.uri, "id": document_id}).fetchone()[0]
+    note = None if earlier is None else (
+        f"an earlier text of this input is stored as document {earlier}; both are kept, and an event"
+        " reported in both counts them as two sources")
     if not candidates:
-        return SaveResult(document_id=document_id, stored=True)
+        return SaveResult(document_id=document_id, stored=True, note=note)
 
     actor_ids = _actor_ids(cur, [ref for c in candidates for ref in c.actors], known, pending)
     created = merged = 0
@@ -354,7 +359,7 @@ def save_document(
     cur.run_many("insert_sources", source_rows)
     if actor_rows:
         cur.run_many("insert_event_actors", list(actor_rows.values()))
-    return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged)
+    return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged, note=note)
 
 
 def _unapplied_date(document: Document, document_id: int, uri: str, published: date | None) -> str | None:

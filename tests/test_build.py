@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import timeline
-from timeline.build import LOCK, MANIFEST, BuildBusy, build, load_build_file, resolve_period
-from timeline.errors import ConfigError, ReportError
+from timeline.build import LOCK, MANIFEST, BuildBusy, BuildFailed, Built, build, load_build_file, resolve_period
+from timeline.errors import ConfigError
 from timeline.templating import default_reports_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +52,26 @@ def _write(tmp_path: Path, text: str = BUILD) -> Path:
     return path
 
 
-def _build(url: str, path: Path, now: datetime = NOW, force: bool = False, reports: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+def _build(url: str, path: Path, now: datetime = NOW, force: bool = False, reports: tuple[Path, ...] = (),  # type: ignore[no-untyped-def]
+           on_output=None):
     engine = timeline.open_db(url, read_only=True)
     try:
-        return build(engine, load_build_file(path), now=now, force=force, db_url=url, wait=0, user_dirs=reports)
+        return build(engine, load_build_file(path), now=now, force=force, db_url=url, wait=0, user_dirs=reports,
+                     on_output=on_output)
     finally:
         engine.dispose()
+
+
+def _plain_report(tmp_path: Path, name: str, sql: str) -> Path:
+    """A user report `name` whose query is `sql` and whose templates list event ids; returns its root."""
+    folder = tmp_path / "mine" / name
+    folder.mkdir(parents=True)
+    (folder / "report.toml").write_text(f'title = "{name}"\n', encoding="utf-8")
+    (folder / "query.sql").write_text(sql, encoding="utf-8")
+    for fmt in ("html", "md"):
+        (folder / f"{name}.{fmt}.j2").write_text("{% for r in events %}{{ r.event_id }};{% endfor %}\n",
+                                                 encoding="utf-8")
+    return folder.parent
 
 
 @pytest.mark.parametrize(
@@ -136,10 +150,78 @@ def test_output_paths_cannot_leave_the_output_folder(tmp_path: Path, bad: str) -
 
 def test_an_unknown_report_names_the_build_file_and_the_output(small_db: str, tmp_path: Path) -> None:
     path = _write(tmp_path, '[[output]]\nname = "daily"\nreport = "nosuch"\npath = "x"\n')
-    with pytest.raises(ReportError) as caught:
+    with pytest.raises(BuildFailed) as caught:
         _build(small_db, path)
-    assert str(caught.value).startswith(f"build file {path}: output 'daily': report 'nosuch': no such report")
+    assert [item.name for item in caught.value.failed] == ["daily"]
+    assert caught.value.failed[0].error.startswith(f"build file {path}: output 'daily': report 'nosuch': no such report")
     assert not list(tmp_path.rglob("x.*"))  # nothing written
+
+
+THREE = """
+output_dir = "site"
+
+[[output]]
+name = "a"
+report = "briefing"
+formats = ["md"]
+
+[[output]]
+name = "b"
+report = "REPORT"
+formats = ["md"]
+
+[[output]]
+name = "c"
+report = "briefing"
+formats = ["md"]
+"""
+
+
+def test_a_failing_output_does_not_stop_the_ones_after_it(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, THREE.replace("REPORT", "nosuch"))
+    seen: list[Built] = []
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path, on_output=seen.append)
+    assert [(item.name, item.status) for item in seen] == [("a", "built"), ("b", "failed"), ("c", "built")]
+    assert caught.value.results == seen
+    assert [item.name for item in caught.value.failed] == ["b"]
+    assert "1 of 3 output(s) failed (b)" in str(caught.value)
+    site = tmp_path / "site"
+    assert (site / "a.md").is_file() and (site / "c.md").is_file() and not (site / "b.md").exists()
+    assert set(json.loads((site / MANIFEST).read_text(encoding="utf-8"))["outputs"]) == {"a", "c"}
+
+
+def test_an_output_whose_query_fails_is_tried_again_on_the_next_build(small_db: str, tmp_path: Path) -> None:
+    mine = _plain_report(tmp_path, "broken", "SELECT t.event_id, t.no_such_column FROM v_timeline t\n"
+                                             "WHERE {where}\nORDER BY t.event_id\n")
+    path = _write(tmp_path, THREE.replace("REPORT", "broken"))
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path, reports=(mine,))
+    assert [(item.name, item.status) for item in caught.value.results] == [
+        ("a", "built"), ("b", "failed"), ("c", "built")]
+    assert caught.value.failed[0].error.startswith(f"build file {path}: output 'b': report 'broken': query.sql")
+    assert "no_such_column" in caught.value.failed[0].error
+    with pytest.raises(BuildFailed) as again:
+        _build(small_db, path, reports=(mine,))
+    assert [(item.name, item.status) for item in again.value.results] == [
+        ("a", "fresh"), ("b", "failed"), ("c", "fresh")]
+    (mine / "broken" / "query.sql").write_text("SELECT t.event_id FROM v_timeline t\nWHERE {where}\n"
+                                               "ORDER BY t.event_id\n", encoding="utf-8")
+    assert [(item.name, item.status) for item in _build(small_db, path, reports=(mine,))] == [
+        ("a", "fresh"), ("b", "built"), ("c", "fresh")]
+    assert (tmp_path / "site" / "b.md").read_text(encoding="utf-8").startswith("1;")
+
+
+def test_cli_build_prints_each_output_and_names_the_failed_one(small_db: str, tmp_path: Path,
+                                                               runner: CliRunner) -> None:
+    from timeline.cli import cli
+
+    path = _write(tmp_path, THREE.replace("REPORT", "nosuch"))
+    result = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert result.exit_code == 2
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [["built", "a:"], ["built", "c:"]]
+    assert f"build file {path}: output 'b': report 'nosuch': no such report" in result.stderr
+    assert "1 of 3 output(s) failed (b)" in result.stderr
 
 
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
@@ -166,8 +248,9 @@ def test_a_failing_report_leaves_the_previous_files(small_db: str, tmp_path: Pat
     _build(small_db, path)
     before = (tmp_path / "site" / "all.md").read_text(encoding="utf-8")
     broken = _write(tmp_path, BUILD.replace('params = { title = "This week" }', 'params = { key_count = "x" }'))
-    with pytest.raises(ReportError):
+    with pytest.raises(BuildFailed) as caught:
         _build(small_db, broken)
+    assert [(item.name, item.status) for item in caught.value.results] == [("weekly", "failed"), ("all", "fresh")]
     assert (tmp_path / "site" / "all.md").read_text(encoding="utf-8") == before
     assert not [p for p in (tmp_path / "site").rglob("*.tmp")]
 

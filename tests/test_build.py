@@ -224,6 +224,39 @@ def test_cli_build_prints_each_output_and_names_the_failed_one(small_db: str, tm
     assert "1 of 3 output(s) failed (b)" in result.stderr
 
 
+@pytest.mark.parametrize("make", ["missing", "file"])
+def test_a_report_folder_that_is_not_there_stops_the_build_before_anything_is_written(
+        small_db: str, tmp_path: Path, runner: CliRunner, make: str) -> None:
+    from timeline.cli import cli
+
+    if make == "file":
+        (tmp_path / "nosuchdir").write_text("", encoding="utf-8")
+    path = _write(tmp_path, 'reports = ["nosuchdir"]\n' + BUILD)
+    state = "is not a folder" if make == "file" else "not found"
+    with pytest.raises(ConfigError) as caught:
+        load_build_file(path)
+    assert str(caught.value) == (f"build file {path}: reports (relative to the build file): "
+                                 f"folder 'nosuchdir' ({tmp_path / 'nosuchdir'}) {state}")
+    result = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert result.exit_code == 2 and "folder 'nosuchdir'" in result.stderr and not result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_file_report_folders_are_relative_to_the_build_file(small_db: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = _plain_report(tmp_path, "ids", "SELECT t.event_id FROM v_timeline t\nWHERE {where}\nORDER BY t.event_id\n")
+    path = _write(tmp_path, 'reports = ["mine"]\n[[output]]\nreport = "ids"\nformats = ["md"]\n')
+    monkeypatch.chdir(mine / "ids")  # anywhere but the build file's folder
+    assert [item.status for item in _build(small_db, path)] == ["built"]
+    assert (tmp_path / "out" / "ids.md").read_text(encoding="utf-8").startswith("1;")
+
+
+def test_a_missing_user_report_folder_passed_to_build_is_a_config_error(small_db: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=f"folder {tmp_path / 'gone'} not found"):
+        _build(small_db, _write(tmp_path), reports=(tmp_path / "gone",))
+    assert not (tmp_path / "site" / MANIFEST).exists()
+
+
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "link").symlink_to(tmp_path.parent)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from timeline import models
-from timeline.config import redact_url
+from timeline.config import redact_url, require_folder
 from timeline.errors import ConfigError, TimelineError
 from timeline.filters import Filters, make_filters
 from timeline.report import (
@@ -31,6 +31,7 @@ from timeline.report import (
     resolve_date,
     write_atomically,
 )
+from timeline.templating import report_roots
 
 MANIFEST = ".timeline-build.json"
 LOCK = ".timeline-build.lock"
@@ -143,6 +144,8 @@ def load_build_file(path: Path, out_dir: Path | None = None) -> BuildFile:
     target = out_dir if out_dir is not None else base / str(data.get("output_dir", "out"))
     reports = data.get("reports", [])
     reports = [reports] if isinstance(reports, str) else reports
+    if not isinstance(reports, list):
+        raise ConfigError(f"build file {path}: reports must be a folder or a list of folders")
     entries = data.get("output", [])
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"build file {path}: no [[output]] entries")
@@ -168,7 +171,10 @@ def load_build_file(path: Path, out_dir: Path | None = None) -> BuildFile:
         safe_output_path(target, relative, where)
         outputs.append(Output(name, str(entry["report"]), tuple(formats), relative,
                               dict(entry.get("filters", {})), dict(entry.get("params", {}))))
-    return BuildFile(path, target, tuple(base / str(item) for item in reports), tuple(outputs))
+    folders = tuple(base / str(item) for item in reports)
+    for item, folder in zip(reports, folders, strict=True):
+        require_folder(folder, f"build file {path}: reports (relative to the build file)", str(item))
+    return BuildFile(path, target, folders, tuple(outputs))
 
 
 def resolve_filters(raw: Mapping[str, Any], now: datetime, where: str) -> Filters:
@@ -277,11 +283,13 @@ def build(engine: Engine, build_file: BuildFile, *, now: datetime | None = None,
     filters and parameters and timeline's version. Each output is passed to `on_output` as soon as
     it is done. An output whose report, filters or parameters are wrong, or whose report fails,
     writes nothing and is not recorded, so the next build tries it again; the outputs after it are
-    still built, and then BuildFailed names the failed ones. Raises BuildBusy or BuildFailed.
+    still built, and then BuildFailed names the failed ones. Raises ConfigError (a report folder that
+    is not a directory: nothing is built), BuildBusy or BuildFailed.
     """
     moment = now or datetime.now(UTC)
     out_dir = build_file.out_dir
     dirs = (*build_file.reports_dirs, *user_dirs)
+    report_roots(dirs)  # a missing report folder fails the whole build, before anything is written
     results: list[Built] = []
     with build_lock(out_dir, wait):
         manifest = read_manifest(out_dir)

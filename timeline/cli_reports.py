@@ -53,7 +53,7 @@ def _emit(content: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="html or md (default: from -o's suffix, .md → md; else html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of your own reports; searched before the defaults (repeatable).")
 @db_option
 def report(name: str, date_from: date | None, date_to: date | None, types: tuple[str, ...], actor: str | None,
@@ -78,7 +78,7 @@ def report(name: str, date_from: date | None, date_to: date | None, types: tuple
 
 
 @cli.command("reports")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 def reports_command(reports: tuple[Path, ...], db_value: str | None, config_path: Path | None) -> None:
     """List the reports (yours first, then the defaults) with their parameters."""
@@ -185,7 +185,7 @@ def datasette_metadata(database: str, user_dirs: tuple[Path, ...]) -> dict[str, 
 
 @cli.command("datasette-metadata")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 def datasette_metadata_command(output: Path | None, reports: tuple[Path, ...], db_value: str | None,
                                config_path: Path | None) -> None:

@@ -257,6 +257,62 @@ def test_a_missing_user_report_folder_passed_to_build_is_a_config_error(small_db
     assert not (tmp_path / "site" / MANIFEST).exists()
 
 
+@pytest.mark.parametrize("bad", ["sub/", "", "sub\\", "sub/."], ids=["slash", "empty", "backslash", "dot"])
+def test_a_path_without_a_file_name_is_refused_naming_the_output(tmp_path: Path, bad: str) -> None:
+    # "sub/" wrote the hidden files out/sub/.html and out/sub/.md.
+    path = _write(tmp_path, f'[[output]]\nname = "daily"\nreport = "briefing"\npath = \'{bad}\'\n')
+    with pytest.raises(ConfigError) as caught:
+        load_build_file(path)
+    assert str(caught.value).startswith(f"build file {path}: [[output]] #1: output 'daily': path ")
+    assert "ends in a folder, not a file name; give the file name without extension" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "entry, reason",
+    [
+        ('filters = { period = "last 7 days", from = "2021-01-01" }',
+         "filters: period = 'last 7 days', from = '2021-01-01': give either period or from/to, not both"),
+        ('filters = { period = "this year", to = "2026-06-30" }',
+         "filters: period = 'this year', to = '2026-06-30': give either period or from/to, not both"),
+        ('filters = { from = "2021-13-45" }',
+         "filters: from = '2021-13-45' is invalid: not a date (month must be in 1..12); "
+         "give a date YYYY-MM-DD, today, yesterday or N days|weeks|months|years ago"),
+        ('filters = { to = "next week" }',
+         "filters: to = 'next week' is invalid: not a date; give a date YYYY-MM-DD, today, yesterday or "
+         "N days|weeks|months|years ago"),
+        ('filters = { period = "fortnight" }',
+         "filters: period = 'fortnight' is invalid: not a period; give last N days|weeks|months|years, "
+         "today, yesterday, this month, last month, this year or last year"),
+        ('params = { key_count = "many" }',
+         "report 'briefing': report.toml: line 10: parameter 'key_count' (int): params.key_count = 'many' "
+         "is invalid: not a whole number; give one such as 5"),
+    ],
+    ids=["period-and-from", "period-and-to", "impossible-date", "no-date", "no-period", "not-an-int"],
+)
+def test_a_bad_filter_or_parameter_names_the_build_file_output_key_value_and_accepted_form(
+        small_db: str, tmp_path: Path, entry: str, reason: str) -> None:
+    path = _write(tmp_path, f'[[output]]\nname = "daily"\nreport = "briefing"\n{entry}\n')
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path)
+    assert [item.error for item in caught.value.failed] == [f"build file {path}: output 'daily': {reason}"]
+    assert not (tmp_path / "out" / "daily.md").exists()
+
+
+def test_a_bad_date_parameter_names_the_build_file_output_and_accepted_form(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, '[[output]]\nname = "news"\nreport = "whats_new"\nparams = { since = "last week" }\n'
+                            '[[output]]\nname = "who"\nreport = "actor"\n')
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path)
+    assert [item.error for item in caught.value.failed] == [
+        f"build file {path}: output 'news': report 'whats_new': report.toml: line 5: parameter 'since' (date): "
+        "params.since = 'last week' is invalid: not a date; give a date YYYY-MM-DD, today, yesterday or "
+        "N days|weeks|months|years ago",
+        f"build file {path}: output 'who': report 'actor': report.toml: line 5: parameter 'actor' is required "
+        "(params.actor = …)",
+    ]
+
+
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "link").symlink_to(tmp_path.parent)

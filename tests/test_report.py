@@ -431,6 +431,16 @@ def test_render_report_refuses_a_user_folder_that_is_not_there(db_url: str, tmp_
         engine.dispose()
 
 
+def test_cli_a_bad_parameter_value_names_the_parameter_and_what_to_write(runner: CliRunner, db_url: str) -> None:
+    from timeline.cli import cli
+
+    result = runner.invoke(cli, ["report", "whats_new", "--db", db_url, "--param", "since=last week"])
+    assert result.exit_code == 2 and not result.stdout
+    assert result.stderr == ("timeline: report 'whats_new': report.toml: line 5: parameter 'since' (date): "
+                             "--param since='last week' is invalid: not a date; give a date YYYY-MM-DD, today, "
+                             "yesterday or N days|weeks|months|years ago\n")
+
+
 def test_footer_never_shows_a_database_password() -> None:
     from timeline.report import database_label
 

@@ -35,6 +35,7 @@ from timeline.templating import report_roots
 
 MANIFEST = ".timeline-build.json"
 LOCK = ".timeline-build.lock"
+PERIOD_FORMS = "last N days|weeks|months|years, today, yesterday, this month, last month, this year or last year"
 _LAST_N = re.compile(r"^last\s+(\d+)\s+(day|week|month|year)s?$")
 
 
@@ -114,7 +115,7 @@ def resolve_period(text: str, now: datetime) -> tuple[date, date]:
         return date(today.year, 1, 1), today
     if phrase == "last year":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    raise ValueError(f"{text!r} is not a period (try 'last 7 days', 'last month', 'this year')")
+    raise ValueError(f"not a period; give {PERIOD_FORMS}")
 
 
 def safe_output_path(out_dir: Path, relative: str, where: str) -> Path:
@@ -168,6 +169,12 @@ def load_build_file(path: Path, out_dir: Path | None = None) -> BuildFile:
         if bad or not formats:
             raise ConfigError(f"{where}: formats {bad or formats} not among {', '.join(FORMATS)}")
         relative = str(entry.get("path", name))
+        head, _, last = relative.replace("\\", "/").rpartition("/")
+        if last.strip() in ("", ".", ".."):
+            # "sub/" would write out/sub/.html and out/sub/.md: hidden files no reader looks for.
+            example = f"{head}/{name}" if head else name
+            raise ConfigError(f"{where}: output {name!r}: path {relative!r} ends in a folder, not a file name; "
+                              f"give the file name without extension, e.g. path = {example!r}")
         safe_output_path(target, relative, where)
         outputs.append(Output(name, str(entry["report"]), tuple(formats), relative,
                               dict(entry.get("filters", {})), dict(entry.get("params", {}))))
@@ -183,16 +190,22 @@ def resolve_filters(raw: Mapping[str, Any], now: datetime, where: str) -> Filter
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown filter(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    if "period" in raw and ("from" in raw or "to" in raw):
+        given = ", ".join(f"{key} = {raw[key]!r}" for key in ("period", "from", "to") if key in raw)
+        raise ConfigError(f"{where}: filters: {given}: give either period or from/to, not both")
     date_from = date_to = None
-    try:
-        if "period" in raw:
-            date_from, date_to = resolve_period(str(raw["period"]), now)
-        if "from" in raw:
-            date_from = _as_date(raw["from"], now)
-        if "to" in raw:
-            date_to = _as_date(raw["to"], now)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
+    for key in ("period", "from", "to"):
+        if key not in raw:
+            continue
+        try:
+            if key == "period":
+                date_from, date_to = resolve_period(str(raw[key]), now)
+            elif key == "from":
+                date_from = _as_date(raw[key], now)
+            else:
+                date_to = _as_date(raw[key], now)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: filters: {key} = {raw[key]!r} is invalid: {exc}") from exc
     types = raw.get("type", [])
     types = [types] if isinstance(types, str) else list(types)
     try:
@@ -330,7 +343,8 @@ def _build_output(engine: Engine, build_file: BuildFile, output: Output, entries
     }
     if definition.params:
         # Relative dates in parameters ("7 days ago") depend on the build time too.
-        inputs["params"] = _digest(parse_params(definition, output.params, moment))
+        inputs["params"] = _digest(parse_params(definition, output.params, moment,
+                                                given_as="params.{name} = {value}"))
     files = [safe_output_path(out_dir, f"{output.path}.{fmt}", where) for fmt in output.formats]
     previous = entries.get(output.name, {})
     templates = {name: _file_hash(Path(path)) for name, path in previous.get("templates", {}).items()

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import timeline
-from timeline.build import LOCK, MANIFEST, BuildBusy, build, load_build_file, resolve_period
-from timeline.errors import ConfigError, ReportError
+from timeline.build import LOCK, MANIFEST, BuildBusy, BuildFailed, Built, build, load_build_file, resolve_period
+from timeline.errors import ConfigError
 from timeline.templating import default_reports_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +52,26 @@ def _write(tmp_path: Path, text: str = BUILD) -> Path:
     return path
 
 
-def _build(url: str, path: Path, now: datetime = NOW, force: bool = False, reports: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+def _build(url: str, path: Path, now: datetime = NOW, force: bool = False, reports: tuple[Path, ...] = (),  # type: ignore[no-untyped-def]
+           on_output=None):
     engine = timeline.open_db(url, read_only=True)
     try:
-        return build(engine, load_build_file(path), now=now, force=force, db_url=url, wait=0, user_dirs=reports)
+        return build(engine, load_build_file(path), now=now, force=force, db_url=url, wait=0, user_dirs=reports,
+                     on_output=on_output)
     finally:
         engine.dispose()
+
+
+def _plain_report(tmp_path: Path, name: str, sql: str) -> Path:
+    """A user report `name` whose query is `sql` and whose templates list event ids; returns its root."""
+    folder = tmp_path / "mine" / name
+    folder.mkdir(parents=True)
+    (folder / "report.toml").write_text(f'title = "{name}"\n', encoding="utf-8")
+    (folder / "query.sql").write_text(sql, encoding="utf-8")
+    for fmt in ("html", "md"):
+        (folder / f"{name}.{fmt}.j2").write_text("{% for r in events %}{{ r.event_id }};{% endfor %}\n",
+                                                 encoding="utf-8")
+    return folder.parent
 
 
 @pytest.mark.parametrize(
@@ -136,10 +150,167 @@ def test_output_paths_cannot_leave_the_output_folder(tmp_path: Path, bad: str) -
 
 def test_an_unknown_report_names_the_build_file_and_the_output(small_db: str, tmp_path: Path) -> None:
     path = _write(tmp_path, '[[output]]\nname = "daily"\nreport = "nosuch"\npath = "x"\n')
-    with pytest.raises(ReportError) as caught:
+    with pytest.raises(BuildFailed) as caught:
         _build(small_db, path)
-    assert str(caught.value).startswith(f"build file {path}: output 'daily': report 'nosuch': no such report")
+    assert [item.name for item in caught.value.failed] == ["daily"]
+    assert caught.value.failed[0].error.startswith(f"build file {path}: output 'daily': report 'nosuch': no such report")
     assert not list(tmp_path.rglob("x.*"))  # nothing written
+
+
+THREE = """
+output_dir = "site"
+
+[[output]]
+name = "a"
+report = "briefing"
+formats = ["md"]
+
+[[output]]
+name = "b"
+report = "REPORT"
+formats = ["md"]
+
+[[output]]
+name = "c"
+report = "briefing"
+formats = ["md"]
+"""
+
+
+def test_a_failing_output_does_not_stop_the_ones_after_it(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, THREE.replace("REPORT", "nosuch"))
+    seen: list[Built] = []
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path, on_output=seen.append)
+    assert [(item.name, item.status) for item in seen] == [("a", "built"), ("b", "failed"), ("c", "built")]
+    assert caught.value.results == seen
+    assert [item.name for item in caught.value.failed] == ["b"]
+    assert "1 of 3 output(s) failed (b)" in str(caught.value)
+    site = tmp_path / "site"
+    assert (site / "a.md").is_file() and (site / "c.md").is_file() and not (site / "b.md").exists()
+    assert set(json.loads((site / MANIFEST).read_text(encoding="utf-8"))["outputs"]) == {"a", "c"}
+
+
+def test_an_output_whose_query_fails_is_tried_again_on_the_next_build(small_db: str, tmp_path: Path) -> None:
+    mine = _plain_report(tmp_path, "broken", "SELECT t.event_id, t.no_such_column FROM v_timeline t\n"
+                                             "WHERE {where}\nORDER BY t.event_id\n")
+    path = _write(tmp_path, THREE.replace("REPORT", "broken"))
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path, reports=(mine,))
+    assert [(item.name, item.status) for item in caught.value.results] == [
+        ("a", "built"), ("b", "failed"), ("c", "built")]
+    assert caught.value.failed[0].error.startswith(f"build file {path}: output 'b': report 'broken': query.sql")
+    assert "no_such_column" in caught.value.failed[0].error
+    with pytest.raises(BuildFailed) as again:
+        _build(small_db, path, reports=(mine,))
+    assert [(item.name, item.status) for item in again.value.results] == [
+        ("a", "fresh"), ("b", "failed"), ("c", "fresh")]
+    (mine / "broken" / "query.sql").write_text("SELECT t.event_id FROM v_timeline t\nWHERE {where}\n"
+                                               "ORDER BY t.event_id\n", encoding="utf-8")
+    assert [(item.name, item.status) for item in _build(small_db, path, reports=(mine,))] == [
+        ("a", "fresh"), ("b", "built"), ("c", "fresh")]
+    assert (tmp_path / "site" / "b.md").read_text(encoding="utf-8").startswith("1;")
+
+
+def test_cli_build_prints_each_output_and_names_the_failed_one(small_db: str, tmp_path: Path,
+                                                               runner: CliRunner) -> None:
+    from timeline.cli import cli
+
+    path = _write(tmp_path, THREE.replace("REPORT", "nosuch"))
+    result = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert result.exit_code == 2
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [["built", "a:"], ["built", "c:"]]
+    assert f"build file {path}: output 'b': report 'nosuch': no such report" in result.stderr
+    assert "1 of 3 output(s) failed (b)" in result.stderr
+
+
+@pytest.mark.parametrize("make", ["missing", "file"])
+def test_a_report_folder_that_is_not_there_stops_the_build_before_anything_is_written(
+        small_db: str, tmp_path: Path, runner: CliRunner, make: str) -> None:
+    from timeline.cli import cli
+
+    if make == "file":
+        (tmp_path / "nosuchdir").write_text("", encoding="utf-8")
+    path = _write(tmp_path, 'reports = ["nosuchdir"]\n' + BUILD)
+    state = "is not a folder" if make == "file" else "not found"
+    with pytest.raises(ConfigError) as caught:
+        load_build_file(path)
+    assert str(caught.value) == (f"build file {path}: reports (relative to the build file): "
+                                 f"folder 'nosuchdir' ({tmp_path / 'nosuchdir'}) {state}")
+    result = runner.invoke(cli, ["build", "--config", str(path), "--db", small_db])
+    assert result.exit_code == 2 and "folder 'nosuchdir'" in result.stderr and not result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_file_report_folders_are_relative_to_the_build_file(small_db: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = _plain_report(tmp_path, "ids", "SELECT t.event_id FROM v_timeline t\nWHERE {where}\nORDER BY t.event_id\n")
+    path = _write(tmp_path, 'reports = ["mine"]\n[[output]]\nreport = "ids"\nformats = ["md"]\n')
+    monkeypatch.chdir(mine / "ids")  # anywhere but the build file's folder
+    assert [item.status for item in _build(small_db, path)] == ["built"]
+    assert (tmp_path / "out" / "ids.md").read_text(encoding="utf-8").startswith("1;")
+
+
+def test_a_missing_user_report_folder_passed_to_build_is_a_config_error(small_db: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=f"folder {tmp_path / 'gone'} not found"):
+        _build(small_db, _write(tmp_path), reports=(tmp_path / "gone",))
+    assert not (tmp_path / "site" / MANIFEST).exists()
+
+
+@pytest.mark.parametrize("bad", ["sub/", "", "sub\\", "sub/."], ids=["slash", "empty", "backslash", "dot"])
+def test_a_path_without_a_file_name_is_refused_naming_the_output(tmp_path: Path, bad: str) -> None:
+    # "sub/" wrote the hidden files out/sub/.html and out/sub/.md.
+    path = _write(tmp_path, f'[[output]]\nname = "daily"\nreport = "briefing"\npath = \'{bad}\'\n')
+    with pytest.raises(ConfigError) as caught:
+        load_build_file(path)
+    assert str(caught.value).startswith(f"build file {path}: [[output]] #1: output 'daily': path ")
+    assert "ends in a folder, not a file name; give the file name without extension" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "entry, reason",
+    [
+        ('filters = { period = "last 7 days", from = "2021-01-01" }',
+         "filters: period = 'last 7 days', from = '2021-01-01': give either period or from/to, not both"),
+        ('filters = { period = "this year", to = "2026-06-30" }',
+         "filters: period = 'this year', to = '2026-06-30': give either period or from/to, not both"),
+        ('filters = { from = "2021-13-45" }',
+         "filters: from = '2021-13-45' is invalid: not a date (month must be in 1..12); "
+         "give a date YYYY-MM-DD, today, yesterday or N days|weeks|months|years ago"),
+        ('filters = { to = "next week" }',
+         "filters: to = 'next week' is invalid: not a date; give a date YYYY-MM-DD, today, yesterday or "
+         "N days|weeks|months|years ago"),
+        ('filters = { period = "fortnight" }',
+         "filters: period = 'fortnight' is invalid: not a period; give last N days|weeks|months|years, "
+         "today, yesterday, this month, last month, this year or last year"),
+        ('params = { key_count = "many" }',
+         "report 'briefing': report.toml: line 10: parameter 'key_count' (int): params.key_count = 'many' "
+         "is invalid: not a whole number; give one such as 5"),
+    ],
+    ids=["period-and-from", "period-and-to", "impossible-date", "no-date", "no-period", "not-an-int"],
+)
+def test_a_bad_filter_or_parameter_names_the_build_file_output_key_value_and_accepted_form(
+        small_db: str, tmp_path: Path, entry: str, reason: str) -> None:
+    path = _write(tmp_path, f'[[output]]\nname = "daily"\nreport = "briefing"\n{entry}\n')
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path)
+    assert [item.error for item in caught.value.failed] == [f"build file {path}: output 'daily': {reason}"]
+    assert not (tmp_path / "out" / "daily.md").exists()
+
+
+def test_a_bad_date_parameter_names_the_build_file_output_and_accepted_form(small_db: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, '[[output]]\nname = "news"\nreport = "whats_new"\nparams = { since = "last week" }\n'
+                            '[[output]]\nname = "who"\nreport = "actor"\n')
+    with pytest.raises(BuildFailed) as caught:
+        _build(small_db, path)
+    assert [item.error for item in caught.value.failed] == [
+        f"build file {path}: output 'news': report 'whats_new': report.toml: line 5: parameter 'since' (date): "
+        "params.since = 'last week' is invalid: not a date; give a date YYYY-MM-DD, today, yesterday or "
+        "N days|weeks|months|years ago",
+        f"build file {path}: output 'who': report 'actor': report.toml: line 5: parameter 'actor' is required "
+        "(params.actor = …)",
+    ]
 
 
 def test_a_symlink_out_of_the_output_folder_is_refused(tmp_path: Path) -> None:
@@ -166,8 +337,9 @@ def test_a_failing_report_leaves_the_previous_files(small_db: str, tmp_path: Pat
     _build(small_db, path)
     before = (tmp_path / "site" / "all.md").read_text(encoding="utf-8")
     broken = _write(tmp_path, BUILD.replace('params = { title = "This week" }', 'params = { key_count = "x" }'))
-    with pytest.raises(ReportError):
+    with pytest.raises(BuildFailed) as caught:
         _build(small_db, broken)
+    assert [(item.name, item.status) for item in caught.value.results] == [("weekly", "failed"), ("all", "fresh")]
     assert (tmp_path / "site" / "all.md").read_text(encoding="utf-8") == before
     assert not [p for p in (tmp_path / "site").rglob("*.tmp")]
 

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 import timeline
 from timeline import models
 from timeline.config import Settings
-from timeline.errors import ReportError
+from timeline.errors import ConfigError, ReportError
 from timeline.filters import make_filters
 from timeline.report import find_report, list_reports, render, render_report, write_default_briefings
 from timeline.templating import default_reports_dir
@@ -399,6 +399,46 @@ def test_cli_reports_folder_overrides_one_template(hostile_db: str, runner: CliR
     result = runner.invoke(cli, ["report", "briefing", "--db", hostile_db, "--format", "md", "--reports", str(mine)])
     assert result.exit_code == 0, result.output
     assert "Compiled for the desk" in result.output and "Key developments" in result.output
+
+
+@pytest.mark.parametrize("command", [["report", "briefing"], ["reports"], ["datasette-metadata"]])
+def test_cli_a_reports_folder_that_is_not_there_is_a_usage_error(runner: CliRunner, tmp_path: Path,
+                                                                 command: list[str]) -> None:
+    from timeline.cli import cli
+
+    result = runner.invoke(cli, [*command, "--db", str(tmp_path / "unused.db"), "--reports", str(tmp_path / "nosuchdir")])
+    assert result.exit_code == 2 and not result.stdout
+    assert "--reports" in result.stderr and "nosuchdir" in result.stderr and "does not exist" in result.stderr
+
+
+def test_cli_a_settings_reports_folder_that_is_not_there_is_a_config_error(runner: CliRunner, tmp_path: Path) -> None:
+    from timeline.cli import cli
+
+    settings_file = tmp_path / "timeline.toml"
+    settings_file.write_text('reports = "nosuchdir"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["report", "briefing", "--db", str(tmp_path / "unused.db"), "--config", str(settings_file)])
+    assert result.exit_code == 2 and not result.stdout
+    assert result.stderr == (f"timeline: settings file {settings_file}: reports: folder 'nosuchdir' "
+                             f"({tmp_path / 'nosuchdir'}) not found\n")
+
+
+def test_render_report_refuses_a_user_folder_that_is_not_there(db_url: str, tmp_path: Path) -> None:
+    engine = timeline.open_db(db_url, read_only=True)
+    try:
+        with pytest.raises(ConfigError, match=f"report folders: folder {tmp_path / 'gone'} not found"):
+            render_report(engine, "briefing", "md", user_dirs=[tmp_path / "gone"], now=NOW)
+    finally:
+        engine.dispose()
+
+
+def test_cli_a_bad_parameter_value_names_the_parameter_and_what_to_write(runner: CliRunner, db_url: str) -> None:
+    from timeline.cli import cli
+
+    result = runner.invoke(cli, ["report", "whats_new", "--db", db_url, "--param", "since=last week"])
+    assert result.exit_code == 2 and not result.stdout
+    assert result.stderr == ("timeline: report 'whats_new': report.toml: line 5: parameter 'since' (date): "
+                             "--param since='last week' is invalid: not a date; give a date YYYY-MM-DD, today, "
+                             "yesterday or N days|weeks|months|years ago\n")
 
 
 def test_footer_never_shows_a_database_password() -> None:

@@ -8,7 +8,7 @@ import json
 import re
 import time
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from timeline import models
-from timeline.config import redact_url
-from timeline.errors import ConfigError, ReportError, TimelineError
+from timeline.config import redact_url, require_folder
+from timeline.errors import ConfigError, TimelineError
 from timeline.filters import Filters, make_filters
 from timeline.report import (
     FORMATS,
@@ -31,9 +31,11 @@ from timeline.report import (
     resolve_date,
     write_atomically,
 )
+from timeline.templating import report_roots
 
 MANIFEST = ".timeline-build.json"
 LOCK = ".timeline-build.lock"
+PERIOD_FORMS = "last N days|weeks|months|years, today, yesterday, this month, last month, this year or last year"
 _LAST_N = re.compile(r"^last\s+(\d+)\s+(day|week|month|year)s?$")
 
 
@@ -41,6 +43,19 @@ class BuildBusy(TimelineError):
     """Another `timeline build` holds the lock on the output folder."""
 
     exit_code = 2
+
+
+class BuildFailed(TimelineError):
+    """Some outputs failed; every other output was built or is fresh (exit 2: a build file or report is wrong)."""
+
+    exit_code = 2
+
+    def __init__(self, build_file: Path, failed: list[Built], results: list[Built]):
+        self.failed = failed  # each with its reason in .error
+        self.results = results  # every output in build-file order, the failed ones included
+        names = ", ".join(item.name for item in failed)
+        super().__init__(f"build file {build_file}: {len(failed)} of {len(results)} output(s) failed ({names}); "
+                         f"the others were built or are fresh")
 
 
 @dataclass(frozen=True)
@@ -67,11 +82,12 @@ class BuildFile:
 
 @dataclass(frozen=True)
 class Built:
-    """What happened to one output: "built", "fresh" (skipped) and the files involved."""
+    """What happened to one output: "built", "fresh" (skipped) or "failed" (with why), and its files."""
 
     name: str
     status: str
     files: tuple[Path, ...]
+    error: str = ""
 
 
 def resolve_period(text: str, now: datetime) -> tuple[date, date]:
@@ -99,7 +115,7 @@ def resolve_period(text: str, now: datetime) -> tuple[date, date]:
         return date(today.year, 1, 1), today
     if phrase == "last year":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    raise ValueError(f"{text!r} is not a period (try 'last 7 days', 'last month', 'this year')")
+    raise ValueError(f"not a period; give {PERIOD_FORMS}")
 
 
 def safe_output_path(out_dir: Path, relative: str, where: str) -> Path:
@@ -129,6 +145,8 @@ def load_build_file(path: Path, out_dir: Path | None = None) -> BuildFile:
     target = out_dir if out_dir is not None else base / str(data.get("output_dir", "out"))
     reports = data.get("reports", [])
     reports = [reports] if isinstance(reports, str) else reports
+    if not isinstance(reports, list):
+        raise ConfigError(f"build file {path}: reports must be a folder or a list of folders")
     entries = data.get("output", [])
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"build file {path}: no [[output]] entries")
@@ -151,10 +169,19 @@ def load_build_file(path: Path, out_dir: Path | None = None) -> BuildFile:
         if bad or not formats:
             raise ConfigError(f"{where}: formats {bad or formats} not among {', '.join(FORMATS)}")
         relative = str(entry.get("path", name))
+        head, _, last = relative.replace("\\", "/").rpartition("/")
+        if last.strip() in ("", ".", ".."):
+            # "sub/" would write out/sub/.html and out/sub/.md: hidden files no reader looks for.
+            example = f"{head}/{name}" if head else name
+            raise ConfigError(f"{where}: output {name!r}: path {relative!r} ends in a folder, not a file name; "
+                              f"give the file name without extension, e.g. path = {example!r}")
         safe_output_path(target, relative, where)
         outputs.append(Output(name, str(entry["report"]), tuple(formats), relative,
                               dict(entry.get("filters", {})), dict(entry.get("params", {}))))
-    return BuildFile(path, target, tuple(base / str(item) for item in reports), tuple(outputs))
+    folders = tuple(base / str(item) for item in reports)
+    for item, folder in zip(reports, folders, strict=True):
+        require_folder(folder, f"build file {path}: reports (relative to the build file)", str(item))
+    return BuildFile(path, target, folders, tuple(outputs))
 
 
 def resolve_filters(raw: Mapping[str, Any], now: datetime, where: str) -> Filters:
@@ -163,16 +190,22 @@ def resolve_filters(raw: Mapping[str, Any], now: datetime, where: str) -> Filter
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown filter(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    if "period" in raw and ("from" in raw or "to" in raw):
+        given = ", ".join(f"{key} = {raw[key]!r}" for key in ("period", "from", "to") if key in raw)
+        raise ConfigError(f"{where}: filters: {given}: give either period or from/to, not both")
     date_from = date_to = None
-    try:
-        if "period" in raw:
-            date_from, date_to = resolve_period(str(raw["period"]), now)
-        if "from" in raw:
-            date_from = _as_date(raw["from"], now)
-        if "to" in raw:
-            date_to = _as_date(raw["to"], now)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
+    for key in ("period", "from", "to"):
+        if key not in raw:
+            continue
+        try:
+            if key == "period":
+                date_from, date_to = resolve_period(str(raw[key]), now)
+            elif key == "from":
+                date_from = _as_date(raw[key], now)
+            else:
+                date_to = _as_date(raw[key], now)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: filters: {key} = {raw[key]!r} is invalid: {exc}") from exc
     types = raw.get("type", [])
     types = [types] if isinstance(types, str) else list(types)
     try:
@@ -255,16 +288,21 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def build(engine: Engine, build_file: BuildFile, *, now: datetime | None = None, force: bool = False,
-          db_url: str | None = None, wait: float = 300.0, user_dirs: tuple[Path, ...] = ()) -> list[Built]:
+          db_url: str | None = None, wait: float = 300.0, user_dirs: tuple[Path, ...] = (),
+          on_output: Callable[[Built], None] | None = None) -> list[Built]:
     """Build every output of `build_file` whose inputs changed (all with force); returns what happened.
 
     Inputs are the data fingerprint, the report's files, the templates it loaded, the resolved
-    filters and parameters and timeline's version. Raises ConfigError, ReportError or BuildBusy;
-    an output whose report fails writes nothing.
+    filters and parameters and timeline's version. Each output is passed to `on_output` as soon as
+    it is done. An output whose report, filters or parameters are wrong, or whose report fails,
+    writes nothing and is not recorded, so the next build tries it again; the outputs after it are
+    still built, and then BuildFailed names the failed ones. Raises ConfigError (a report folder that
+    is not a directory: nothing is built), BuildBusy or BuildFailed.
     """
     moment = now or datetime.now(UTC)
     out_dir = build_file.out_dir
     dirs = (*build_file.reports_dirs, *user_dirs)
+    report_roots(dirs)  # a missing report folder fails the whole build, before anything is written
     results: list[Built] = []
     with build_lock(out_dir, wait):
         manifest = read_manifest(out_dir)
@@ -273,57 +311,73 @@ def build(engine: Engine, build_file: BuildFile, *, now: datetime | None = None,
         for output in build_file.outputs:
             where = f"build file {build_file.path}: output {output.name!r}"
             try:
-                definition = find_report(output.report, dirs)
-            except ReportError as exc:
-                raise ReportError(f"{where}: {exc}") from exc
-            filters = resolve_filters(output.filters, moment, where)
-            inputs = {
-                "data": data_hash,
-                "report": {name: _file_hash(path) for name, path in definition.files().items()},
-                "filters": _digest(filters.__dict__),
-                "params": _digest(output.params),
-                "resolved": [filters.date_from, filters.date_to],
-                "formats": list(output.formats),
-                "version": _version(),
-            }
-            if definition.params:
-                # Relative dates in parameters ("7 days ago") depend on the build time too.
-                inputs["params"] = _digest(parse_params(definition, output.params, moment))
-            files = [safe_output_path(out_dir, f"{output.path}.{fmt}", where) for fmt in output.formats]
-            previous = entries.get(output.name, {})
-            templates = {name: _file_hash(Path(path)) for name, path in previous.get("templates", {}).items()
-                         if Path(path).is_file()}
-            fresh = (
-                not force
-                and previous.get("inputs") == _digest(inputs)
-                and templates == previous.get("template_hashes")
-                and all(path.is_file() for path in files)
-            )
-            if fresh:
-                results.append(Built(output.name, "fresh", tuple(files)))
-                continue
-            rendered = render(engine, definition, formats=output.formats, filters=filters, params=output.params,
-                              now=moment, database=database_label(db_url or str(engine.url)))
-            for fmt, path in zip(output.formats, files, strict=True):
-                write_atomically(path, rendered.outputs[fmt])
-            used = {name: str(path) for name, path in sorted(rendered.templates_used.items())}
-            entries[output.name] = {
-                "report": output.report,
-                "report_folders": [str(folder) for folder in definition.folders],
-                "files": {str(path.relative_to(out_dir)): _file_hash(path) for path in files},
-                "filters": filters.describe(),
-                "params": {key: str(value) for key, value in output.params.items()},
-                "rows": rendered.row_counts,
-                "inputs": _digest(inputs),
-                "input_parts": {key: value for key, value in inputs.items() if key != "report"},
-                "templates": used,
-                "template_hashes": {name: _file_hash(Path(path)) for name, path in used.items()},
-                "built_at": moment.isoformat(),
-            }
-            # NOTE: the manifest is written after each output's files, so a crash never records
-            # a build whose files were not replaced.
-            manifest = {"database": redact_url(db_url or str(engine.url)), "build_file": str(build_file.path),
-                        "updated_at": moment.isoformat(), "outputs": entries}
-            write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
-            results.append(Built(output.name, "built", tuple(files)))
+                result = _build_output(engine, build_file, output, entries, data_hash=data_hash, dirs=dirs,
+                                       moment=moment, force=force, db_url=db_url)
+            except TimelineError as exc:
+                reason = str(exc)
+                result = Built(output.name, "failed", (), reason if reason.startswith(where) else f"{where}: {reason}")
+            results.append(result)
+            if on_output is not None:
+                on_output(result)
+    failed = [item for item in results if item.status == "failed"]
+    if failed:
+        raise BuildFailed(build_file.path, failed, results)
     return results
+
+
+def _build_output(engine: Engine, build_file: BuildFile, output: Output, entries: dict[str, Any], *,
+                  data_hash: str, dirs: tuple[Path, ...], moment: datetime, force: bool, db_url: str | None) -> Built:
+    """Build one output if stale, recording it in `entries` and the manifest; raises TimelineError."""
+    out_dir = build_file.out_dir
+    where = f"build file {build_file.path}: output {output.name!r}"
+    definition = find_report(output.report, dirs)
+    filters = resolve_filters(output.filters, moment, where)
+    inputs = {
+        "data": data_hash,
+        "report": {name: _file_hash(path) for name, path in definition.files().items()},
+        "filters": _digest(filters.__dict__),
+        "params": _digest(output.params),
+        "resolved": [filters.date_from, filters.date_to],
+        "formats": list(output.formats),
+        "version": _version(),
+    }
+    if definition.params:
+        # Relative dates in parameters ("7 days ago") depend on the build time too.
+        inputs["params"] = _digest(parse_params(definition, output.params, moment,
+                                                given_as="params.{name} = {value}"))
+    files = [safe_output_path(out_dir, f"{output.path}.{fmt}", where) for fmt in output.formats]
+    previous = entries.get(output.name, {})
+    templates = {name: _file_hash(Path(path)) for name, path in previous.get("templates", {}).items()
+                 if Path(path).is_file()}
+    fresh = (
+        not force
+        and previous.get("inputs") == _digest(inputs)
+        and templates == previous.get("template_hashes")
+        and all(path.is_file() for path in files)
+    )
+    if fresh:
+        return Built(output.name, "fresh", tuple(files))
+    rendered = render(engine, definition, formats=output.formats, filters=filters, params=output.params,
+                      now=moment, database=database_label(db_url or str(engine.url)))
+    for fmt, path in zip(output.formats, files, strict=True):
+        write_atomically(path, rendered.outputs[fmt])
+    used = {name: str(path) for name, path in sorted(rendered.templates_used.items())}
+    entries[output.name] = {
+        "report": output.report,
+        "report_folders": [str(folder) for folder in definition.folders],
+        "files": {str(path.relative_to(out_dir)): _file_hash(path) for path in files},
+        "filters": filters.describe(),
+        "params": {key: str(value) for key, value in output.params.items()},
+        "rows": rendered.row_counts,
+        "inputs": _digest(inputs),
+        "input_parts": {key: value for key, value in inputs.items() if key != "report"},
+        "templates": used,
+        "template_hashes": {name: _file_hash(Path(path)) for name, path in used.items()},
+        "built_at": moment.isoformat(),
+    }
+    # NOTE: the manifest is written after each output's files, so a crash never records
+    # a build whose files were not replaced.
+    manifest = {"database": redact_url(db_url or str(engine.url)), "build_file": str(build_file.path),
+                "updated_at": moment.isoformat(), "outputs": entries}
+    write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+    return Built(output.name, "built", tuple(files))

@@ -53,7 +53,7 @@ def _emit(content: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="html or md (default: from -o's suffix, .md → md; else html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of your own reports; searched before the defaults (repeatable).")
 @db_option
 def report(name: str, date_from: date | None, date_to: date | None, types: tuple[str, ...], actor: str | None,
@@ -78,7 +78,7 @@ def report(name: str, date_from: date | None, date_to: date | None, types: tuple
 
 
 @cli.command("reports")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 def reports_command(reports: tuple[Path, ...], db_value: str | None, config_path: Path | None) -> None:
     """List the reports (yours first, then the defaults) with their parameters."""
@@ -109,20 +109,24 @@ def reports_command(reports: tuple[Path, ...], db_value: str | None, config_path
 def build(build_path: Path, force: bool, out_dir: Path | None, wait: float, db_value: str | None,
           settings_path: Path | None) -> None:
     """Build every output of the build file whose inputs changed (data, query, templates, parameters)."""
+    from timeline.build import Built, load_build_file
     from timeline.build import build as run_build
-    from timeline.build import load_build_file
+
+    def echo(item: Built) -> None:
+        # Each output as it is done, so a cron log shows what was written before any failure.
+        if item.status == "failed":
+            click.echo(f"timeline: {item.error}", err=True)
+        else:
+            click.echo(f"{item.status:5} {item.name}: {', '.join(str(path) for path in item.files)}")
 
     settings = _settings(db_value, settings_path)
     build_file = load_build_file(build_path, out_dir)
     engine = timeline.open_db(settings.db_url, read_only=True)
     try:
-        results = run_build(engine, build_file, force=force, db_url=settings.db_url, wait=wait,
-                            user_dirs=settings.reports_dirs)
+        run_build(engine, build_file, force=force, db_url=settings.db_url, wait=wait,
+                  user_dirs=settings.reports_dirs, on_output=echo)
     finally:
         engine.dispose()
-    for item in results:
-        files = ", ".join(str(path) for path in item.files)
-        click.echo(f"{item.status:5} {item.name}: {files}")
 
 
 @cli.command()
@@ -181,7 +185,7 @@ def datasette_metadata(database: str, user_dirs: tuple[Path, ...]) -> dict[str, 
 
 @cli.command("datasette-metadata")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default stdout).")
-@click.option("--reports", "reports", multiple=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reports", "reports", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 def datasette_metadata_command(output: Path | None, reports: tuple[Path, ...], db_value: str | None,
                                config_path: Path | None) -> None:

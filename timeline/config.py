@@ -49,6 +49,20 @@ def redact_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+def require_folder(folder: Path, where: str, given: str | None = None) -> None:
+    """Nothing when `folder` is a directory; else ConfigError naming `where`, the folder as `given` and as resolved.
+
+    A folder of reports or lexicon that does not exist would otherwise fall back to the shipped ones
+    without a word, and a typo would publish the stock briefing.
+    """
+    if folder.is_dir():
+        return
+    state = "is not a folder" if folder.exists() else "not found"
+    absolute = folder.absolute()
+    shown = f"{given!r} ({absolute})" if given is not None and given != str(absolute) else str(absolute)
+    raise ConfigError(f"{where}: folder {shown} {state}")
+
+
 def load_settings(db: str | None = None, config: Path | None = None) -> Settings:
     """Settings from ./timeline.toml (or `config`), TIMELINE_DB, then `db`; raises ConfigError."""
     settings = Settings(db_url=to_db_url(DEFAULT_DB))
@@ -93,7 +107,11 @@ def _apply_file(settings: Settings, path: Path) -> Settings:
                 items = [items]
             if not isinstance(items, list):
                 raise ConfigError(f"settings file {path}: {key} must be a folder or a list of folders")
-            updates[attr] = tuple(base / str(item) for item in items)
+            folders = tuple(base / str(item) for item in items)
+            if key == "reports":
+                for item, folder in zip(items, folders, strict=True):
+                    require_folder(folder, f"settings file {path}: reports", str(item))
+            updates[attr] = folders
     if unknown:
         raise ConfigError(f"settings file {path}: unknown setting(s) {', '.join(unknown)}")
     return replace(settings, **updates)  # type: ignore[arg-type]

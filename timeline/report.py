@@ -35,6 +35,7 @@ RESERVED = {"report", "params", "filters", "filters_text", "generated", "databas
 WHERE_MARK = "{where}"
 # `{query.column}` in a query: the values of `column` in the rows of an earlier query (VALUES_MARK).
 VALUES_MARK = re.compile(r"\{([A-Za-z_]\w*)\.([A-Za-z_]\w*)\}")
+DATE_FORMS = "a date YYYY-MM-DD, today, yesterday or N days|weeks|months|years ago"
 _RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
 
 
@@ -212,11 +213,22 @@ def resolve_date(value: str, now: datetime) -> date:
         month += 1
         last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
         return date(year, month, min(today.day, last))
-    return date.fromisoformat(value.strip())
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        # "2021-13-45" is meant as a date, so say what is wrong with it; for "last week" Python's
+        # reason ("Invalid isoformat string") says nothing the accepted forms do not.
+        detail = f" ({exc})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else ""
+        raise ValueError(f"not a date{detail}; give {DATE_FORMS}") from exc
 
 
-def parse_params(definition: ReportDef, raw: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """Typed parameter values: given ones converted, the rest from defaults; raises ReportError."""
+def parse_params(definition: ReportDef, raw: Mapping[str, Any], now: datetime, *,
+                 given_as: str = "--param {name}={value}") -> dict[str, Any]:
+    """Typed parameter values: given ones converted, the rest from defaults; raises ReportError.
+
+    `given_as` spells a given value in messages (str.format with `name` and `value`): the command
+    line's `--param since='x'`, a build file's `params.since = 'x'`.
+    """
     unknown = sorted(set(raw) - set(definition.params))
     if unknown:
         known = ", ".join(definition.params) or "none"
@@ -230,14 +242,14 @@ def parse_params(definition: ReportDef, raw: Mapping[str, Any], now: datetime) -
             f"report '{definition.name}': report.toml"
         if value is None:
             if spec.required:
-                raise ReportError(f"{where}: parameter {name!r} is required (--param {name}=…)")
+                raise ReportError(f"{where}: parameter {name!r} is required ({given_as.format(name=name, value='…')})")
             values[name] = None
             continue
         try:
             values[name] = _convert(spec.type, value, now)
         except (TypeError, ValueError) as exc:
-            origin = "--param" if given else "default"
-            raise ReportError(f"{where}: parameter {name!r} ({spec.type}): {origin} {value!r} is invalid: {exc}") from exc
+            origin = given_as.format(name=name, value=repr(value)) if given else f"default {value!r}"
+            raise ReportError(f"{where}: parameter {name!r} ({spec.type}): {origin} is invalid: {exc}") from exc
         if spec.choices and values[name] not in spec.choices:
             raise ReportError(f"{where}: parameter {name!r}: {value!r} is not one of "
                               f"{', '.join(map(str, spec.choices))}")
@@ -247,12 +259,19 @@ def parse_params(definition: ReportDef, raw: Mapping[str, Any], now: datetime) -
 def _convert(kind: str, value: Any, now: datetime) -> Any:
     if kind == "string":
         return str(value)
+    # Python's reasons ("invalid literal for int() with base 10") leave out what to write instead.
     if kind == "int":
-        if isinstance(value, bool):
-            raise ValueError("not an integer")
-        return int(value)
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        except ValueError:
+            raise ValueError("not a whole number; give one such as 5") from None
     if kind == "float":
-        return float(value)
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError("not a number; give one such as 2.5") from None
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -261,7 +280,7 @@ def _convert(kind: str, value: Any, now: datetime) -> Any:
             return True
         if lowered in ("0", "false", "no", "off"):
             return False
-        raise ValueError("not true/false")
+        raise ValueError("not true or false; give true, false, yes, no, on, off, 1 or 0")
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator, Frame
 
+from timeline.config import require_folder
 from timeline.escaping import (
     MarkdownText,
     escape_html,
@@ -59,8 +60,14 @@ def default_reports_dir() -> Path:
 
 
 def report_roots(user_dirs: Sequence[Path] = ()) -> list[Path]:
-    """Folders holding report folders, in precedence order: the user's, then the defaults."""
+    """Folders holding report folders, in precedence order: the user's, then the defaults.
+
+    Raises ConfigError for a user folder that is not a directory (the commands name where it was
+    given before they get here).
+    """
     roots = [Path(folder) for folder in user_dirs]
+    for folder in roots:
+        require_folder(folder, "report folders")
     default = default_reports_dir()
     if default not in roots:
         roots.append(default)

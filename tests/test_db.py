@@ -133,17 +133,21 @@ def test_a_bad_settings_file_is_a_config_error(tmp_path: Path) -> None:
         load_settings(config=bad)
 
 
-def test_a_missing_reports_folder_in_the_settings_is_a_config_error(tmp_path: Path) -> None:
-    # Relative to the settings file, as db is; without the check the shipped reports were used instead.
+@pytest.mark.parametrize("key, attr", [("reports", "reports_dirs"), ("lexicon", "lexicon_dirs")])
+def test_a_missing_reports_or_lexicon_folder_in_the_settings_is_a_config_error(
+    tmp_path: Path, key: str, attr: str
+) -> None:
+    # Relative to the settings file, as db is; without the check the shipped reports (or lexicon)
+    # were used instead.
     (tmp_path / "conf").mkdir()
     settings_file = tmp_path / "conf" / "timeline.toml"
-    settings_file.write_text('reports = ["my-reports"]\n', encoding="utf-8")
+    settings_file.write_text(f'{key} = ["my-{key}"]\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_settings(config=settings_file)
-    assert str(caught.value) == (f"settings file {settings_file}: reports: folder 'my-reports' "
-                                 f"({tmp_path / 'conf' / 'my-reports'}) not found")
-    (tmp_path / "conf" / "my-reports").mkdir()
-    assert load_settings(config=settings_file).reports_dirs == (tmp_path / "conf" / "my-reports",)
+    assert str(caught.value) == (f"settings file {settings_file}: {key}: folder 'my-{key}' "
+                                 f"({tmp_path / 'conf' / f'my-{key}'}) not found")
+    (tmp_path / "conf" / f"my-{key}").mkdir()
+    assert getattr(load_settings(config=settings_file), attr) == (tmp_path / "conf" / f"my-{key}",)
 
 
 def test_a_missing_driver_is_a_config_error() -> None:

@@ -108,9 +108,8 @@ def _apply_file(settings: Settings, path: Path) -> Settings:
             if not isinstance(items, list):
                 raise ConfigError(f"settings file {path}: {key} must be a folder or a list of folders")
             folders = tuple(base / str(item) for item in items)
-            if key == "reports":
-                for item, folder in zip(items, folders, strict=True):
-                    require_folder(folder, f"settings file {path}: reports", str(item))
+            for item, folder in zip(items, folders, strict=True):
+                require_folder(folder, f"settings file {path}: {key}", str(item))
             updates[attr] = folders
     if unknown:
         raise ConfigError(f"settings file {path}: unknown setting(s) {', '.join(unknown)}")

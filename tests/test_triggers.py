@@ -169,6 +169,37 @@ def test_titles_are_written_from_the_parts() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text, start, date_text",
+    [
+        # A date inside what was said dates what was said: the saying is dated by publication.
+        ("Payless Cashways Inc said its sales rose six pct in 1986.", date(2021, 10, 29), None),
+        ("Foreign Minister Retno Marsudi said Indonesia had arrested 140 terrorism suspects last year.",
+         date(2021, 10, 29), None),
+        ("Presidential Airways Inc said it will serve 12 cities when it starts operating on March 23.",
+         date(2021, 10, 29), None),
+        ("India strongly condemned the 2019 Pulwama attack.", date(2021, 10, 29), None),
+        # A date of the occasion of speaking dates the statement.
+        ("The United States military said on Monday that a drone strike hit a house.", date(2021, 10, 25), "on Monday"),
+        ("Kirby told reporters in Washington on Tuesday that the Taliban were advancing.", date(2021, 10, 26),
+         "on Tuesday"),
+        ("Kirby said in a statement on Tuesday that the Taliban were advancing.", date(2021, 10, 26), "on Tuesday"),
+        ("On Tuesday, Kirby said the Taliban had advanced in 2020.", date(2021, 10, 26), "On Tuesday"),
+        ("Kirby on Tuesday said the Taliban had advanced in 2020.", date(2021, 10, 26), "on Tuesday"),
+        ("The US restated its commitment to stand with India during a two-day meeting here on October 26.",
+         date(2021, 10, 26), "on October 26"),
+    ],
+    ids=["sales-in-1986", "last-year", "future-day", "modifier-year", "said-on-monday", "told-reporters-in-place",
+         "in-a-statement", "sentence-start", "before-the-verb", "at-the-meeting"],
+)
+def test_a_reported_statement_is_dated_by_its_occasion_not_by_what_was_said(
+    text: str, start: date, date_text: str | None
+) -> None:
+    (statement,) = [c for c in events(text) if c.event_type == "statement"]
+    assert (statement.date_start, statement.date_text, statement.date_approximate) == (
+        start, date_text, date_text is None)
+
+
 def test_a_statement_title_names_a_body_without_the_country_it_speaks_for() -> None:
     # Seed 004; the country stays among the actors, the title says who spoke.
     (statement,) = [c for c in events("Patrushev and Doval discussed the deepening of bilateral security "

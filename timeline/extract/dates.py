@@ -96,11 +96,55 @@ def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) 
     return reserved
 
 
+# Between a reporting verb and a date that says when the speaking happened: the occasion ("said in a
+# statement on Monday", "told reporters in Kabul on Tuesday", "said late on Friday"), never a clause
+# of what was said ("said its sales rose six pct in 1986", "said Indonesia had arrested ... last year").
+_OCCASION_WORDS = (
+    r"in|at|during|to|before|a|an|the|his|her|its|their|late|early|earlier|later|here|there|again|also"
+    r"|issued|released|published|made|given|reporters|journalists|newsmen|lawmakers|statement|interview"
+    r"|conference|news|press|briefing|speech|televised|television|radio|parliament|meeting|session|rally"
+)
+_OCCASION = re.compile(r"(?:,?\s+(?:" + _OCCASION_WORDS + r"|[A-Z][\w.'’-]*))*,?\s*")
+# "restated its commitment ... during a two-day meeting here on October 26 and 27": the statement was
+# made at the occasion that date names, however far from the verb.
+_AT_AN_OCCASION = re.compile(
+    r"\b(?:during|at)\s+(?:(?:a|an|the|its|their|his|her)\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:meetings?|talks|conference|summit|session|visit|briefing|dialogue)"
+    r"(?:\s+(?:here|there|in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?))?\s+$"
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|these|those)\s+$", re.IGNORECASE)
+
+
+def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
+    """Whether `mention` can date the speaking of a reported statement ("X said ..."): before the
+    verb in its clause or at the sentence's start ("On Monday, X said"), right after it across
+    only the words of an occasion, or naming the occasion ("during the talks here on 26 October"). A date inside what was said dates what was said, not the saying;
+    one after a determiner names a thing ("condemned the 2019 Pulwama attack")."""
+    trigger = draft.trigger
+    if mention.end <= trigger.start:
+        gap = text[mention.end:trigger.start]
+        return CLAUSE_BREAK.search(gap) is None or not text[draft.sentence.start:mention.start].strip()
+    if mention.start < trigger.end:
+        return False
+    if _AT_AN_OCCASION.search(text, max(trigger.end, mention.start - 80), mention.start) is not None:
+        return True
+    return (_OCCASION.fullmatch(text, trigger.end, mention.start) is not None
+            and _DETERMINER_BEFORE.search(text, max(trigger.end, mention.start - 8), mention.start) is None)
+
+
+def is_reported_speech(draft: _Draft) -> bool:
+    """A statement reported by its verb ("said", "told", "condemned"), not named by a noun ("a joint statement")."""
+    return draft.event_type == "statement" and draft.trigger.text.lower() not in STATEMENT_NOUNS
+
+
 def date_from_sentence(
     text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention]
 ) -> None:
     """The date of the mention governing the trigger: its own clause's first, else the nearest free one."""
     trigger = draft.trigger
+    if is_reported_speech(draft):
+        times = [m for m in times if says_when_spoken(text, draft, m)]
+        all_times = [m for m in all_times if says_when_spoken(text, draft, m)]
     if draft.event_type == "resolution" and resolution_number(trigger.text):
         # Only the year right after the number dates a cited resolution; a meeting's date does not.
         times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]

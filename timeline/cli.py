@@ -134,8 +134,9 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
 
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        # Article text stays data in spreadsheets too (see export.inert_cell).
-        writer.writerows([[inert_cell(_cell(value)) for value in row] for row in rows])
+        # Article text stays data in spreadsheets too (see export.inert_cell); numbers are numbers
+        # there, so -5 is written as it is, as `timeline export --format csv` writes it.
+        writer.writerows([[_cell(inert_cell(value)) for value in row] for row in rows])
         return buffer.getvalue()
     cells = [[_cell(value).replace("\n", " ") for value in row] for row in rows]
     cells = [[value if len(value) <= 80 else value[:79] + "…" for value in row] for row in cells]

@@ -53,7 +53,8 @@ def _plain(value: Any) -> Any:
 
 
 # Spreadsheets run a cell that starts with one of these as a formula ("=HYPERLINK(…)"): article
-# text must stay data, so such a cell gets a leading apostrophe, which they show as text.
+# text must stay data, so such a text cell gets a leading apostrophe, which they show as text.
+# README (Commands) and docs/reports.md (Exports) say so; JSON keeps the exact text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

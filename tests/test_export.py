@@ -189,3 +189,22 @@ def test_other_exports_keep_early_and_late_years(far_years_db: tuple[str, int, i
     cells = {row[0]: row for row in csv.reader(io.StringIO(_export(url, "csv")))}
     assert cells[str(century)][1:3] == ["0600-01-01", "0699-12-31"]
     assert cells[str(late)][1:3] == ["9999-01-01", "9999-12-31"]
+
+
+def test_an_approximate_date_in_december_9999_exports_in_every_format(far_years_db: tuple[str, int, int]) -> None:
+    from timeline import curation
+
+    url, _, late = far_years_db
+    engine = timeline.open_db(url)
+    try:
+        with engine.begin() as conn:
+            curation.correct_event(conn, late, {"date_start": date(9999, 12, 1), "date_end": date(9999, 12, 31),
+                                                "date_precision": "month", "date_approximate": True}, now=NOW)
+    finally:
+        engine.dispose()
+    slides = {s["unique_id"]: s for s in json.loads(_export(url, "timelinejs"))["events"]}
+    assert slides[f"event-{late}"]["display_date"] == "c. Dec 9999"
+    text = _export(url, "ics")
+    assert "DTSTART;VALUE=DATE:99991201\r\nDURATION:P31D\r\n" in text
+    assert "When: c. Dec 9999" in text.replace("\r\n ", "")  # unfolded
+    assert all(_export(url, fmt) for fmt in ("csv", "json"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -150,6 +152,35 @@ def test_events_lists_the_timeline_in_every_format(runner: CliRunner, seeded_db:
     assert dated == sorted(dated)
     as_csv = runner.invoke(cli, ["events", "--format", "csv", "--db", seeded_db])
     assert as_csv.output.splitlines()[0].startswith("event_id,date_start,date_end")
+
+
+# The reviewer's title: a spreadsheet would run it as a formula (README, Commands: CSV cells).
+FORMULA_TITLE = "-5% fall in trade; +2 deals"
+
+
+def test_csv_guards_text_a_spreadsheet_would_run_and_json_keeps_it_exact(runner: CliRunner, seeded_db: str) -> None:
+    edited = runner.invoke(cli, ["event", "correct", "6", "--title", FORMULA_TITLE, "--db", seeded_db])
+    assert edited.exit_code == 0, edited.output
+    guarded = "'" + FORMULA_TITLE
+    outputs = {
+        "export": ["export", "--format", "csv", "--text", "fall in trade"],
+        "events": ["events", "--format", "csv", "--text", "fall in trade"],
+        "sql": ["sql", "SELECT event_id, title, -5 AS n, -2.5 AS x FROM v_timeline WHERE event_id = 6", "--format",
+                "csv"],
+    }
+    for name, args in outputs.items():
+        result = runner.invoke(cli, [*args, "--db", seeded_db])
+        assert result.exit_code == 0, (name, result.output)
+        header, row = list(csv.reader(io.StringIO(result.output)))
+        assert row[header.index("title")] == guarded, name
+        assert row[header.index("event_id")] == "6", name
+    # Numbers are numbers in a spreadsheet: only text is guarded.
+    assert row[header.index("n")] == "-5" and row[header.index("x")] == "-2.5"
+    for args in (["export", "--format", "json"], ["events", "--format", "json"]):
+        exact = json.loads(runner.invoke(cli, [*args, "--text", "fall in trade", "--db", seeded_db]).output)
+        assert [item["title"] for item in exact] == [FORMULA_TITLE]
+    exact = json.loads(runner.invoke(cli, ["sql", outputs["sql"][1], "--format", "json", "--db", seeded_db]).output)
+    assert exact == [{"event_id": 6, "title": FORMULA_TITLE, "n": -5, "x": -2.5}]
 
 
 def test_events_csv_and_json_keep_the_view_columns_when_nothing_matches(runner: CliRunner, seeded_db: str) -> None:

@@ -111,8 +111,11 @@ def test_a_corrected_place_comes_from_the_gazetteer_and_the_message_names_what_w
     unknown = runner.invoke(cli, ["event", "correct", str(event_id), "--place", "Camp Nowhere", "--db", seeded_db])
     assert unknown.exit_code == 0, unknown.output
     assert one(seeded_db, "SELECT place FROM v_timeline WHERE event_id = :id", {"id": event_id}) == "Camp Nowhere"
-    precision = runner.invoke(cli, ["event", "correct", str(event_id), "--precision", "week", "--db", seeded_db])
+    precision = runner.invoke(cli, ["event", "correct", str(event_id), "--precision", "day", "--db", seeded_db])
     assert precision.output.strip() == f"event {event_id}: corrected precision; curated"
+    # --date alone sets the precision it implies, but the message names what was given.
+    dated = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "2021-10", "--db", seeded_db])
+    assert dated.output.strip() == f"event {event_id}: corrected date; curated"
 
 
 def test_correcting_the_date_sets_span_precision_and_reason(seeded_db: str, runner: CliRunner) -> None:
@@ -158,6 +161,113 @@ def test_correct_validates_vocabularies_and_changes_nothing_on_error(seeded_db: 
         with pytest.raises(ConfigError, match=f"event {event_id}"):
             write(seeded_db, lambda conn, f=fields: curation.correct_event(conn, event_id, f, now=NOW))
     assert event_row(seeded_db, event_id) == before
+
+
+# Event JWG is 2021-10-26..2021-10-27, precision day. Each correction contradicts itself.
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--precision", "month"], "precision month does not fit the date 2021-10-26..2021-10-27: month needs whole months"),
+        (["--precision", "week"], "precision week does not fit the date 2021-10-26..2021-10-27: week needs whole weeks, Monday"),
+        (["--date", "2021-10", "--precision", "day"], "precision day is finer than --date '2021-10' (2021-10-01..2021-10-31"),
+        (["--date", "2021", "--precision", "quarter"], "write the date in months: 2021-01..2021-12"),
+        (["--date", "2021-10-01..2021-10-31", "--precision", "week"], "2021-10-01..2021-10-31: week needs"),
+        (["--date", "2021-10..2021-12", "--precision", "season"], "2021-10-01..2021-12-31: season needs whole seasons"),
+        (["--date", "2021-01..2021-02", "--precision", "quarter"], "2021-01-01..2021-02-28: quarter needs"),
+        (["--date", "2021", "--precision", "decade"], "2021-01-01..2021-12-31: decade needs whole decades"),
+        (["--date", "0601..0700", "--precision", "century"], "0601-01-01..0700-12-31: century needs"),
+        (["--date", "none", "--precision", "year"], "precision year needs a date"),
+    ],
+    ids=["month-on-days", "week-on-days", "day-on-month", "quarter-on-year", "week-not-monday", "season-on-quarter",
+         "quarter-of-two-months", "decade-on-year", "century-from-1", "precision-undated"],
+)
+def test_a_precision_the_dates_do_not_fit_is_refused_and_nothing_changes(
+    seeded_db: str, runner: CliRunner, args: list[str], message: str
+) -> None:
+    event_id = one(seeded_db, JWG)
+    before = event_row(seeded_db, event_id)
+    result = runner.invoke(cli, ["event", "correct", str(event_id), *args, "--title", "Talks", "--db", seeded_db])
+    assert result.exit_code == 2, result.output
+    assert f"timeline: event {event_id}: " in result.output and message in result.output, result.output
+    assert "corrected" not in result.output
+    assert event_row(seeded_db, event_id) == before
+
+
+@pytest.mark.parametrize(
+    "args, stored",
+    [
+        (["--precision", "day"], ("2021-10-26", "2021-10-27", "day")),
+        (["--date", "2021-10-01..2021-10-31", "--precision", "day"], ("2021-10-01", "2021-10-31", "day")),
+        (["--date", "2021-10-25..2021-11-07", "--precision", "week"], ("2021-10-25", "2021-11-07", "week")),
+        (["--date", "2021-10", "--precision", "month"], ("2021-10-01", "2021-10-31", "month")),
+        (["--date", "2021-10..2021-12", "--precision", "quarter"], ("2021-10-01", "2021-12-31", "quarter")),
+        (["--date", "2021-12..2022-02", "--precision", "season"], ("2021-12-01", "2022-02-28", "season")),
+        (["--date", "2021-10", "--precision", "year"], None),
+        (["--date", "2020..2029", "--precision", "decade"], ("2020-01-01", "2029-12-31", "decade")),
+        (["--date", "0600..0699", "--precision", "century"], ("0600-01-01", "0699-12-31", "century")),
+        (["--date", "9999-12"], ("9999-12-01", "9999-12-31", "month")),
+    ],
+    ids=["day", "days-of-a-month", "two-weeks", "month", "quarter", "winter", "year-on-month", "decade", "century",
+         "last-month"],
+)
+def test_a_precision_that_fits_the_dates_is_stored(
+    seeded_db: str, runner: CliRunner, args: list[str], stored: tuple[str, str, str] | None
+) -> None:
+    event_id = one(seeded_db, JWG)
+    result = runner.invoke(cli, ["event", "correct", str(event_id), *args, "--db", seeded_db])
+    if stored is None:  # a month is no whole year: coarser than the date, but not made of its units
+        assert result.exit_code == 2 and "year needs whole years" in result.output, result.output
+        return
+    assert result.exit_code == 0, result.output
+    row = event_row(seeded_db, event_id)
+    # Dates before the year 1000 come back as 4-digit ISO text on both backends.
+    assert (row["date_start"].zfill(10), row["date_end"].zfill(10), row["date_precision"]) == stored
+    named = "date, precision" if "--precision" in args and "--date" in args else args[0].removeprefix("--")
+    assert result.output == f"event {event_id}: corrected {named}; curated\n"
+
+
+def test_a_precision_for_an_undated_event_needs_a_date_and_stores_nothing(seeded_db: str, runner: CliRunner) -> None:
+    event_id = one(seeded_db, "SELECT min(id) FROM events WHERE date_start IS NULL")
+    before = event_row(seeded_db, event_id)
+    result = runner.invoke(cli, ["event", "correct", str(event_id), "--precision", "year", "--db", seeded_db])
+    assert result.exit_code == 2, result.output
+    assert result.output == (f"timeline: event {event_id}: precision year needs a date, and the event would be "
+                             "undated: give the date with it (--date)\n")
+    assert event_row(seeded_db, event_id) == before and not before["curated"]
+    with pytest.raises(ConfigError, match=f"event {event_id}: precision year needs a date"):
+        write(seeded_db, lambda conn: curation.correct_event(conn, event_id, {"date_precision": "year"}, now=NOW))
+    dated = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "2021", "--precision", "year",
+                                "--db", seeded_db])
+    assert dated.exit_code == 0, dated.output
+    assert event_row(seeded_db, event_id)["date_precision"] == "year"
+
+
+@pytest.mark.parametrize(
+    "start, end, precision, fits",
+    [
+        (date(2021, 10, 26), date(2021, 10, 27), "day", True),
+        (date(2021, 10, 25), date(2021, 10, 31), "week", True),
+        (date(2021, 10, 26), date(2021, 11, 1), "week", False),
+        (date(2024, 2, 1), date(2024, 2, 29), "month", True),
+        (date(2024, 2, 1), date(2024, 2, 28), "month", False),
+        (date(2021, 4, 1), date(2021, 9, 30), "quarter", True),
+        (date(2021, 12, 1), date(2022, 2, 28), "season", True),
+        (date(2021, 1, 1), date(2021, 3, 31), "season", False),
+        (date(2017, 1, 1), date(2018, 12, 31), "year", True),
+        (date(1, 1, 1), date(9, 12, 31), "decade", True),
+        (date(1990, 1, 1), date(1999, 12, 31), "decade", True),
+        (date(1991, 1, 1), date(2000, 12, 31), "decade", False),
+        (date(1, 1, 1), date(99, 12, 31), "century", True),
+        (date(9900, 1, 1), date(9999, 12, 31), "century", True),
+        (date(601, 1, 1), date(700, 12, 31), "century", False),
+    ],
+    ids=["days", "week", "week-from-tuesday", "leap-february", "february-less-a-day", "two-quarters", "winter",
+         "spring-from-january", "two-years", "first-decade", "nineties", "decade-from-1", "first-century",
+         "last-century", "century-from-1"],
+)
+def test_precision_fits_whole_units_as_the_extractor_spans_them(start: date, end: date, precision: str,
+                                                                 fits: bool) -> None:
+    assert curation.precision_fits(start, end, precision) is fits
 
 
 def test_unknown_event_ids_are_usage_errors_naming_the_id(seeded_db: str, runner: CliRunner) -> None:

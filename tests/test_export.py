@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -129,3 +130,81 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(text: s
     assert parsed[1][COLUMNS.index("title")] == "'" + text
     assert parsed[1][COLUMNS.index("summary")] == "plain"
     assert parsed[1][COLUMNS.index("event_id")] == "1"
+
+
+# The reviewer's case: a century before the year 1000, and an event corrected to the year 9999.
+KABUL = "In the 7th century, Arab armies attacked Kabul.\n"
+
+
+@pytest.fixture
+def far_years_db(db_url: str, tmp_path: Path) -> tuple[str, int, int]:
+    """A database with the 7th-century attack (0600-01-01..0699-12-31) and an event corrected to 9999."""
+    from timeline import curation
+
+    (tmp_path / "kabul.txt").write_text(KABUL, encoding="utf-8")
+    (tmp_path / "later.txt").write_text("On 26 October 2021 the Taliban met Russian envoys in Moscow.\n",
+                                        encoding="utf-8")
+    engine = timeline.open_db(db_url)
+    try:
+        timeline.ingest(engine, [tmp_path / "kabul.txt", tmp_path / "later.txt"], published=date(2023, 1, 1),
+                        today=date(2026, 11, 22))
+        rows = fetch_timeline(engine)
+        century = next(row["event_id"] for row in rows if row["date_precision"] == "century")
+        other = next(row["event_id"] for row in rows if row["event_id"] != century)
+        with engine.begin() as conn:
+            curation.correct_event(conn, other, {"date_start": date(9999, 1, 1), "date_end": date(9999, 12, 31),
+                                                 "date_precision": "year"}, now=NOW)
+    finally:
+        engine.dispose()
+    return db_url, century, other
+
+
+def test_ics_writes_early_and_late_years_as_rfc_5545_dates(far_years_db: tuple[str, int, int]) -> None:
+    url, century, late = far_years_db
+    text = _export(url, "ics")
+    assert "DTSTART;VALUE=DATE:06000101\r\n" in text and "DTEND;VALUE=DATE:07000101\r\n" in text
+    # 9999-12-31 has no day after it: the span is given as a duration of its days instead of DTEND.
+    assert "DTSTART;VALUE=DATE:99990101\r\nDURATION:P365D\r\n" in text
+    assert all(len(value) == 8 for value in re.findall(r"VALUE=DATE:(\d+)", text))
+    by_uid = {str(event["UID"]): event for event in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+    early = by_uid[f"event-{century}@timeline"]
+    assert (early.decoded("DTSTART"), early.decoded("DTEND")) == (date(600, 1, 1), date(700, 1, 1))
+    last = by_uid[f"event-{late}@timeline"]
+    assert last.decoded("DTSTART") == date(9999, 1, 1) and "DTEND" not in last
+    assert last.decoded("DTSTART") + (last.decoded("DURATION") - timedelta(days=1)) == date(9999, 12, 31)
+
+
+def test_other_exports_keep_early_and_late_years(far_years_db: tuple[str, int, int]) -> None:
+    url, century, late = far_years_db
+    slides = {s["unique_id"]: s for s in json.loads(_export(url, "timelinejs"))["events"]}
+    # TimelineJS takes plain year numbers (it sets two- and three-digit years with setFullYear).
+    assert slides[f"event-{century}"]["start_date"] == {"year": 600}
+    assert slides[f"event-{century}"]["end_date"] == {"year": 699}
+    assert slides[f"event-{century}"]["display_date"] == "7th century"
+    assert slides[f"event-{late}"]["start_date"] == {"year": 9999}
+    assert slides[f"event-{late}"]["display_date"] == "9999"
+    by_id = {item["event_id"]: item for item in json.loads(_export(url, "json"))}
+    assert (by_id[century]["date_start"], by_id[century]["date_end"]) == ("0600-01-01", "0699-12-31")
+    assert (by_id[late]["date_start"], by_id[late]["date_end"]) == ("9999-01-01", "9999-12-31")
+    cells = {row[0]: row for row in csv.reader(io.StringIO(_export(url, "csv")))}
+    assert cells[str(century)][1:3] == ["0600-01-01", "0699-12-31"]
+    assert cells[str(late)][1:3] == ["9999-01-01", "9999-12-31"]
+
+
+def test_an_approximate_date_in_december_9999_exports_in_every_format(far_years_db: tuple[str, int, int]) -> None:
+    from timeline import curation
+
+    url, _, late = far_years_db
+    engine = timeline.open_db(url)
+    try:
+        with engine.begin() as conn:
+            curation.correct_event(conn, late, {"date_start": date(9999, 12, 1), "date_end": date(9999, 12, 31),
+                                                "date_precision": "month", "date_approximate": True}, now=NOW)
+    finally:
+        engine.dispose()
+    slides = {s["unique_id"]: s for s in json.loads(_export(url, "timelinejs"))["events"]}
+    assert slides[f"event-{late}"]["display_date"] == "c. Dec 9999"
+    text = _export(url, "ics")
+    assert "DTSTART;VALUE=DATE:99991201\r\nDURATION:P31D\r\n" in text
+    assert "When: c. Dec 9999" in text.replace("\r\n ", "")  # unfolded
+    assert all(_export(url, fmt) for fmt in ("csv", "json"))

@@ -567,3 +567,23 @@ def test_without_jinjas_private_hooks_the_briefing_is_the_same(seeded_db: str, m
     finally:
         templating._cached_environment.cache_clear()
         engine.dispose()
+
+
+def test_a_report_query_with_repeated_column_names_keeps_both(hostile_db: str, tmp_path: Path) -> None:
+    folder = tmp_path / "mine" / "pair"
+    folder.mkdir(parents=True)
+    (folder / "report.toml").write_text('title = "Pair"\n', encoding="utf-8")
+    (folder / "query.sql").write_text("SELECT t.event_id, t.title, s.document_title AS title FROM v_timeline t\n"
+                                      "JOIN v_event_sources s ON s.event_id = t.event_id\nWHERE {where}\n"
+                                      "ORDER BY t.event_id, s.document_id\n", encoding="utf-8")
+    for fmt in ("html", "md"):
+        (folder / f"pair.{fmt}.j2").write_text("{% for r in events %}{{ r.title|length }}|{{ r.title_2|length }};{% endfor %}",
+                                               encoding="utf-8")
+    engine = timeline.open_db(hostile_db, read_only=True)
+    try:
+        text = render_report(engine, "pair", "md", user_dirs=[folder.parent], filters=make_filters(types=("attack",)),
+                             now=NOW)
+    finally:
+        engine.dispose()
+    # Lengths: the event's title and the document's, without Markdown's escaping of them.
+    assert text == f"{len(HOSTILE_TITLE)}|{len('<script>x</script> Doc')};"

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from timeline import db
 from timeline.cli import cli
-from timeline.queries import check_read_only, strip_sql
+from timeline.queries import check_read_only, strip_sql, unique_columns
 from timeline.errors import ReadOnlyQuery
 
 WRITES = [
@@ -141,3 +141,40 @@ def test_empty_query_is_refused() -> None:
 def test_a_typo_is_not_reported_as_a_write(sql: str, message: str) -> None:
     with pytest.raises(ReadOnlyQuery, match=re.escape(message)):
         check_read_only(sql)
+
+
+# The reviewer's query: an event's title and its document's title share the name `title`.
+TWO_TITLES = ("SELECT e.title, d.title FROM events e JOIN event_sources s ON s.event_id = e.id"
+              " JOIN documents d ON d.id = s.document_id ORDER BY e.id, s.id LIMIT 2")
+
+
+def test_json_keeps_every_column_when_names_repeat(runner: CliRunner, seeded_db: str) -> None:
+    result = runner.invoke(cli, ["sql", TWO_TITLES, "--format", "json", "--db", seeded_db])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    engine = db.open_engine(seeded_db)
+    try:
+        with engine.connect() as conn:
+            expected = [tuple(row) for row in conn.execute(text(TWO_TITLES))]
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [("title", "title_2")] * 2
+    assert [(row["title"], row["title_2"]) for row in rows] == expected
+    assert expected[0][0] != expected[0][1]  # the event's and the document's: two different values kept
+    table = runner.invoke(cli, ["sql", TWO_TITLES, "--format", "csv", "--db", seeded_db])
+    assert table.output.splitlines()[0] == "title,title"  # headers as the query names them
+
+
+@pytest.mark.parametrize(
+    "columns, expected",
+    [
+        (["a", "b"], ["a", "b"]),
+        (["title", "title"], ["title", "title_2"]),
+        (["title", "title", "title"], ["title", "title_2", "title_3"]),
+        (["title", "title", "title_2"], ["title", "title_3", "title_2"]),
+        (["x", "x_2", "x", "x"], ["x", "x_2", "x_3", "x_4"]),
+    ],
+    ids=["unique", "twice", "thrice", "skips-a-name-taken", "skips-several"],
+)
+def test_unique_columns_numbers_repeats_from_2_skipping_names_taken(columns: list[str], expected: list[str]) -> None:
+    assert unique_columns(columns) == expected

@@ -117,9 +117,16 @@ def _cell(value: Any) -> str:
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
-    """Rows as an aligned text table, CSV, or a JSON array of objects."""
+    """Rows as an aligned text table, CSV, or a JSON array of objects.
+
+    Table and CSV headers show the columns as named; JSON keys are queries.unique_columns (a second
+    `title` is `title_2`), so that no column is lost.
+    """
     if fmt == "json":
-        objects = [dict(zip(columns, row, strict=True)) for row in rows]
+        from timeline.queries import unique_columns
+
+        keys = unique_columns(columns)
+        objects = [dict(zip(keys, row, strict=True)) for row in rows]
         return json.dumps(objects, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
@@ -127,8 +134,9 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
 
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        # Article text stays data in spreadsheets too (see export.inert_cell).
-        writer.writerows([[inert_cell(_cell(value)) for value in row] for row in rows])
+        # Article text stays data in spreadsheets too (see export.inert_cell); numbers are numbers
+        # there, so -5 is written as it is, as `timeline export --format csv` writes it.
+        writer.writerows([[_cell(inert_cell(value)) for value in row] for row in rows])
         return buffer.getvalue()
     cells = [[_cell(value).replace("\n", " ") for value in row] for row in rows]
     cells = [[value if len(value) <= 80 else value[:79] + "…" for value in row] for row in cells]

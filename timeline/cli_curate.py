@@ -138,6 +138,10 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
             config_path: Path | None) -> None:
     """Correct an event's fields by hand; it becomes curated and re-ingest never overwrites it."""
     fields: dict[str, Any] = {}
+    # What the user gave, for the message: the other date fields written with them follow from those.
+    given = [name for name, value in (("type", event_type), ("title", title), ("summary", summary),
+                                      ("date", date_text), ("precision", precision),
+                                      ("approximate", approximate), ("place", place)) if value is not None]
     if event_type is not None:
         fields["event_type"] = event_type
     if title is not None:
@@ -149,6 +153,13 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
             fields.update(date_start=None, date_end=None)
         else:
             start, end, implied = parse_date_option(date_text)
+            # PRECISIONS runs from the finest unit to the coarsest.
+            if precision is not None and PRECISIONS.index(precision) < PRECISIONS.index(implied):
+                # "--date 2021-10 --precision day" says both "some day in October" and "known to the day".
+                unit, width = ("days", 10) if precision in ("day", "week") else ("months", 7)
+                raise ConfigError(f"event {event_id}: precision {precision} is finer than --date {date_text!r} "
+                                  f"({start.isoformat()}..{end.isoformat()}, to the {implied}); for {precision}, "
+                                  f"write the date in {unit}: {start.isoformat()[:width]}..{end.isoformat()[:width]}")
             fields.update(date_start=start, date_end=end, date_precision=precision or implied)
     if precision is not None:
         fields["date_precision"] = precision
@@ -160,11 +171,9 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
         raise ConfigError(f"event {event_id}: nothing to correct (give --type, --title, --date, ...)")
     from timeline import curation
 
+    # NOTE: printed only after the transaction commits: a correction refused changes nothing and says so.
     _write(db_value, config_path, lambda conn: curation.correct_event(conn, event_id, fields, now=_now()))
-    # What the user gave: the other date fields written with them follow from those.
-    given = {"date_start": "date", "date_end": "date", "date_precision": "precision", "date_approximate": "approximate"}
-    changed = ", ".join(sorted({given.get(k, k) for k in fields}))
-    click.echo(f"event {event_id}: corrected {changed}; curated")
+    click.echo(f"event {event_id}: corrected {', '.join(sorted(given))}; curated")
 
 
 def _gazetteer_place(name: str, db_value: str | None, config_path: Path | None) -> Any:

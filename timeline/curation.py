@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -67,12 +68,53 @@ def _require_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, Any
     return rows
 
 
+# What each precision asks of a span: the whole units the extractor makes of it (extract/timex_calendar:
+# weeks Monday-Sunday, quarters from January, meteorological seasons from March, June, September and
+# December, decades and centuries from a year ending in 0 and 00, as "the 7th century" is 600-699).
+PRECISION_SPANS = {
+    "day": "any days",
+    "week": "whole weeks, Monday to Sunday",
+    "month": "whole months, from the 1st of a month to the last day of a month",
+    "quarter": "whole quarters, from 1 January, April, July or October to the last day of March, June, "
+               "September or December",
+    "season": "whole seasons, from 1 March, June, September or December to the last day of May, August, "
+              "November or February",
+    "year": "whole years, from 1 January to 31 December",
+    "decade": "whole decades, from 1 January of a year ending in 0 to 31 December of a year ending in 9",
+    "century": "whole centuries, from 1 January of a year ending in 00 to 31 December of a year ending in 99",
+}
+
+
+def precision_fits(start: date, end: date, precision: str) -> bool:
+    """True when start..end (inclusive) is one or more whole units of `precision` (PRECISION_SPANS)."""
+    if precision == "day":
+        return True
+    if precision == "week":
+        return start.weekday() == 0 and end.weekday() == 6
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if precision == "month":
+        return whole_months
+    if precision == "quarter":
+        return whole_months and start.month in (1, 4, 7, 10) and end.month in (3, 6, 9, 12)
+    if precision == "season":
+        return whole_months and start.month in (3, 6, 9, 12) and end.month in (5, 8, 11, 2)
+    whole_years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    if precision == "year":
+        return whole_years
+    # The first decade and century begin in the year 1: there is no year 0 (timex_forms, _h_century).
+    if precision == "decade":
+        return whole_years and (start.year % 10 == 0 or start.year == 1) and end.year % 10 == 9
+    if precision == "century":
+        return whole_years and (start.year % 100 == 0 or start.year == 1) and end.year % 100 == 99
+    return False
+
+
 def _infer_precision(start: date, end: date) -> str:
     if start == end:
         return "day"
-    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
+    if (start.year, start.month) == (end.year, end.month) and precision_fits(start, end, "month"):
         return "month"
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+    if start.year == end.year and precision_fits(start, end, "year"):
         return "year"
     return "day"  # a span of days ("26-27 October")
 
@@ -115,9 +157,10 @@ def correct_event(conn: Connection, event_id: int, fields: dict[str, Any], now: 
 
     `fields` may hold any of CORRECTABLE; `type` is accepted for `event_type`. A date_start
     without date_end is one day (or the span its precision says); the precision is inferred from
-    the span when not given. `place` is a stored place's name (a new place is made otherwise) or
-    None to clear it. Raises UnknownEvent when there is no such event, ConfigError for a value
-    outside the vocabularies of DESIGN.md or a reversed span.
+    the span when not given; a precision given must fit the span (precision_fits) and needs a
+    date. `place` is a stored place's name (a new place is made otherwise) or None to clear it.
+    Raises UnknownEvent when there is no such event, ConfigError for a value outside the
+    vocabularies of DESIGN.md, a reversed span, or a precision the span does not fit.
     """
     fields = dict(fields)
     if "type" in fields:
@@ -164,11 +207,20 @@ def _corrected_dates(event_id: int, current: Any, fields: dict[str, Any]) -> dic
         raise ConfigError(f"event {event_id}: give both ends of the date, or neither (undated)")
     values: dict[str, Any] = {}
     if start is not None and end is not None:
+        span = f"{start.isoformat()}..{end.isoformat()}"
         if start > end:
-            raise ConfigError(f"event {event_id}: date {start.isoformat()}..{end.isoformat()} ends before it starts")
+            raise ConfigError(f"event {event_id}: date {span} ends before it starts")
         if "date_precision" not in fields and {"date_start", "date_end"} & set(fields):
             precision = _infer_precision(start, end)
+        elif {"date_start", "date_end", "date_precision"} & set(fields) and precision is not None \
+                and not precision_fits(start, end, precision):
+            # A precision names the units the span is made of; "month" on 26-27 October is a contradiction.
+            raise ConfigError(f"event {event_id}: precision {precision} does not fit the date {span}: "
+                              f"{precision} needs {PRECISION_SPANS[precision]}")
         values["date_value"] = _timex_value(start, end, precision or "day")
+    elif fields.get("date_precision") is not None:
+        raise ConfigError(f"event {event_id}: precision {fields['date_precision']} needs a date, and the event "
+                          f"would be undated: give the date with it (--date)")
     else:
         precision, values["date_value"] = None, None
     values.update(

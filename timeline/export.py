@@ -53,7 +53,8 @@ def _plain(value: Any) -> Any:
 
 
 # Spreadsheets run a cell that starts with one of these as a formula ("=HYPERLINK(…)"): article
-# text must stay data, so such a cell gets a leading apostrophe, which they show as text.
+# text must stay data, so such a text cell gets a leading apostrophe, which they show as text.
+# README (Commands) and docs/reports.md (Exports) say so; JSON keeps the exact text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -155,10 +156,29 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+def _ics_date(day: date) -> str:
+    """An RFC 5545 DATE, YYYYMMDD: always 8 digits (strftime('%Y') writes the year 600 as "600")."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _ics_end(start: date, end: date) -> str:
+    """The exclusive end of an all-day event: DTEND the day after `end`, else a DURATION in days.
+
+    An event ending on 9999-12-31 has no day after it that a DATE can write. RFC 5545 §3.6.1 lets
+    a VEVENT give DURATION instead of DTEND, and for a DATE start a duration in days keeps every
+    day of the span: clamping DTEND to 9999-12-31 would drop the last one. DTEND stays the rule
+    otherwise, because it is what calendar programs write and read most widely.
+    """
+    if end < date.max:
+        return f"DTEND;VALUE=DATE:{_ics_date(end + timedelta(days=1))}"
+    return f"DURATION:P{(end - start).days + 1}D"
+
+
 def to_ics(rows: Sequence[dict[str, Any]], now: datetime, calendar_name: str = "timeline") -> str:
     """An iCalendar (RFC 5545) calendar of all-day events; undated events are left out.
 
-    DTEND is the day after the inclusive date_end, as all-day events require. `now` is DTSTAMP.
+    DTEND is the day after the inclusive date_end, as all-day events require (DURATION for an
+    end of 9999-12-31, see _ics_end). Years before 1000 are zero-padded. `now` is DTSTAMP.
     """
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
@@ -174,8 +194,8 @@ def to_ics(rows: Sequence[dict[str, Any]], now: datetime, calendar_name: str = "
             "BEGIN:VEVENT",
             f"UID:event-{row['event_id']}@timeline",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{start.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(end + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"DTSTART;VALUE=DATE:{_ics_date(start)}",
+            _ics_end(start, end),
             f"SUMMARY:{_ics_text(row['title'])}",
             f"DESCRIPTION:{_ics_text(chr(10).join(part for part in description if part))}",
             f"CATEGORIES:{_ics_text(row['event_type'])}",

@@ -152,10 +152,33 @@ def run_sql(
     return columns, rows
 
 
+def unique_columns(columns: Sequence[str]) -> list[str]:
+    """Column names made unique for row dicts: the first of a name keeps it, the next get `_2`, `_3`, ...
+
+    `SELECT e.title, d.title` has two columns named `title`; as dict keys the second would replace
+    the first. A repeat takes the first free number, skipping names the query already has
+    (`title, title, title_2` → `title, title_3, title_2`). Unique names come back unchanged.
+    """
+    taken = set(columns)
+    seen: set[str] = set()
+    names: list[str] = []
+    for name in columns:
+        if name in seen:
+            number = 2
+            while f"{name}_{number}" in taken:
+                number += 1
+            name = f"{name}_{number}"
+            taken.add(name)
+        seen.add(name)
+        names.append(name)
+    return names
+
+
 def fetch_dicts(engine: Engine, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Rows of one of timeline's own queries as dicts (no read-only check: the SQL is ours)."""
     columns, rows = run_sql(engine, sql, params, user=False)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    names = unique_columns(columns)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def columns_of(rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from timeline.config import Settings, redact_url
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
+from timeline.queries import unique_columns
 from timeline.records import REPORT_FORMATS
 from timeline.templating import report_environment, report_roots
 
@@ -440,8 +441,9 @@ def _make_rows(columns: Sequence[str], tuples: Sequence[Sequence[Any]]) -> list[
 
     SQLite returns dates as ISO text; the columns to convert are picked by name once per query,
     and converted a column at a time (each distinct value once), so that a row costs one dict.
+    Repeated column names are made unique as `timeline sql --format json` does (queries.unique_columns).
     """
-    names = list(columns)
+    names = unique_columns(columns)
     if not tuples:
         return []
     converters = [_convert_days if name.startswith("date_") or name.endswith(("published", "_date"))

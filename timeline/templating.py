@@ -10,6 +10,7 @@ template (issue 7, hostile text).
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import heapq
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -91,7 +92,8 @@ def _day(day: date) -> str:
 
 
 def _month_end(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+    # Not "the 1st of next month less a day": December 9999 has no next month.
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 _PART_MIN_DAYS = 3  # end − start: a span of four days or more

@@ -890,3 +890,38 @@ def test_the_placed_neighbour_query_reads_0010s_index_and_finds_what_the_plain_q
     finally:
         engine.dispose()
     assert max(returned) >= 3 and returned.count(0) >= 1
+
+
+def test_a_planned_event_that_a_later_report_says_took_place_becomes_past(db_url: str) -> None:
+    # "India and the US will hold talks next week", then "India and the US held talks on Tuesday".
+    week = dict(date_start=date(2021, 10, 25), date_end=date(2021, 10, 31), date_precision="week", date_value=None)
+    planned = replace(BASE, title="India and United States hold talks (planned)", status="planned", **week)
+    save(db_url, 1, replace(planned, sentence="They will hold talks next week."))
+    held = replace(BASE, sentence="They held talks on Tuesday.", date_start=date(2021, 10, 26),
+                   date_end=date(2021, 10, 26), date_precision="day", date_value=None)
+    result = save(db_url, 2, held)
+    assert result.events_merged == 1
+    assert query_rows(db_url, "SELECT status, title FROM events") == [("past", "India and United States hold talks")]
+    # The day of the report replaces the week of the plan (a more precise date).
+    assert query_rows(db_url, "SELECT t.title, t.date_precision, t.date_start = t.date_end FROM v_timeline t") == [
+        ("India and United States hold talks", "day", True)]
+    (reason,) = query_rows(db_url, "SELECT merge_reason FROM event_sources WHERE merge_reason IS NOT NULL")[0]
+    assert reason.endswith("; the planned event took place")
+    # Another plan of the same talks, reported after they took place, changes nothing.
+    save(db_url, 3, replace(planned, sentence="They were to hold talks that week."))
+    assert query_rows(db_url, "SELECT status, title FROM events") == [("past", "India and United States hold talks")]
+
+
+def test_a_curated_planned_event_stays_as_corrected(db_url: str) -> None:
+    week = dict(date_start=date(2021, 10, 25), date_end=date(2021, 10, 31), date_precision="week", date_value=None)
+    save(db_url, 1, replace(BASE, title="Talks (planned)", status="planned", sentence="Talks next week.", **week))
+    engine = timeline.open_db(db_url)
+    try:
+        with engine.begin() as conn:
+            curation.correct_event(conn, 1, {"title": "Talks planned by the ministries"}, now=NOW)
+    finally:
+        engine.dispose()
+    save(db_url, 2, replace(BASE, sentence="They held talks on Tuesday.", date_start=date(2021, 10, 26),
+                            date_end=date(2021, 10, 26), date_precision="day", date_value=None))
+    assert query_rows(db_url, "SELECT status, title, curated FROM events") == [
+        ("planned", "Talks planned by the ministries", True)]

@@ -28,6 +28,7 @@ class StoredEvent(NamedTuple):
     date_approximate: bool = False
     number: str | None = None  # a resolution's number
     speakers: frozenset[str] = frozenset()  # the persons among its speakers (statements)
+    status: str = "past"  # "planned" until a report says it took place
 
 
 def find_match(candidate: EventCandidate, stored: Sequence[StoredEvent]) -> tuple[int, str] | None:

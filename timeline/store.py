@@ -87,6 +87,7 @@ _INGEST_SQL = {
     " date_precision = :date_precision, date_approximate = :date_approximate, date_value = :date_value,"
     " date_reason = :date_reason, updated_at = :updated_at WHERE id = :id",
     "place_event": "UPDATE events SET place_id = :place_id, updated_at = :updated_at WHERE id = :id",
+    "event_took_place": "UPDATE events SET status = 'past', title = :title, updated_at = :updated_at WHERE id = :id",
     "find_place": "SELECT id FROM places WHERE name = :name AND country_code = :country_code",
     "find_place_without_code": "SELECT id FROM places WHERE name = :name AND country_code IS NULL",
     "insert_place": "INSERT INTO places (name, country, country_code, kind, latitude, longitude, geonameid)"
@@ -351,6 +352,10 @@ def save_document(
             if placed is not None:
                 reason = f"{reason}; {placed}"
                 local = [_with_place(e, candidate) if e.event_id == event_id else e for e in local]
+            held = _took_place(cur, matched, candidate, now)
+            if held is not None:
+                reason = f"{reason}; {held}"
+                local = [e._replace(status="past") if e.event_id == event_id else e for e in local]
             merged += 1
         source_rows.append(_source_row(cur, event_id, document_id, candidate, reason))
         for ref in candidate.actors:
@@ -441,6 +446,15 @@ def _place_unplaced(
     return f"event placed in {candidate.place.name}"
 
 
+def _took_place(cur: _Cursor, row: StoredEvent, candidate: EventCandidate, now: datetime) -> str | None:
+    """A planned, non-curated event that a report says took place becomes past, with that report's
+    title ("... hold talks (planned)" loses its mark); the note, or None."""
+    if row.status != "planned" or candidate.status != "past" or row.curated:
+        return None
+    cur.run("event_took_place", {"id": row.event_id, "title": candidate.title, "updated_at": cur.timestamp(now)})
+    return "the planned event took place"
+
+
 def _with_place(event: StoredEvent, candidate: EventCandidate) -> StoredEvent:
     place = candidate.place
     assert place is not None
@@ -476,11 +490,12 @@ def _as_stored(event_id: int, candidate: EventCandidate) -> StoredEvent:
         date_precision=candidate.date_precision,
         date_approximate=candidate.date_approximate,
         number=candidate.number,
+        status=candidate.status,
     )
 
 
 _NEIGHBOUR_SELECT = """SELECT e.id, e.event_type, e.date_start, e.date_end, e.curated, e.date_precision,
-    e.date_approximate, p.name, p.country_code, e.number
+    e.date_approximate, p.name, p.country_code, e.number, e.status
 """
 _NEIGHBOUR_FROM = "FROM events e LEFT JOIN places p ON p.id = e.place_id WHERE e.event_type = :event_type AND "
 _DATED = "e.date_start >= :lookback AND e.date_start <= :date_end AND e.date_end >= :date_start"
@@ -660,9 +675,10 @@ def _as_neighbours(cur: _Cursor, rows: Sequence[Any]) -> list[StoredEvent]:
             date_precision=date_precision,
             date_approximate=bool(date_approximate),
             number=number,
+            status=status,
         )
         for event_id, event_type, date_start, date_end, curated, date_precision, date_approximate, place, country_code,
-        number, *_ in rows
+        number, status, *_ in rows
     ]
 
 

@@ -36,7 +36,7 @@ from timeline.extract.triggers import (
 from timeline.lexicon import Lexicon, load_lexicon
 from timeline.records import ActorRef, Document, EventCandidate, PlaceRef, TimeMention
 
-__all__ = ["PUBLISHED_REASON", "extract"]
+__all__ = ["PLANNED_MARK", "PUBLISHED_REASON", "extract", "planned_title"]
 
 _T = TypeVar("_T")
 
@@ -440,6 +440,10 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
         topic=topic,
         name=name,
     )
+    if draft.status == "planned":
+        # "The ministers said they would meet again next month": v_timeline and the briefings show
+        # no status column (DESIGN's contract), and a plan must not read as something that happened.
+        title = planned_title(title)
     return EventCandidate(
         event_type=draft.event_type,
         title=title,
@@ -463,6 +467,14 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
         status=draft.status,
         number=draft.number if draft.event_type == "resolution" else None,
     )
+
+
+PLANNED_MARK = " (planned)"
+
+
+def planned_title(title: str) -> str:
+    """The title of a planned event: the event's title marked as a plan."""
+    return title + PLANNED_MARK
 
 
 def _confidence(draft: _Draft) -> float:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import timeline
 from conftest import ROOT, pg_database, query_rows
+from timeline import store
 from timeline.errors import ConfigError
 from timeline.filters import make_filters, where_clause
+from timeline.records import ActorRef, EventCandidate, PlaceRef
+from timeline.sources import make_document
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
@@ -78,8 +82,8 @@ def test_a_postgresql_period_is_answered_by_the_period_index(synthetic_pg: str) 
 # --actor as it was matched before event_actor_dates: a substring of the name or an alias, over the join.
 REFERENCE_ACTOR = (
     "t.event_id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-    " WHERE lower(a.name) LIKE :f_actor OR a.id IN"
-    " (SELECT actor_id FROM actor_aliases WHERE lower(alias) LIKE :f_actor))"
+    " WHERE lower(a.name) LIKE :f_actor ESCAPE '\\' OR a.id IN"
+    " (SELECT actor_id FROM actor_aliases WHERE lower(alias) LIKE :f_actor ESCAPE '\\'))"
 )
 PERIODS = [(None, None), (date(2021, 8, 1), date(2021, 10, 31)), (date(2021, 10, 27), None),
            (None, date(2019, 12, 31)), (date(2017, 6, 1), date(2017, 6, 1))]
@@ -87,11 +91,11 @@ PERIODS = [(None, None), (date(2021, 8, 1), date(2021, 10, 31)), (date(2021, 10,
 
 def _reference(actor: str, low: date | None, high: date | None) -> tuple[str, dict]:
     condition, params = where_clause(make_filters(date_from=low, date_to=high))
-    params["f_actor"] = f"%{actor.lower()}%"
+    params["f_actor"] = "%" + actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return f"{REFERENCE_ACTOR} AND {condition}", params
 
 
-@pytest.mark.parametrize("actor", ["india", "UNITED", "blinken", "ISIL", "u.s.", "sco", "zz-nobody", "_"])
+@pytest.mark.parametrize("actor", ["india", "UNITED", "blinken", "ISIL", "u.s.", "sco", "zz-nobody", "_", "%", "u_s"])
 def test_actor_filter_matches_names_and_aliases_as_a_substring_in_any_case(seeded_db: str, actor: str) -> None:
     dialect = seeded_db.split(":", 1)[0].split("+", 1)[0]
     for low, high in PERIODS:
@@ -99,7 +103,7 @@ def test_actor_filter_matches_names_and_aliases_as_a_substring_in_any_case(seede
         for spelling in (None, dialect):
             filters = make_filters(date_from=low, date_to=high, actor=actor)
             assert _ids(seeded_db, *where_clause(filters, dialect=spelling)) == expected, (actor, low, high, spelling)
-    if actor not in ("zz-nobody",):
+    if actor not in ("zz-nobody", "_", "%", "u_s"):
         assert _ids(seeded_db, *_reference(actor, None, None)), f"{actor!r} should match some seed event"
 
 
@@ -140,3 +144,69 @@ def test_describe_names_every_active_filter() -> None:
     text = make_filters(date_from=date(2021, 1, 1), types=["meeting"], actor="India").describe()
     assert text == "from 2021-01-01; type meeting; actor “India”"
     assert make_filters().describe() == "all events"
+
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def _candidate(day: int, title: str, summary: str, actors: tuple[ActorRef, ...],
+               place: PlaceRef | None = None) -> EventCandidate:
+    # A day of its own and actors of its own each, so that no two of them are taken for one event.
+    return EventCandidate(event_type="statement", title=title, summary=summary, sentence=summary, char_start=0,
+                          char_end=len(summary), date_start=date(2021, 3, day), date_end=date(2021, 3, day),
+                          date_precision="day", place=place, actors=actors)
+
+
+# Words and names that SQLite's lower() does not fold, and text holding LIKE's wildcards and escape.
+UNUSUAL = {
+    "ocalan": _candidate(1, "Öcalan's lawyers hold talks in Łódź",
+                         "Lawyers of Abdullah Öcalan met Polish officials on Monday.",
+                         (ActorRef("Abdullah Öcalan", "person", aliases=("Öcalan",)),),
+                         PlaceRef("Łódź", "Poland", "PL")),
+    "lavrov": _candidate(5, "Лавров makes statement", "Сергей Лавров spoke in Москва.",
+                         (ActorRef("Сергей Лавров", "person", aliases=("Лавров",)),), PlaceRef("Москва", "Россия")),
+    "snake_case": _candidate(9, "Naming rule", "The snake_case rule stays and the tariff cut is 50% from May.",
+                             (ActorRef("Snake_Case Committee", "organisation"),)),
+    "snakeXcase": _candidate(13, "Tariff talks", "About the 50 tariff cut in snakeXcase style.",
+                             (ActorRef("SnakeXCase Committee", "organisation"),)),
+    "backslash": _candidate(17, "Path note", "A share named C:\\temp was opened.",
+                            (ActorRef("Path Office", "organisation"),)),
+}
+
+
+@pytest.fixture
+def unusual_db(db_url: str) -> dict[str, int]:
+    """The UNUSUAL events stored as ingest stores them, on each backend; their ids by key."""
+    engine = timeline.open_db(db_url)
+    try:
+        for number, candidate in enumerate(UNUSUAL.values()):
+            document = make_document(f"Report {number}\n\n{candidate.sentence}\n", f"doc{number}.txt",
+                                     published=date(2021, 3, 28), published_source="option")
+            with engine.begin() as conn:
+                store.save_document(conn, document, [candidate], now=NOW)
+    finally:
+        engine.dispose()
+    ids = dict(query_rows(db_url, "SELECT title, event_id FROM v_timeline"))
+    assert len(ids) == len(UNUSUAL)
+    return {key: ids[candidate.title] for key, candidate in UNUSUAL.items()}
+
+
+def _listed(url: str, **filters: str) -> list[int]:
+    """The ids `timeline events` lists for the filters, through the API on a read-only engine as the CLI opens it."""
+    engine = timeline.open_db(url, read_only=True)
+    try:
+        return sorted(row["event_id"] for row in timeline.list_events(engine, make_filters(**filters)))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("field, value, keys", [
+    ("text", "snake_case", ["snake_case"]), ("text", "50%", ["snake_case"]), ("text", "%", ["snake_case"]),
+    ("text", "_", ["snake_case"]), ("text", "C:\\temp", ["backslash"]), ("text", "\\", ["backslash"]),
+    ("text", "snakeXcase", ["snakeXcase"]), ("text", "50 tariff", ["snakeXcase"]),
+    ("place", "%", []), ("place", "_", []), ("actor", "%", []), ("actor", "_", ["snake_case"]),
+    ("actor", "snake_c", ["snake_case"]),
+])
+def test_like_wildcards_in_a_value_are_taken_literally(unusual_db: dict[str, int], db_url: str, field: str,
+                                                       value: str, keys: list[str]) -> None:
+    assert _listed(db_url, **{field: value}) == sorted(unusual_db[key] for key in keys)

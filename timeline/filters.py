@@ -56,6 +56,26 @@ def make_filters(
     return Filters(date_from, date_to, tuple(types), actor or None, place or None, text or None)
 
 
+# LIKE's escape character, named in every LIKE here: a value's own %, _ and \ are text, not wildcards.
+_ESCAPE = "\\"
+_LIKE = f"LIKE {{}} ESCAPE '{_ESCAPE}'"
+
+
+def _containing(value: str) -> str:
+    """The LIKE pattern of text containing `value` anywhere."""
+    # NOTE: the escape character first, or the escapes added for % and _ would be escaped again.
+    for special in (_ESCAPE, "%", "_"):
+        value = value.replace(special, _ESCAPE + special)
+    return f"%{value}%"
+
+
+def _contains_condition(columns: list[str], param: str, value: str, params: dict[str, Any]) -> str:
+    """Any of `columns` contains `value` in any case; binds the pattern as `param`."""
+    params[param] = _containing(value.lower())
+    like = _LIKE.format(f":{param}")
+    return "(" + " OR ".join(f"lower({column}) {like}" for column in columns) + ")"
+
+
 # SQLite: the events overlapping --from/--to found through ix_events_span_date_start (migration
 # 0002): the distinct event lengths L are read by skipping through that index, then one bounded
 # index range per length (date_start between --from - L and --to). A plain (date_start, date_end)
@@ -90,9 +110,9 @@ _PG_WINDOW = (
 # found by actor id, so that the database knows which actors it is looking for before it touches
 # event_actors or event_actor_dates (a LIKE over their join hid that from PostgreSQL's planner).
 _ACTOR_IDS = (
-    "SELECT f_a.id FROM actors f_a WHERE lower(f_a.name) LIKE :f_actor"
-    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE lower(f_aa.alias) LIKE :f_actor"
-)
+    "SELECT f_a.id FROM actors f_a WHERE lower(f_a.name) {like}"
+    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE lower(f_aa.alias) {like}"
+).format(like=_LIKE.format(":f_actor"))
 
 
 def _actor_condition(filters: Filters, alias: str, dialect: str | None) -> str:
@@ -123,8 +143,9 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
     Article text and filter values are always bound, never interpolated; an event overlaps
     the period when it starts on or before --to and ends on or after --from. Undated events
     are kept unless a period is given. --actor matches a canonical name or an alias,
-    case-insensitively, anywhere in it. `dialect` "sqlite" adds an equivalent test that the
-    window index answers, and "postgresql" one its period index answers, so that the cost follows
+    case-insensitively, anywhere in it; --actor, --place and --text take % and _ literally.
+    `dialect` "sqlite" adds an equivalent test that the window index answers, and "postgresql"
+    one its period index answers, so that the cost follows
     the events in the period; with --actor the period is found per actor in event_actor_dates
     instead ("postgresql" spells that test for its planner; any other value: the portable
     condition alone).
@@ -133,7 +154,7 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
     params: dict[str, Any] = {}
     if filters.actor:
         conditions.append(_actor_condition(filters, alias, dialect))
-        params["f_actor"] = f"%{filters.actor.lower()}%"
+        params["f_actor"] = _containing(filters.actor.lower())
     elif filters.date_from and dialect == "sqlite":
         upper = " AND w_e.date_start <= :f_to" if filters.date_to else ""
         conditions.append(_SQLITE_WINDOW.format(alias=alias, upper=upper))
@@ -153,9 +174,7 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
             params[f"f_type{index}"] = event_type
         conditions.append(f"{alias}.event_type IN ({', '.join(names)})")
     if filters.place:
-        conditions.append(f"(lower({alias}.place) LIKE :f_place OR lower({alias}.country) LIKE :f_place)")
-        params["f_place"] = f"%{filters.place.lower()}%"
+        conditions.append(_contains_condition([f"{alias}.place", f"{alias}.country"], "f_place", filters.place, params))
     if filters.text:
-        conditions.append(f"(lower({alias}.title) LIKE :f_text OR lower({alias}.summary) LIKE :f_text)")
-        params["f_text"] = f"%{filters.text.lower()}%"
+        conditions.append(_contains_condition([f"{alias}.title", f"{alias}.summary"], "f_text", filters.text, params))
     return (" AND ".join(conditions) if conditions else "1 = 1"), params

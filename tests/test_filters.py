@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import timeline
 from conftest import ROOT, pg_database, query_rows
 from timeline import store
+from timeline.cli import cli
 from timeline.errors import ConfigError
 from timeline.filters import make_filters, where_clause
 from timeline.records import ActorRef, EventCandidate, PlaceRef
@@ -198,6 +201,27 @@ def _listed(url: str, **filters: str) -> list[int]:
         return sorted(row["event_id"] for row in timeline.list_events(engine, make_filters(**filters)))
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("field, value, key", [
+    ("text", "Öcalan", "ocalan"), ("text", "öcalan", "ocalan"), ("text", "ÖCALAN", "ocalan"),
+    ("text", "öCALAn", "ocalan"), ("text", "ŁÓDŹ", "ocalan"), ("text", "лавров", "lavrov"),
+    ("text", "СЕРГЕЙ", "lavrov"), ("place", "Łódź", "ocalan"), ("place", "łódź", "ocalan"),
+    ("place", "ŁÓDŹ", "ocalan"), ("place", "ÓDŹ", "ocalan"), ("place", "москва", "lavrov"),
+    ("place", "РОССИЯ", "lavrov"), ("actor", "öcalan", "ocalan"), ("actor", "ÖCALAN", "ocalan"),
+    ("actor", "abdullah ö", "ocalan"), ("actor", "ЛАВРОВ", "lavrov"), ("actor", "сергей", "lavrov"),
+    ("text", "O\u0308CALAN", "ocalan"),  # decomposed, as some keyboards type it; stored text is NFC
+], ids=lambda value: str(value))
+def test_text_place_and_actor_match_non_ascii_letters_in_any_case(unusual_db: dict[str, int], db_url: str,
+                                                                   field: str, value: str, key: str) -> None:
+    assert _listed(db_url, **{field: value}) == [unusual_db[key]]
+
+
+def test_events_finds_a_non_ascii_word_in_another_case_from_the_command_line(unusual_db: dict[str, int],
+                                                                             db_url: str, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["events", "--text", "ÖCALAN", "--place", "łódź", "--format", "json", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert [row["event_id"] for row in json.loads(result.output)] == [unusual_db["ocalan"]]
 
 
 @pytest.mark.parametrize("field, value, keys", [

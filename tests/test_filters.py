@@ -18,7 +18,7 @@ from conftest import ROOT, pg_database, query_rows
 from timeline import store
 from timeline.cli import cli
 from timeline.errors import ConfigError
-from timeline.filters import make_filters, where_clause
+from timeline.filters import Filters, make_filters, where_clause
 from timeline.records import ActorRef, EventCandidate, PlaceRef
 from timeline.sources import make_document
 
@@ -146,7 +146,13 @@ def test_unknown_types_and_reversed_periods_are_config_errors() -> None:
 def test_describe_names_every_active_filter() -> None:
     text = make_filters(date_from=date(2021, 1, 1), types=["meeting"], actor="India").describe()
     assert text == "from 2021-01-01; type meeting; actor “India”"
+    assert make_filters(text="Taliban").describe() == "text “Taliban”"
+    assert make_filters(text=" Taliban  Kabul talks ").describe() == "text “Taliban”, “Kabul” and “talks”"
     assert make_filters().describe() == "all events"
+
+
+def test_text_of_spaces_only_is_no_filter() -> None:
+    assert make_filters(text="  \t ") == Filters()
 
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -227,10 +233,28 @@ def test_events_finds_a_non_ascii_word_in_another_case_from_the_command_line(unu
 @pytest.mark.parametrize("field, value, keys", [
     ("text", "snake_case", ["snake_case"]), ("text", "50%", ["snake_case"]), ("text", "%", ["snake_case"]),
     ("text", "_", ["snake_case"]), ("text", "C:\\temp", ["backslash"]), ("text", "\\", ["backslash"]),
-    ("text", "snakeXcase", ["snakeXcase"]), ("text", "50 tariff", ["snakeXcase"]),
+    ("text", "snakeXcase", ["snakeXcase"]), ("text", "50 tariff", ["snakeXcase", "snake_case"]),
     ("place", "%", []), ("place", "_", []), ("actor", "%", []), ("actor", "_", ["snake_case"]),
     ("actor", "snake_c", ["snake_case"]),
 ])
 def test_like_wildcards_in_a_value_are_taken_literally(unusual_db: dict[str, int], db_url: str, field: str,
                                                        value: str, keys: list[str]) -> None:
     assert _listed(db_url, **{field: value}) == sorted(unusual_db[key] for key in keys)
+
+
+def test_text_words_may_each_be_in_the_title_or_the_summary(unusual_db: dict[str, int], db_url: str) -> None:
+    # "talks" is only in the title, "Polish" and "Monday" only in the summary.
+    assert _listed(db_url, text="talks Polish  monday") == [unusual_db["ocalan"]]
+    assert _listed(db_url, text="talks Москва") == []
+
+
+@pytest.mark.parametrize("words", ["Taliban Afghanistan", "taliban   RESOLUTION", "Afghanistan", "India talks",
+                                   "Taliban zz-nothing", "the the"])
+def test_text_matches_events_holding_every_word(seeded_db: str, words: str) -> None:
+    rows = query_rows(seeded_db, "SELECT event_id, title, summary FROM v_timeline")
+    expected = sorted(event_id for event_id, title, summary in rows
+                      if all(word.casefold() in title.casefold() or word.casefold() in (summary or "").casefold()
+                             for word in words.split()))
+    assert _listed(seeded_db, text=words) == expected
+    if words in ("Taliban Afghanistan", "taliban   RESOLUTION"):
+        assert expected, f"{words!r} should match some seed event"

@@ -37,7 +37,8 @@ class Filters:
         if self.place:
             parts.append(f"place “{self.place}”")
         if self.text:
-            parts.append(f"text “{self.text}”")
+            words = [f"“{word}”" for word in self.text.split()]
+            parts.append("text " + (", ".join(words[:-1]) + " and " if len(words) > 1 else "") + words[-1])
         return "; ".join(parts) if parts else "all events"
 
 
@@ -49,12 +50,16 @@ def make_filters(
     place: str | None = None,
     text: str | None = None,
 ) -> Filters:
-    """Validated Filters; raises ConfigError for an unknown type or a reversed period."""
+    """Validated Filters; raises ConfigError for an unknown type or a reversed period.
+
+    --text of spaces only holds no word, and is no filter.
+    """
     unknown = sorted(set(types) - set(EVENT_TYPES))
     if unknown:
         raise ConfigError(f"--type {', '.join(unknown)}: unknown; choose from {', '.join(EVENT_TYPES)}")
     if date_from and date_to and date_from > date_to:
         raise ConfigError(f"--from {date_from} is after --to {date_to}")
+    text = text if text and not text.isspace() else None
     return Filters(date_from, date_to, tuple(types), _nfc(actor), _nfc(place), _nfc(text))
 
 
@@ -177,7 +182,8 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
     Article text and filter values are always bound, never interpolated; an event overlaps
     the period when it starts on or before --to and ends on or after --from. Undated events
     are kept unless a period is given. --actor matches a canonical name or an alias
-    anywhere in it; --actor, --place and --text match in any case, and take % and _ literally.
+    anywhere in it, --place in the place or the country, and each word of --text in the title or
+    the summary; all of them in any case, taking % and _ literally.
     `dialect` "sqlite" adds an equivalent test that the window index answers, and "postgresql"
     one its period index answers, so that the cost follows
     the events in the period; with --actor the period is found per actor in event_actor_dates
@@ -211,6 +217,8 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
         conditions.append(_contains_condition([f"{alias}.place", f"{alias}.country"], "f_place", filters.place,
                                               dialect, params))
     if filters.text:
-        conditions.append(_contains_condition([f"{alias}.title", f"{alias}.summary"], "f_text", filters.text,
-                                              dialect, params))
+        # Every word, each in the title or the summary: "Taliban Afghanistan" need not be a phrase.
+        for index, word in enumerate(filters.text.split()):
+            conditions.append(_contains_condition([f"{alias}.title", f"{alias}.summary"], f"f_text{index}", word,
+                                                  dialect, params))
     return (" AND ".join(conditions) if conditions else "1 = 1"), params

@@ -137,21 +137,29 @@ _PG_WINDOW = (
 )
 
 
-# The actors a --actor value names: case-insensitive substring of the canonical name or of an
-# alias, matched against the small actors and actor_aliases tables only. The events are then
-# found by actor id, so that the database knows which actors it is looking for before it touches
-# event_actors or event_actor_dates (a LIKE over their join hid that from PostgreSQL's planner).
+# The actors a --actor value names: those whose canonical name or an alias is the value in any case;
+# when there are none, those whose name or alias contains it ("jaish" → S. Jaishankar), so that
+# "US" is the United States, not also Russia. Matched against the small actors and actor_aliases
+# tables only. The events are then found by actor id, so that the database knows which actors it
+# is looking for before it touches event_actors or event_actor_dates (a LIKE over their join hid
+# that from PostgreSQL's planner).
 _ACTOR_IDS = (
-    "SELECT f_a.id FROM actors f_a WHERE {fold}(f_a.name) {like}"
-    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE {fold}(f_aa.alias) {like}"
+    "WITH f_exact(id) AS (SELECT f_a.id FROM actors f_a WHERE {fold}(f_a.name) = {name}"
+    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE {fold}(f_aa.alias) = {name})"
+    " SELECT f_exact.id FROM f_exact"
+    " UNION SELECT f_a.id FROM actors f_a WHERE NOT EXISTS (SELECT 1 FROM f_exact) AND {fold}(f_a.name) {like}"
+    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa"
+    " WHERE NOT EXISTS (SELECT 1 FROM f_exact) AND {fold}(f_aa.alias) {like}"
 )
 
 
 def _actor_ids(actor: str, dialect: str | None, params: dict[str, Any]) -> str:
-    """The SELECT of the ids of the actors `actor` names; binds f_actor."""
+    """The SELECT of the ids of the actors `actor` names; binds f_actor_name and f_actor."""
     fold, bound, folded = _folding(actor, dialect)
+    params["f_actor_name"] = folded
     params["f_actor"] = _containing(folded)
-    return _ACTOR_IDS.format(fold=fold, like=_LIKE.format(bound.format(":f_actor")))
+    return _ACTOR_IDS.format(fold=fold, name=bound.format(":f_actor_name"),
+                             like=_LIKE.format(bound.format(":f_actor")))
 
 
 def _actor_condition(filters: Filters, alias: str, dialect: str | None, actor_ids: str) -> str:
@@ -181,11 +189,11 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
 
     Article text and filter values are always bound, never interpolated; an event overlaps
     the period when it starts on or before --to and ends on or after --from. Undated events
-    are kept unless a period is given. --actor matches a canonical name or an alias
-    anywhere in it, --place in the place or the country, and each word of --text in the title or
-    the summary; all of them in any case, taking % and _ literally.
-    `dialect` "sqlite" adds an equivalent test that the window index answers, and "postgresql"
-    one its period index answers, so that the cost follows
+    are kept unless a period is given. --actor selects the actors whose canonical name or an
+    alias is the value, or when none is, those where it occurs; --place must occur in the place
+    or the country, and each word of --text in the title or the summary. All of them match in
+    any case, and take % and _ literally. `dialect` "sqlite" adds an equivalent test that the
+    window index answers, and "postgresql" one its period index answers, so that the cost follows
     the events in the period; with --actor the period is found per actor in event_actor_dates
     instead ("postgresql" spells that test for its planner; any other value: the portable
     condition alone). "sqlite" also folds a non-ASCII value through CASEFOLD_FUNCTION, which only

@@ -78,9 +78,11 @@ def filter_options(func: F) -> F:
             click.option("--from", "date_from", callback=_iso_date, metavar="DATE", help="Events ending on or after DATE."),
             click.option("--to", "date_to", callback=_iso_date, metavar="DATE", help="Events starting on or before DATE."),
             click.option("--type", "types", multiple=True, type=click.Choice(EVENT_TYPES), help="Event type (repeatable)."),
-            click.option("--actor", help="Actor name or alias (substring, case-insensitive)."),
-            click.option("--place", help="Place or country (substring)."),
-            click.option("--text", help="Text in title or summary (substring)."),
+            click.option("--actor", metavar="NAME",
+                         help="Actors whose name or alias is NAME; if none is, those containing it (any case)."),
+            click.option("--place", metavar="NAME", help="Place or country containing NAME (any case)."),
+            click.option("--text", metavar="WORDS",
+                         help="Title or summary containing every word, each in either (any case)."),
         ]
     ):
         func = option(func)

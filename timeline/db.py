@@ -35,6 +35,9 @@ READ_MMAP_BYTES = 256 * 1024 * 1024  # read-only connections map up to this much
 # ingest batch of 128 documents checkpointed at nearly every commit and copied the same index
 # pages again each time; 8,192 pages (32 MiB of WAL at most) cut the writer's CPU by ~7 %.
 WAL_CHECKPOINT_PAGES = 8192
+# str.casefold as an SQL function on every SQLite connection timeline opens: SQLite's lower() folds
+# ASCII letters only, so filters.py compares a non-ASCII filter value ("Öcalan") through this.
+CASEFOLD_FUNCTION = "timeline_casefold"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -96,6 +99,11 @@ def open_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def _casefold(value: Any) -> Any:
+    # NULL stays NULL, as it does through lower(); numbers and blobs are never folded.
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _open_sqlite(url: str, *, read_only: bool) -> Engine:
     parsed = make_url(url)
     database = parsed.database or ""
@@ -120,6 +128,8 @@ def _open_sqlite(url: str, *, read_only: bool) -> Engine:
         # (BEGIN IMMEDIATE): a deferred transaction that upgrades to a writer fails at once with
         # "database is locked" instead of waiting out the busy timeout.
         dbapi_connection.isolation_level = None
+        # Deterministic (the same text, the same result), as lower() is, so the planner treats it alike.
+        dbapi_connection.create_function(CASEFOLD_FUNCTION, 1, _casefold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from timeline.db import CASEFOLD_FUNCTION
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES
 
@@ -35,7 +37,8 @@ class Filters:
         if self.place:
             parts.append(f"place “{self.place}”")
         if self.text:
-            parts.append(f"text “{self.text}”")
+            words = [f"“{word}”" for word in self.text.split()]
+            parts.append("text " + (", ".join(words[:-1]) + " and " if len(words) > 1 else "") + words[-1])
         return "; ".join(parts) if parts else "all events"
 
 
@@ -47,13 +50,62 @@ def make_filters(
     place: str | None = None,
     text: str | None = None,
 ) -> Filters:
-    """Validated Filters; raises ConfigError for an unknown type or a reversed period."""
+    """Validated Filters; raises ConfigError for an unknown type or a reversed period.
+
+    --text of spaces only holds no word, and is no filter.
+    """
     unknown = sorted(set(types) - set(EVENT_TYPES))
     if unknown:
         raise ConfigError(f"--type {', '.join(unknown)}: unknown; choose from {', '.join(EVENT_TYPES)}")
     if date_from and date_to and date_from > date_to:
         raise ConfigError(f"--from {date_from} is after --to {date_to}")
-    return Filters(date_from, date_to, tuple(types), actor or None, place or None, text or None)
+    text = text if text and not text.isspace() else None
+    return Filters(date_from, date_to, tuple(types), _nfc(actor), _nfc(place), _nfc(text))
+
+
+def _nfc(value: str | None) -> str | None:
+    # Stored text is NFC (README, Inputs): an "Ö" typed as O + combining diaeresis must find it too.
+    if not value:
+        return None
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
+
+
+# LIKE's escape character, named in every LIKE here: a value's own %, _ and \ are text, not wildcards.
+_ESCAPE = "\\"
+_LIKE = f"LIKE {{}} ESCAPE '{_ESCAPE}'"
+
+
+def _containing(value: str) -> str:
+    """The LIKE pattern of text containing `value` anywhere."""
+    # NOTE: the escape character first, or the escapes added for % and _ would be escaped again.
+    for special in (_ESCAPE, "%", "_"):
+        value = value.replace(special, _ESCAPE + special)
+    return f"%{value}%"
+
+
+def _folding(value: str, dialect: str | None) -> tuple[str, str, str]:
+    """(SQL function folding the stored text, SQL around the parameter, the value to bind) for a caseless match.
+
+    An ASCII value is lowered here and the stored text by lower(), as before: SQLite's lower()
+    folds ASCII letters only, which is enough, as a non-ASCII letter folds to an ASCII one only
+    rarely (Turkish İ to i and a combining dot). A non-ASCII value goes through one function on
+    both sides, so that "öcalan" finds "ÖCALAN": on SQLite str.casefold (CASEFOLD_FUNCTION, which
+    db.py registers), elsewhere the database's own lower() (PostgreSQL's: Unicode in a UTF-8 locale).
+    """
+    if value.isascii():
+        return "lower", "{}", value.lower()
+    if dialect == "sqlite":
+        return CASEFOLD_FUNCTION, "{}", value.casefold()
+    return "lower", "lower({})", value
+
+
+def _contains_condition(columns: list[str], param: str, value: str, dialect: str | None,
+                        params: dict[str, Any]) -> str:
+    """Any of `columns` contains `value` in any case; binds the pattern as `param`."""
+    fold, bound, folded = _folding(value, dialect)
+    params[param] = _containing(folded)
+    like = _LIKE.format(bound.format(f":{param}"))
+    return "(" + " OR ".join(f"{fold}({column}) {like}" for column in columns) + ")"
 
 
 # SQLite: the events overlapping --from/--to found through ix_events_span_date_start (migration
@@ -85,18 +137,33 @@ _PG_WINDOW = (
 )
 
 
-# The actors a --actor value names: case-insensitive substring of the canonical name or of an
-# alias, matched against the small actors and actor_aliases tables only. The events are then
-# found by actor id, so that the database knows which actors it is looking for before it touches
-# event_actors or event_actor_dates (a LIKE over their join hid that from PostgreSQL's planner).
+# The actors a --actor value names: those whose canonical name or an alias is the value in any case;
+# when there are none, those whose name or alias contains it ("jaish" → S. Jaishankar), so that
+# "US" is the United States, not also Russia. Matched against the small actors and actor_aliases
+# tables only. The events are then found by actor id, so that the database knows which actors it
+# is looking for before it touches event_actors or event_actor_dates (a LIKE over their join hid
+# that from PostgreSQL's planner).
 _ACTOR_IDS = (
-    "SELECT f_a.id FROM actors f_a WHERE lower(f_a.name) LIKE :f_actor"
-    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE lower(f_aa.alias) LIKE :f_actor"
+    "WITH f_exact(id) AS (SELECT f_a.id FROM actors f_a WHERE {fold}(f_a.name) = {name}"
+    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa WHERE {fold}(f_aa.alias) = {name})"
+    " SELECT f_exact.id FROM f_exact"
+    " UNION SELECT f_a.id FROM actors f_a WHERE NOT EXISTS (SELECT 1 FROM f_exact) AND {fold}(f_a.name) {like}"
+    " UNION SELECT f_aa.actor_id FROM actor_aliases f_aa"
+    " WHERE NOT EXISTS (SELECT 1 FROM f_exact) AND {fold}(f_aa.alias) {like}"
 )
 
 
-def _actor_condition(filters: Filters, alias: str, dialect: str | None) -> str:
-    """The events of the matching actors; within the period through event_actor_dates when one is given."""
+def _actor_ids(actor: str, dialect: str | None, params: dict[str, Any]) -> str:
+    """The SELECT of the ids of the actors `actor` names; binds f_actor_name and f_actor."""
+    fold, bound, folded = _folding(actor, dialect)
+    params["f_actor_name"] = folded
+    params["f_actor"] = _containing(folded)
+    return _ACTOR_IDS.format(fold=fold, name=bound.format(":f_actor_name"),
+                             like=_LIKE.format(bound.format(":f_actor")))
+
+
+def _actor_condition(filters: Filters, alias: str, dialect: str | None, actor_ids: str) -> str:
+    """The events of the actors `actor_ids` selects; within the period through event_actor_dates when one is given."""
     window = []
     if filters.date_to:
         window.append(" AND f_x.date_start <= :f_to")
@@ -112,9 +179,9 @@ def _actor_condition(filters: Filters, alias: str, dialect: str | None) -> str:
         # ARRAY(...) runs once, before the outer query (an InitPlan), and the outer test becomes an
         # index scan of those ids. As a join, the planner cannot know how many events the actors
         # have and hashes a scan of all events instead (docs/benchmarks.md section 5).
-        inner = events.format(ids=f"= ANY (ARRAY({_ACTOR_IDS}))")
+        inner = events.format(ids=f"= ANY (ARRAY({actor_ids}))")
         return f"{alias}.event_id = ANY (ARRAY({inner}))"
-    return f"{alias}.event_id IN ({events.format(ids=f'IN ({_ACTOR_IDS})')})"
+    return f"{alias}.event_id IN ({events.format(ids=f'IN ({actor_ids})')})"
 
 
 def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None) -> tuple[str, dict[str, Any]]:
@@ -122,18 +189,20 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
 
     Article text and filter values are always bound, never interpolated; an event overlaps
     the period when it starts on or before --to and ends on or after --from. Undated events
-    are kept unless a period is given. --actor matches a canonical name or an alias,
-    case-insensitively, anywhere in it. `dialect` "sqlite" adds an equivalent test that the
+    are kept unless a period is given. --actor selects the actors whose canonical name or an
+    alias is the value, or when none is, those where it occurs; --place must occur in the place
+    or the country, and each word of --text in the title or the summary. All of them match in
+    any case, and take % and _ literally. `dialect` "sqlite" adds an equivalent test that the
     window index answers, and "postgresql" one its period index answers, so that the cost follows
     the events in the period; with --actor the period is found per actor in event_actor_dates
     instead ("postgresql" spells that test for its planner; any other value: the portable
-    condition alone).
+    condition alone). "sqlite" also folds a non-ASCII value through CASEFOLD_FUNCTION, which only
+    connections from db.open_engine have; without it, SQLite's lower() folds ASCII letters only.
     """
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if filters.actor:
-        conditions.append(_actor_condition(filters, alias, dialect))
-        params["f_actor"] = f"%{filters.actor.lower()}%"
+        conditions.append(_actor_condition(filters, alias, dialect, _actor_ids(filters.actor, dialect, params)))
     elif filters.date_from and dialect == "sqlite":
         upper = " AND w_e.date_start <= :f_to" if filters.date_to else ""
         conditions.append(_SQLITE_WINDOW.format(alias=alias, upper=upper))
@@ -153,9 +222,11 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
             params[f"f_type{index}"] = event_type
         conditions.append(f"{alias}.event_type IN ({', '.join(names)})")
     if filters.place:
-        conditions.append(f"(lower({alias}.place) LIKE :f_place OR lower({alias}.country) LIKE :f_place)")
-        params["f_place"] = f"%{filters.place.lower()}%"
+        conditions.append(_contains_condition([f"{alias}.place", f"{alias}.country"], "f_place", filters.place,
+                                              dialect, params))
     if filters.text:
-        conditions.append(f"(lower({alias}.title) LIKE :f_text OR lower({alias}.summary) LIKE :f_text)")
-        params["f_text"] = f"%{filters.text.lower()}%"
+        # Every word, each in the title or the summary: "Taliban Afghanistan" need not be a phrase.
+        for index, word in enumerate(filters.text.split()):
+            conditions.append(_contains_condition([f"{alias}.title", f"{alias}.summary"], f"f_text{index}", word,
+                                                  dialect, params))
     return (" AND ".join(conditions) if conditions else "1 = 1"), params

@@ -28,6 +28,13 @@ def test_aliases_of_armed_groups_resolve_to_one_name() -> None:
     assert actor_names(text) == {"Lashkar-e-Taiba", "Jaish-e-Mohammed", "al-Qaeda", "Islamic State", "Haqqani network"}
 
 
+def test_names_and_places_in_any_latin_script_are_found_whole() -> None:
+    # The capitalised-token pattern was ASCII: "Erdoğan" became the person "Recep Tayyip Erdo".
+    text = "Turkish President Recep Tayyip Erdoğan said on Monday that the talks in Łódź had failed."
+    assert "Recep Tayyip Erdoğan" in actor_names(text)
+    assert ("Łódź", "PL") in places(text)
+
+
 def test_international_bodies_are_found() -> None:
     text = "The UN Security Council, the SCO and ASEAN met; the UNSC’s 1267 committee listed them."
     assert {"UN Security Council", "Shanghai Cooperation Organisation", "ASEAN", "1267 Sanctions Committee"} <= actor_names(text)

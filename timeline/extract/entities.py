@@ -71,7 +71,10 @@ SUBJECT_VERBS = frozenset(
 )
 
 # Capitalised tokens (and numbers): the only places where names, aliases and places can start.
-_TOKEN = re.compile(r"[A-Z0-9][A-Za-z0-9.’']*")
+# Any script's capitals and letters ("Erdoğan", "Łódź", "Çavuşoğlu"); re has no \p{Lu}, so the
+# capitals of the Basic Multilingual Plane are listed once, as one character class.
+_CAPITALS = "".join(re.escape(c) for c in map(chr, range(0xC0, 0x10000)) if c.isupper() and c.isalpha())
+_TOKEN = re.compile(rf"[A-Z0-9{_CAPITALS}](?:[^\W_]|[.’'])*")
 _POSSESSIVE = ("’s", "'s")
 _BEFORE_WORD = frozenset(" \t\n“\"‘'(")
 # Cheap test before the real one: text ending like this may introduce a place.

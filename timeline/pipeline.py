@@ -19,6 +19,7 @@ from threading import Thread
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from timeline import sources, store
 from timeline.config import DEFAULT_MAX_BYTES
@@ -513,18 +514,19 @@ class _Writer:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        # Not only SQLAlchemyError: a value the driver cannot send (text it cannot encode, say)
-        # fails in the driver; either way one document's failure must not cost the batch.
+        # A value the driver cannot send (text it cannot encode) fails in the driver, not as an
+        # SQLAlchemyError: it too is one document's fault and must not cost the batch. Any other
+        # exception is a bug, and stops the ingest (the batch rolls back whole).
         try:
             results = self._write(batch)
-        except Exception as exc:  # noqa: BLE001 - the failing document is named, the others stored
+        except _DOCUMENT_ERRORS as exc:
             if len(batch) == 1:
                 self.summary.rejected.append(Rejection(batch[0].document.uri, _not_stored(exc)))
                 return
             for item in batch:
                 try:
                     self._count([item], self._write([item]))
-                except Exception as one:  # noqa: BLE001 - as above
+                except _DOCUMENT_ERRORS as one:
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
         self._count(batch, results)
@@ -565,6 +567,9 @@ class _Writer:
                 self.summary.events_merged += result.events_merged
             else:
                 self.summary.unchanged += 1
+
+
+_DOCUMENT_ERRORS = (SQLAlchemyError, UnicodeError)
 
 
 def _not_stored(exc: Exception) -> str:

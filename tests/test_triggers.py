@@ -200,6 +200,17 @@ def test_a_reported_statement_is_dated_by_its_occasion_not_by_what_was_said(
         start, date_text, date_text is None)
 
 
+def test_a_resolution_adopted_on_a_day_after_its_bracketed_year_takes_the_day() -> None:
+    # "(2023)" is part of the resolution's name, not a clause break before "on 1 December 2023".
+    (adopted,) = [c for c in events("The UN Security Council adopted Resolution 2713 (2023) on 1 December 2023.")
+                  if c.event_type == "resolution"]
+    assert (adopted.number, adopted.date_start, adopted.date_precision) == ("2713", date(2023, 12, 1), "day")
+    # Cited, not adopted, it keeps its year.
+    (cited,) = [c for c in events("Both sides urged the Taliban to abide by UNSC Resolution 2593 (2021) on Thursday.")
+                if c.event_type == "resolution"]
+    assert (cited.date_start, cited.date_end) == (date(2021, 1, 1), date(2021, 12, 31))
+
+
 def test_a_planned_event_says_so_in_its_title() -> None:
     # v_timeline has no status column (DESIGN): the title is where a reader sees the plan.
     (planned,) = events("India and Russia will hold talks in Moscow next week.")

@@ -67,9 +67,22 @@ def clause_mention(text: str, trigger: TriggerMatch, times: list[TimeMention]) -
         # A clause is never this long; the bound keeps giant sentences linear.
         if high - low > MAX_CLAUSE_GAP or (best is not None and high - low >= best[0]):
             continue
-        if CLAUSE_BREAK.search(text, low, high) is None:
+        if not _breaks_clause(text, low, high):
             best = (high - low, mention)
     return best[1] if best else None
+
+
+# "adopted Resolution 2713 (2023) on 1 December 2023": a resolution's year in brackets is part of
+# its name, not a break between the verb and the day of adoption.
+_BRACKETED_YEAR = re.compile(r"\(\d{4}\)")
+
+
+def _breaks_clause(text: str, low: int, high: int) -> bool:
+    """Whether a clause break lies in text[low:high], a bracketed year ("(2023)") not counting."""
+    found = CLAUSE_BREAK.search(text, low, high)
+    if found is None or found.group() not in "()":
+        return found is not None
+    return CLAUSE_BREAK.search(_BRACKETED_YEAR.sub(" ", text[low:high])) is not None
 
 
 def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:

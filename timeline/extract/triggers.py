@@ -237,7 +237,9 @@ def write_title(
             verb = f"{first}s {rest}" if len(subjects) == 1 else f"{first} {rest}"
         title = f"{_join(subjects)} {verb}"
         if objects:
-            title += f" on {_join(objects)}" if event_type in ("meeting", "statement") else f" {_join(objects)}"
+            # "holds talks on X", "carries out strike against X", "takes over X", "designates X".
+            link = {"meeting": " on ", "statement": " on ", "strike": " against ", "attack": " against "}.get(event_type, " ")
+            title += f"{link}{_join(objects)}"
     else:
         title = noun
         if objects:

@@ -15,6 +15,7 @@ from timeline.extract.entities import ActorMention
 from timeline.extract.triggers import _literal_word, assess, cameo_code, get_matcher, write_title
 from timeline.lexicon import load_lexicon
 from timeline.records import ActorRef, Document, EventCandidate
+from timeline.sources import make_document
 
 LEXICON = load_lexicon()
 
@@ -164,6 +165,8 @@ def test_titles_are_written_from_the_parts() -> None:
     title = write_title("meeting", ["India", "United States"], [], "Washington", LEXICON, topic="counterterrorism")
     assert title == "India and United States hold counterterrorism talks in Washington"
     assert write_title("strike", [], ["Ayman al-Zawahiri"], "Kabul", LEXICON) == "Strike against Ayman al-Zawahiri in Kabul"
+    assert write_title("strike", ["United States"], ["al-Qaeda"], "Marib", LEXICON) == (
+        "United States carries out strike against al-Qaeda in Marib")
     assert write_title("resolution", ["UN Security Council"], [], None, LEXICON, name="Resolution 2593") == (
         "UN Security Council adopts Resolution 2593"
     )
@@ -209,6 +212,34 @@ def test_a_resolution_adopted_on_a_day_after_its_bracketed_year_takes_the_day() 
     (cited,) = [c for c in events("Both sides urged the Taliban to abide by UNSC Resolution 2593 (2021) on Thursday.")
                 if c.event_type == "resolution"]
     assert (cited.date_start, cited.date_end) == (date(2021, 1, 1), date(2021, 12, 31))
+
+
+def test_an_undated_headline_copy_of_an_event_the_body_dates_is_left_out() -> None:
+    # Undated never merges with dated: the headline's copy would stand apart as an event of its own.
+    text = "Pakistan condemns attack on Chinese engineers\n\nThe attack took place on Tuesday near Besham.\n"
+    document = make_document(text, "a.txt", title="Pakistan condemns attack on Chinese engineers",
+                             published=date(2024, 3, 27))
+    assert [(c.event_type, c.date_start, c.sentence) for c in extract(document)] == [
+        ("attack", date(2024, 3, 26), "The attack took place on Tuesday near Besham.")]
+    # Without a dated report in the body, the headline's event stays.
+    alone = make_document("Pakistan condemns attack on Chinese engineers\n\nOfficials gave no details.\n", "b.txt",
+                          title="Pakistan condemns attack on Chinese engineers", published=date(2024, 3, 27))
+    assert [(c.event_type, c.date_start) for c in extract(alone)] == [("attack", None)]
+
+
+def test_who_reacts_to_an_attack_is_not_its_agent() -> None:
+    (attack,) = events("Pakistan condemns attack on Chinese engineers, vows to find those responsible")
+    assert {(a.name, a.role) for a in attack.actors} == {("China", "target")}
+    (bombing,) = events("Al-Shabaab carried out the bombing in Mogadishu on 14 October 2017.")
+    assert {(a.name, a.role) for a in bombing.actors} == {("al-Shabaab", "agent")}
+
+
+def test_armed_groups_seizing_a_town_is_a_takeover() -> None:
+    (seized,) = events("JNIM militants seize town in central Mali")
+    assert seized.event_type == "takeover"
+    assert ("Jama'at Nusrat al-Islam wal-Muslimin", "agent") in {(a.name, a.role) for a in seized.actors}
+    (control,) = events("Al-Shabaab fighters took control of the town on Sunday.")
+    assert (control.event_type, control.date_start) == ("takeover", date(2021, 10, 24))
 
 
 def test_a_planned_event_says_so_in_its_title() -> None:

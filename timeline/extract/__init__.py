@@ -55,6 +55,8 @@ _TOPIC = re.compile(r"\b(?:counter-?terrorism|anti-terrorism)\b", re.IGNORECASE)
 _NUMBERED_RESOLUTION = re.compile(r"[Rr]esolution\s+(\d{3,4})")
 _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction"})
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
+_REACTING = re.compile(r"\b(?:condemn|denounc|deplor|slam|mourn|criticis|criticiz|protest|decr[iy]|blam|welcom|hail|prais)\w*",
+                       re.IGNORECASE)
 _SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
 _CLAUSE_END = re.compile(r"[;:()]|,\s")
 # Up to the end of the last clause break: one match, where finding every break took a loop (breaks
@@ -120,7 +122,33 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     resolve_relative_dates(drafts)
     if document.published is not None:
         date_statements_by_publication(text, drafts, document.published)
+    drafts = _without_undated_headlines(drafts, _headline_end(document))
     return [_candidate(draft, lexicon, document.published) for draft in drafts]
+
+
+def _headline_end(document: Document) -> int:
+    """Where the document's headline line ends in its text, or -1 when the text does not start with it."""
+    if not document.title:
+        return -1
+    text = document.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return end if " ".join(text[start:end].split()) == document.title else -1
+
+
+def _without_undated_headlines(drafts: list[_Draft], headline_end: int) -> list[_Draft]:
+    """The drafts but those of the headline that stayed undated while the body dates one of their type.
+
+    "Pakistan condemns attack on Chinese engineers" above "The attack took place on Tuesday near
+    Besham": the headline names no date, and its undated copy of the event would stand apart from
+    the dated one (undated never merges with dated), as an event of its own.
+    """
+    if headline_end < 0:
+        return drafts
+    dated_in_body = {d.event_type for d in drafts if d.sentence.start >= headline_end and d.date_start is not None}
+    return [d for d in drafts
+            if not (d.sentence.end <= headline_end and d.date_start is None and d.event_type in dated_in_body)]
 
 
 # -- per sentence ---------------------------------------------------------------------------
@@ -325,9 +353,10 @@ def _role(text: str, draft: _Draft, mention: ActorMention) -> str | None:
     if draft.event_type == "resolution":
         return "adopter" if mention.actor.name in ("UN Security Council", "United Nations") else "subject"
     if draft.event_type in TARGETED_TYPES:
-        # Unclaimed actors of a strike or attack: only its subject right before it is the agent.
+        # Unclaimed actors of a strike or attack: only its subject right before it is the agent,
+        # and not one reacting to it ("Pakistan condemns attack on Chinese engineers").
         near = before and draft.trigger.start - mention.end <= 40 and mention.start >= _clause_start(text, draft)
-        return "agent" if near else None
+        return "agent" if near and _REACTING.search(text, mention.end, draft.trigger.start) is None else None
     if draft.event_type == "aid":
         return "agent" if before else "target"
     if draft.event_type == "visit":

@@ -145,6 +145,28 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
             and _DETERMINER_BEFORE.search(text, max(trigger.end, mention.start - 8), mention.start) is None)
 
 
+_BARE_YEAR = re.compile(r"\d{4}")
+_NAME_WORDS = re.compile(r"(?:\s+[\w’'-]+){0,3}\s+")
+# "captured by Israel in the 1967 Middle East war", "agreed at the 1986 Tokyo summit": the thing the
+# year names is when the event happened.
+_DURING_BEFORE = re.compile(r"\b(?:in|during|at)\s+(?:the|a|an|its|their|this|that)\s+$", re.IGNORECASE)
+
+
+def _names_a_thing(text: str, mention: TimeMention) -> bool:
+    """A bare year between a determiner and a noun: "the 2002 Bali bombings", "the 2019 Pulwama attack".
+    It names that thing, and dates nothing else in the sentence ("The visit comes two decades after
+    the 2002 Bali bombings" is no visit of 2002)."""
+    return (_BARE_YEAR.fullmatch(mention.text) is not None
+            and _DETERMINER_BEFORE.search(text, max(0, mention.start - 8), mention.start) is not None
+            and text[mention.end:mention.end + 2][:1] == " " and text[mention.end + 1:mention.end + 2].isalpha()
+            and _DURING_BEFORE.search(text, max(0, mention.start - 16), mention.start) is None)
+
+
+def _in_its_name(text: str, mention: TimeMention, draft: _Draft) -> bool:
+    """Whether the draft's trigger is the noun the year names ("the 2008 Mumbai attacks", "a 1986 bilateral pact")."""
+    return mention.end <= draft.trigger.start and _NAME_WORDS.fullmatch(text, mention.end, draft.trigger.start) is not None
+
+
 def is_reported_speech(draft: _Draft) -> bool:
     """A statement reported by its verb ("said", "told", "condemned"), not named by a noun ("a joint statement")."""
     return draft.event_type == "statement" and draft.trigger.text.lower() not in STATEMENT_NOUNS
@@ -158,6 +180,9 @@ def date_from_sentence(
     if is_reported_speech(draft):
         times = [m for m in times if says_when_spoken(text, draft, m)]
         all_times = [m for m in all_times if says_when_spoken(text, draft, m)]
+    if any(_names_a_thing(text, m) for m in all_times):
+        times = [m for m in times if not _names_a_thing(text, m) or _in_its_name(text, m, draft)]
+        all_times = [m for m in all_times if not _names_a_thing(text, m) or _in_its_name(text, m, draft)]
     if draft.event_type == "resolution" and resolution_number(trigger.text):
         # Only the year right after the number dates a cited resolution; a meeting's date does not.
         times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]

@@ -249,12 +249,14 @@ def test_armed_groups_seizing_a_town_is_a_takeover() -> None:
         ("The visit comes two decades after the 2002 Bali bombings.", "visit", None),
         ("The 1986 annual report of the Metal Marketing Corporation said exports rose.", "statement",
          date(2021, 10, 29)),
+        ("India condemned the 2019 Pulwama attack and the 2008 Mumbai attacks and called for justice.", "statement",
+         date(2021, 10, 29)),
         # The year dates what it names ...
         ("Tokyo failed to meet terms of a 1986 bilateral pact on computer chip trade.", "agreement", date(1986, 1, 1)),
         # ... and what happened in, during or at it.
         ("The Gaza Strip was captured by Israel in the 1967 Middle East war.", "takeover", date(1967, 1, 1)),
     ],
-    ids=["after-the-bombings", "annual-report", "the-pact-itself", "in-the-war"],
+    ids=["after-the-bombings", "annual-report", "two-attacks-then-a-call", "the-pact-itself", "in-the-war"],
 )
 def test_a_year_that_names_a_thing_dates_only_that_thing(text: str, event_type: str, start: date | None) -> None:
     (found,) = [c for c in events(text) if c.event_type == event_type]

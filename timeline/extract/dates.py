@@ -146,7 +146,7 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
 
 
 _BARE_YEAR = re.compile(r"\d{4}")
-_NAME_WORDS = re.compile(r"(?:\s+[\w’'-]+){0,3}\s+")
+_NAME_WORDS = re.compile(r"(?:\s+(?!(?:and|or|but|that|which|who|to|of|in|for|with|by)\b)[\w’'-]+){0,2}\s+", re.IGNORECASE)
 # "captured by Israel in the 1967 Middle East war", "agreed at the 1986 Tokyo summit": the thing the
 # year names is when the event happened.
 _DURING_BEFORE = re.compile(r"\b(?:in|during|at)\s+(?:the|a|an|its|their|this|that)\s+$", re.IGNORECASE)

@@ -263,6 +263,21 @@ def test_a_year_that_names_a_thing_dates_only_that_thing(text: str, event_type: 
     assert found.date_start == start
 
 
+def test_an_event_reported_as_said_on_a_day_is_dated_that_day_approximately() -> None:
+    # "said on Monday that a drone strike had killed": Monday is when it was said; the strike came before.
+    found = events("The United States military said on Monday that a drone strike had killed an al-Qaeda commander.")
+    strike = next(c for c in found if c.event_type == "strike")
+    assert (strike.date_start, strike.date_approximate) == (date(2021, 10, 25), True)
+    assert strike.date_reason == "the day it was reported ('on Monday'), not a date of its own"
+    # The event's own date is exact, whoever reports it.
+    (talks,) = events("India and Russia held talks in Moscow on Tuesday, officials said.")
+    assert (talks.date_start, talks.date_approximate) == (date(2021, 10, 26), False)
+    # A date that names a thing after the verb is not when it was said.
+    (pact,) = [c for c in events("Ferruzzi said its September 22, 1986 agreement with Quill was terminated.")
+               if c.event_type == "agreement"]
+    assert (pact.date_start, pact.date_approximate) == (date(1986, 9, 22), False)
+
+
 def test_a_planned_event_says_so_in_its_title() -> None:
     # v_timeline has no status column (DESIGN): the title is where a reader sees the plan.
     (planned,) = events("India and Russia will hold talks in Moscow next week.")

@@ -26,6 +26,7 @@ from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.timex import find_time_mentions
 from timeline.extract.triggers import (
+    REPORTING_VERBS,
     TriggerMatch,
     assess,
     cameo_code,
@@ -199,11 +200,12 @@ def _drafts(
         for draft in sentence_drafts:
             draft.definite = _DEFINITE_BEFORE.search(text, max(0, draft.trigger.start - 12), draft.trigger.start) is not None
         reserved = reserve_mentions(text, sentence_drafts, times)
+        speech = [t for t in sentence_triggers if t.event_type == "statement" and t.text.lower() in REPORTING_VERBS]
         for draft in sentence_drafts:
             if draft.event_type == "resolution":
                 draft.number = resolution_number(draft.trigger.text) or _number_in(draft.sentence.text)
             usable = [m for m in times if reserved.get(id(m), draft) is draft]
-            date_from_sentence(text, draft, usable, times)
+            date_from_sentence(text, draft, usable, times, speech)
         _assign_actors(text, sentence_drafts, actors, entities.actors, main_pair, country_actor, last_speaker)
         _assign_places(text, sentence_drafts, places, entities.dateline)
         drafts.extend(sentence_drafts)

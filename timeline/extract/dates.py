@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from datetime import date, timedelta
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from timeline.extract.triggers import TriggerMatch, resolution_number
@@ -141,8 +142,17 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
         return False
     if _AT_AN_OCCASION.search(text, max(trigger.end, mention.start - 80), mention.start) is not None:
         return True
-    return (_OCCASION.fullmatch(text, trigger.end, mention.start) is not None
-            and _DETERMINER_BEFORE.search(text, max(trigger.end, mention.start - 8), mention.start) is None)
+    return _tells_when_said(text, trigger.end, mention)
+
+
+def _tells_when_said(text: str, verb_end: int, mention: TimeMention) -> bool:
+    """Whether `mention`, after a reporting verb ending at `verb_end`, is when that verb was said: only
+    the words of an occasion between them ("said in a statement on Monday"), and the date names no
+    thing of its own ("said its September 22, 1986 agreement", "said this week's talks")."""
+    return (_OCCASION.fullmatch(text, verb_end, mention.start) is not None
+            and _DETERMINER_BEFORE.search(text, max(verb_end, mention.start - 8), mention.start) is None
+            and text[mention.end:mention.end + 2] not in ("'s", "’s")
+            and not (_BARE_YEAR.fullmatch(mention.text) and text[mention.end + 1:mention.end + 2].isalpha()))
 
 
 _BARE_YEAR = re.compile(r"\d{4}")
@@ -173,9 +183,15 @@ def is_reported_speech(draft: _Draft) -> bool:
 
 
 def date_from_sentence(
-    text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention]
+    text: str, draft: _Draft, times: list[TimeMention], all_times: list[TimeMention],
+    speech: Sequence[TriggerMatch] = (),
 ) -> None:
-    """The date of the mention governing the trigger: its own clause's first, else the nearest free one."""
+    """The date of the mention governing the trigger: its own clause's first, else the nearest free one.
+
+    `speech`: the sentence's reporting verbs ("said"). A date that tells when one of them was said
+    ("said on Monday that a drone strike had killed ...") dates an event reported after it only
+    approximately: the event happened by then, on a day the sentence does not give.
+    """
     trigger = draft.trigger
     if is_reported_speech(draft):
         times = [m for m in times if says_when_spoken(text, draft, m)]
@@ -209,6 +225,12 @@ def date_from_sentence(
     draft.own_date = True
     if mention.future and draft.status == "past":
         draft.status = "planned"
+    if draft.event_type != "statement" and any(
+        verb.end <= mention.start and mention.end <= trigger.start and _tells_when_said(text, verb.end, mention)
+        for verb in speech
+    ):
+        draft.approximate = True
+        draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
 
 
 

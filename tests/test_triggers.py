@@ -278,6 +278,14 @@ def test_an_event_reported_as_said_on_a_day_is_dated_that_day_approximately() ->
     assert (pact.date_start, pact.date_approximate) == (date(1986, 9, 22), False)
 
 
+def test_a_committee_adding_someone_to_its_sanctions_list_designates_and_says_nothing() -> None:
+    found = events("The Security Council's al-Shabaab sanctions committee on Friday added a Somali businessman"
+                   " to its sanctions list.")
+    assert [(c.event_type, c.date_start) for c in found] == [("designation", date(2021, 10, 29))]  # a Friday
+    (said,) = events("Kirby added that the Taliban were advancing.")
+    assert said.event_type == "statement"
+
+
 def test_a_planned_event_says_so_in_its_title() -> None:
     # v_timeline has no status column (DESIGN): the title is where a reader sees the plan.
     (planned,) = events("India and Russia will hold talks in Moscow next week.")

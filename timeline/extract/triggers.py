@@ -174,7 +174,18 @@ def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon
             return None
     if trigger in REPORTING_VERBS and _is_generic_speaker(words, lexicon):
         return None
+    if trigger == "added" and _ADDED_SOMETHING.match(text, match.end):
+        return None  # "added a Somali businessman to its sanctions list": no words were said
     return "planned" if planned else "past"
+
+
+# "added <something> to <the list>"; "He added the result was positive" is speech without "that".
+_ADDED_SOMETHING = re.compile(
+    r"\s+(?:a|an|the|its|his|her|their|some|more|another|\d)\b"
+    r"(?:(?!\b(?:was|were|is|are|had|has|have|would|will|could|should|might|may)\b)[^,;.“”\"]){0,60}?"
+    r"\s+to\s+(?:its|the|a|an|their|his|her)\s",
+    re.IGNORECASE,
+)
 
 
 class _Cues(NamedTuple):

@@ -230,6 +230,9 @@ def test_an_undated_headline_copy_of_an_event_the_body_dates_is_left_out() -> No
 def test_who_reacts_to_an_attack_is_not_its_agent() -> None:
     (attack,) = events("Pakistan condemns attack on Chinese engineers, vows to find those responsible")
     assert {(a.name, a.role) for a in attack.actors} == {("China", "target")}
+    (asked,) = [c for c in events("Spokesman Lin Jian said in Beijing that China had asked Pakistan to investigate"
+                                  " the attack.") if c.event_type == "attack"]
+    assert (asked.actors, asked.place) == ((), None)  # and Beijing is where it was said, not where it happened
     (bombing,) = events("Al-Shabaab carried out the bombing in Mogadishu on 14 October 2017.")
     assert {(a.name, a.role) for a in bombing.actors} == {("al-Shabaab", "agent")}
 

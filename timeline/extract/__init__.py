@@ -56,8 +56,12 @@ _TOPIC = re.compile(r"\b(?:counter-?terrorism|anti-terrorism)\b", re.IGNORECASE)
 _NUMBERED_RESOLUTION = re.compile(r"[Rr]esolution\s+(\d{3,4})")
 _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction"})
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
-_REACTING = re.compile(r"\b(?:condemn|denounc|deplor|slam|mourn|criticis|criticiz|protest|decr[iy]|blam|welcom|hail|prais)\w*",
+_REACTING = re.compile(r"\b(?:condemn|denounc|deplor|slam|mourn|criticis|criticiz|protest|decr[iy]|blam|welcom|hail|prais"
+                       r"|investigat|probe)\w*",
                        re.IGNORECASE)
+_SAID_IN = re.compile(
+    r"\b(?:said|says|say|told(?:\s+[\w-]+){1,2}|added|announced|stated|tweeted|wrote)\s+in\s+$"
+)
 _SAYING = frozenset({"said", "says", "say", "saying", "told", "added"})
 _CLAUSE_END = re.compile(r"[;:()]|,\s")
 # Up to the end of the last clause break: one match, where finding every break took a loop (breaks
@@ -426,6 +430,10 @@ def _assign_places(
             else:
                 distance = draft.trigger.start - place.end
                 if distance > 70:
+                    continue
+                if draft.event_type in TARGETED_TYPES and _SAID_IN.search(text, max(0, place.start - 50), place.start):
+                    # "Lin Jian said in Beijing that ... the attack": where it was said, not where it hit
+                    # (a meeting's press conference is mostly held where the meeting was).
                     continue
                 distance += 20  # prefer a place after the trigger ("met ... in Washington")
             # A city beats its country ("in Afghanistan" vs "in Kabul").

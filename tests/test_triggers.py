@@ -289,6 +289,21 @@ def test_a_committee_adding_someone_to_its_sanctions_list_designates_and_says_no
     assert said.event_type == "statement"
 
 
+def test_an_event_reacted_to_is_dated_by_the_reaction_only_approximately_and_placed_only_where_named() -> None:
+    # "condemned the takeover on Tuesday": Tuesday is the condemning; Abuja is where a later meeting is.
+    (takeover,) = events("ECOWAS condemned the takeover on Tuesday and said its defence chiefs would hold"
+                         " an emergency meeting in Abuja.")
+    assert (takeover.event_type, takeover.date_start, takeover.date_approximate, takeover.place) == (
+        "takeover", date(2021, 10, 26), True, None)
+    assert takeover.date_reason == "the day of a reaction to it ('on Tuesday'), not a date of its own"
+    statement, attack = sorted(events("India strongly condemned the terror attack in Pulwama on Thursday."),
+                               key=lambda c: c.event_type, reverse=True)
+    assert (statement.event_type, statement.date_start, statement.date_approximate) == (
+        "statement", date(2021, 10, 28), False)
+    assert (attack.date_start, attack.date_approximate, attack.place and attack.place.name) == (
+        date(2021, 10, 28), True, "Pulwama")
+
+
 def test_a_planned_event_says_so_in_its_title() -> None:
     # v_timeline has no status column (DESIGN): the title is where a reader sees the plan.
     (planned,) = events("India and Russia will hold talks in Moscow next week.")

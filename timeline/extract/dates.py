@@ -142,7 +142,18 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
         return False
     if _AT_AN_OCCASION.search(text, max(trigger.end, mention.start - 80), mention.start) is not None:
         return True
+    if _REACTION_VERB.fullmatch(trigger.text) and _WHAT_IS_REACTED_TO.fullmatch(text, trigger.end, mention.start):
+        return True  # "condemned the terror attack in Pulwama on Thursday": the condemning's day
     return _tells_when_said(text, trigger.end, mention)
+
+
+PARTICIPLE = re.compile(r"\b(?:\w+ed|held|made|signed|struck|won|begun|done|seen|taken)\b", re.IGNORECASE)
+_REACTION_VERB = re.compile(r"(?:condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|protest)\w*", re.IGNORECASE)
+# The object of a reaction, with where it happened: "the terror attack in Pulwama", "the takeover".
+_WHAT_IS_REACTED_TO = re.compile(
+    r"\s+(?:the|this|that|its|their)\s+(?:(?!(?:was|were|is|are|had|has|have|that|which|who)\b)[\w’'-]+\s+){0,3}?"
+    r"[\w’'-]+(?:\s+(?:in|at|near|of)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)?\s+"
+)
 
 
 def _tells_when_said(text: str, verb_end: int, mention: TimeMention) -> bool:
@@ -231,6 +242,11 @@ def date_from_sentence(
     ):
         draft.approximate = True
         draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
+    elif draft.reacted_to and not (mention.start >= trigger.end and PARTICIPLE.search(text, trigger.end, mention.start)):
+        # "ECOWAS condemned the takeover on Tuesday": it happened by the day of the reaction; but
+        # "welcoming the agreement reached last week" gives the agreement's own date.
+        draft.approximate = True
+        draft.reason = f"the day of a reaction to it ({mention.text!r}), not a date of its own"
 
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 import timeline
-from conftest import TODAY, query_count
+from conftest import TODAY, query_count, query_rows
 from timeline import db, pipeline
 from timeline.errors import InputRejected
 
@@ -133,3 +133,26 @@ def test_kirbys_briefing_in_seed_003_is_one_statement(seeded_db: str) -> None:
     finally:
         engine.dispose()
     assert len(events) == 1 and events[0][1] == 9, events
+
+
+def test_an_event_named_again_in_a_document_is_one_event_even_without_actors_or_place(
+    db_url: str, tmp_path: Path
+) -> None:
+    # "the attack" in the second paragraph is the attack of the first (extract: same_as); with no
+    # actor and no place on either side, find_match alone would make it a second event.
+    article = tmp_path / "besham.txt"
+    article.write_text(
+        "Attack near Besham\n\nThe attack took place on Tuesday near the town, police said.\n\n"
+        "Spokesman Lin Jian said in Beijing that China had asked Pakistan to investigate the attack.\n",
+        encoding="utf-8",
+    )
+    engine = timeline.open_db(db_url)
+    try:
+        timeline.ingest(engine, [article], published=date(2024, 3, 27), today=TODAY)
+    finally:
+        engine.dispose()
+    rows = query_rows(db_url, "SELECT e.event_type, count(*) FROM events e JOIN event_sources s ON s.event_id = e.id"
+                              " WHERE e.event_type = 'attack' GROUP BY e.id, e.event_type")
+    assert rows == [("attack", 2)]
+    (reason,) = query_rows(db_url, "SELECT merge_reason FROM event_sources WHERE merge_reason IS NOT NULL")[0]
+    assert reason.startswith("same type attack, the same event named again in this document")

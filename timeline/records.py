@@ -117,6 +117,9 @@ class EventCandidate:
     confidence: float = 0.5
     status: str = "past"  # one of EVENT_STATUSES
     number: str | None = None  # a resolution's number ("2593"): the same number is the same resolution
+    # The index, in its document's candidates, of the one this names again ("the attack" after "the
+    # attack took place on Tuesday near Besham"): the same event, whatever else it shares.
+    same_as: int | None = None
 
 
 @dataclass(frozen=True)

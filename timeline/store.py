@@ -331,32 +331,46 @@ def save_document(
     local: list[StoredEvent] = []  # events this document created, for merges within it
     source_rows: list[dict[str, Any]] = []
     actor_rows: dict[tuple[int, int, str], dict[str, Any]] = {}
-    for candidate in candidates:
+    assigned: list[int] = []  # each candidate's event, in order
+    groups = _same_event_groups(candidates)
+    met: dict[int, StoredEvent] = {}  # every event this document's candidates were offered or made
+    for index, candidate in enumerate(candidates):
         neighbours = _stored_neighbours(cur, candidate, [actor_ids[a.name] for a in candidate.actors])
         seen = {event.event_id for event in neighbours}
         options = neighbours + [e for e in local if e.event_type == candidate.event_type and e.event_id not in seen]
         match = find_match(candidate, options)
+        met.update((e.event_id, e) for e in options)
+        named_before = next((assigned[other] for other in groups.get(index, ()) if other < index), None)
+        if named_before is not None and (match is None or match[0] != named_before):
+            # The extractor found this to be an event the document named before ("the attack"
+            # after "the attack took place on Tuesday"): its event, whatever find_match thinks.
+            match = (named_before, f"same type {candidate.event_type}, the same event named again in this document")
         if match is None:
             event_id = _insert_event(cur, candidate, _place_id(cur, candidate.place, known, pending), stamp)
             local.append(_as_stored(event_id, candidate))
+            met[event_id] = local[-1]
             reason = None
             created += 1
         else:
             event_id, reason = match
-            matched = next(e for e in options if e.event_id == event_id)
+            matched = met[event_id]
             refined = _refine_dates(cur, matched, candidate, document_id, now)
             if refined is not None:
                 reason = f"{reason}; {refined}"
                 local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
+                met[event_id] = _with_dates(matched, candidate)
             placed = _place_unplaced(cur, matched, candidate, known, pending, now)
             if placed is not None:
                 reason = f"{reason}; {placed}"
                 local = [_with_place(e, candidate) if e.event_id == event_id else e for e in local]
+                met[event_id] = _with_place(met[event_id], candidate)
             held = _took_place(cur, matched, candidate, now)
             if held is not None:
                 reason = f"{reason}; {held}"
                 local = [e._replace(status="past") if e.event_id == event_id else e for e in local]
+                met[event_id] = met[event_id]._replace(status="past")
             merged += 1
+        assigned.append(event_id)
         source_rows.append(_source_row(cur, event_id, document_id, candidate, reason))
         for ref in candidate.actors:
             key = (event_id, actor_ids[ref.name], ref.role)
@@ -379,6 +393,19 @@ def _unapplied_date(document: Document, document_id: int, uri: str, published: d
     was = published.isoformat() if published else "no publication date"
     return (f"already stored as document {document_id} ({uri}) with {was}; the text is unchanged, so the"
             f" manifest's {document.published.isoformat()} is not applied")
+
+
+def _same_event_groups(candidates: Sequence[EventCandidate]) -> dict[int, list[int]]:
+    """Candidate index → the indexes of the candidates naming the same event (EventCandidate.same_as)."""
+    groups: dict[int, list[int]] = {}
+    for index, candidate in enumerate(candidates):
+        anchor = candidate.same_as
+        if anchor is None or not 0 <= anchor < len(candidates) or anchor == index:
+            continue
+        group = sorted({index, anchor, *groups.get(index, ()), *groups.get(anchor, ())})
+        for member in group:
+            groups[member] = group
+    return groups
 
 
 def _is_more_precise(candidate: EventCandidate, start: date, end: date, approximate: bool) -> bool:

@@ -136,7 +136,12 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     if document.published is not None:
         date_statements_by_publication(text, drafts, document.published)
     drafts = _without_undated_headlines(drafts, _headline_end(document))
-    return [_candidate(draft, lexicon, document.published) for draft in drafts]
+    position = {id(draft): index for index, draft in enumerate(drafts)}
+    return [
+        _candidate(draft, lexicon, document.published,
+                   position.get(id(draft.anchor)) if draft.anchor is not None else None)
+        for draft in drafts
+    ]
 
 
 def _headline_end(document: Document) -> int:
@@ -467,7 +472,7 @@ def _is_word(text: str, start: int, end: int) -> bool:
 # -- output ---------------------------------------------------------------------------------
 
 
-def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> EventCandidate:
+def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None, same_as: int | None = None) -> EventCandidate:
     leading = [a for a in draft.actors if a.role in ("participant", "speaker", "agent", "adopter")]
     # People first ("Jaishankar and Blinken hold talks"); else, for a meeting, its countries and bodies.
     subjects = [a.name for a in leading if a.kind == "person"]
@@ -519,6 +524,7 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None) -> Event
         confidence=_confidence(draft),
         status=draft.status,
         number=draft.number if draft.event_type == "resolution" else None,
+        same_as=same_as,
     )
 
 

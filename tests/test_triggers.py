@@ -291,8 +291,10 @@ def test_a_committee_adding_someone_to_its_sanctions_list_designates_and_says_no
 
 def test_an_event_reacted_to_is_dated_by_the_reaction_only_approximately_and_placed_only_where_named() -> None:
     # "condemned the takeover on Tuesday": Tuesday is the condemning; Abuja is where a later meeting is.
-    (takeover,) = events("ECOWAS condemned the takeover on Tuesday and said its defence chiefs would hold"
-                         " an emergency meeting in Abuja.")
+    statement, takeover = events("ECOWAS condemned the takeover on Tuesday and said its defence chiefs would hold"
+                                 " an emergency meeting in Abuja.")
+    assert (statement.event_type, statement.date_start, statement.date_approximate, statement.title) == (
+        "statement", date(2021, 10, 26), False, "Economic Community of West African States makes statement")
     assert (takeover.event_type, takeover.date_start, takeover.date_approximate, takeover.place) == (
         "takeover", date(2021, 10, 26), True, None)
     assert takeover.date_reason == "the day of a reaction to it ('on Tuesday'), not a date of its own"

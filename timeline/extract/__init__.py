@@ -12,7 +12,6 @@ from typing import TypeVar
 
 from timeline.extract.dates import (
     CLAUSE_BREAK,
-    PARTICIPLE,
     PUBLISHED_REASON,
     STATEMENT_NOUNS,
     clause_mention,
@@ -63,9 +62,10 @@ _REACTING = re.compile(r"\b(?:condemn|denounc|deplor|slam|mourn|criticis|critici
 # "ECOWAS condemned the takeover on Tuesday": the takeover happened before, Tuesday is the condemning.
 _REACTION_TO = re.compile(
     r"\b(?:condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|blam|protest)\w*\s+"
-    r"(?:[\w’'-]+\s+){0,3}?(?:the|this|that|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w-]+\s+){0,2}$",
+    r"(?:[\w’'-]+\s+){0,3}?(?:the|this|that|a|an|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_AND_THEN = re.compile(r"\band\s+(?:\w+\s+)?(?:said|says|added|announced|called|urged|\w+ed)\b")
 _SAID_IN = re.compile(
     r"\b(?:said|says|say|told(?:\s+[\w-]+){1,2}|added|announced|stated|tweeted|wrote)\s+in\s+$"
 )
@@ -100,7 +100,7 @@ class _Draft:
     has_actor_before: bool = False  # a named actor precedes the trigger in its sentence
     has_party_before: bool = False  # ... or "both sides", "they"
     definite: bool = False  # "the meeting", "this attack": an event named before
-    reacted_to: bool = False  # "condemned the takeover": an event named as what someone reacts to
+    reacted_to: bool = False  # "condemned the takeover", "condemned a suicide attack": what someone reacts to
     clause_start: int = -1  # where the trigger's clause starts; -1 until _clause_start computes it
 
 
@@ -216,7 +216,7 @@ def _drafts(
         sentence_drafts.sort(key=lambda d: d.trigger.start)
         for draft in sentence_drafts:
             draft.definite = _DEFINITE_BEFORE.search(text, max(0, draft.trigger.start - 12), draft.trigger.start) is not None
-            draft.reacted_to = draft.definite and _REACTION_TO.search(
+            draft.reacted_to = _REACTION_TO.search(
                 text, max(sentence.start, draft.trigger.start - 50), draft.trigger.start) is not None
         reserved = reserve_mentions(text, sentence_drafts, times)
         speech = [t for t in sentence_triggers if t.event_type == "statement" and t.text.lower() in REPORTING_VERBS]
@@ -441,10 +441,12 @@ def _assign_places(
             if place.start >= draft.trigger.end:
                 distance = place.start - draft.trigger.end
                 between = text[draft.trigger.end : place.start]
-                # What is reacted to is placed only where it is named ("condemned the attack in Kabul"),
-                # or where a participle says it happened ("welcoming the agreement reached ... in London").
-                named_only = draft.reacted_to and PARTICIPLE.search(between) is None
-                if distance > (30 if named_only else 130) or re.search(r"[;:]|,\s", between):
+                # What is reacted to is placed where it is described ("condemned a suicide attack on a
+                # convoy ... in Khyber Pakhtunkhwa"), not where the reacting party goes on to act
+                # ("condemned the takeover on Tuesday and said ... would hold a meeting in Abuja").
+                if draft.reacted_to and _AND_THEN.search(between):
+                    continue
+                if distance > 130 or re.search(r"[;:]|,\s", between):
                     continue
             else:
                 distance = draft.trigger.start - place.end

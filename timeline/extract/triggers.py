@@ -182,7 +182,7 @@ def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon
 # "added <something> to <the list>"; "He added the result was positive" is speech without "that".
 _ADDED_SOMETHING = re.compile(
     r"\s+(?:a|an|the|its|his|her|their|some|more|another|\d)\b"
-    r"(?:(?!\b(?:was|were|is|are|had|has|have|would|will|could|should|might|may)\b)[^,;.“”\"]){0,60}?"
+    r"(?:(?!\b(?:was|were|is|are|had|has|have|would|will|could|should|might|may)\b)[^,;.“”\"]){0,100}?"
     r"\s+to\s+(?:its|the|a|an|their|his|her)\s",
     re.IGNORECASE,
 )

@@ -304,6 +304,10 @@ def test_an_event_reacted_to_is_dated_by_the_reaction_only_approximately_and_pla
         "statement", date(2021, 10, 28), False)
     assert (attack.date_start, attack.date_approximate, attack.place and attack.place.name) == (
         date(2021, 10, 28), True, "Pulwama")
+    # An indefinite one too: the Foreign Office condemned it on Wednesday; it happened by then.
+    (suicide,) = [c for c in events("Pakistan's Foreign Office on Wednesday strongly condemned a suicide attack on a"
+                                    " convoy carrying Chinese engineers.") if c.event_type == "attack"]
+    assert (suicide.date_start, suicide.date_approximate) == (date(2021, 10, 27), True)
 
 
 def test_a_planned_event_says_so_in_its_title() -> None:

@@ -269,16 +269,19 @@ def test_dates_without_a_reference_leave_relative_dates_unresolved(runner: CliRu
     assert explicit["value"] == "2021-10-26"
 
 
+def _ingest_into_new_db(tmp_path: Path, target: Path, published: str, jobs: str) -> subprocess.CompletedProcess[str]:
+    """`timeline ingest TARGET` in a real process, into tmp_path/w.db made by `timeline init` (stderr as users see it)."""
+    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
+    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
+    return subprocess.run([sys.executable, "-m", "timeline", "ingest", str(target), "--published", published,
+                           "--jobs", jobs], capture_output=True, text=True, env=env)
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ingest_warns_about_replaced_bytes_and_stores_the_document(tmp_path: Path, jobs: str) -> None:
     article = tmp_path / "damaged.txt"
     article.write_bytes("Café owners said on Monday – “warm” talks ended. ".encode() + b"A \x92 stray byte.\n")
-    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
-    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
-    result = subprocess.run(
-        [sys.executable, "-m", "timeline", "ingest", str(article), "--published", "2021-08-20", "--jobs", jobs],
-        capture_output=True, text=True, env=env,
-    )
+    result = _ingest_into_new_db(tmp_path, article, "2021-08-20", jobs)
     assert result.returncode == 0, result.stderr  # stored: a warning, not a rejection
     assert "1 stored" in result.stdout
     assert f"timeline: warning: {article}: 1 byte not valid UTF-8" in result.stderr
@@ -293,10 +296,7 @@ def test_a_file_name_that_is_not_utf8_is_stored_with_the_others(tmp_path: Path, 
     with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as handle:
         handle.write(b"On 1 August 2023, India and Russia held talks in Delhi.\n")
     (folder / "good.txt").write_text("On 2 August 2023, India and France held talks in Paris.\n", encoding="utf-8")
-    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
-    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
-    result = subprocess.run([sys.executable, "-m", "timeline", "ingest", str(folder), "--published", "2023-08-10",
-                             "--jobs", jobs], capture_output=True, text=True, env=env)
+    result = _ingest_into_new_db(tmp_path, folder, "2023-08-10", jobs)
     assert result.returncode == 0, result.stderr
     assert "2 stored" in result.stdout
     stored_name = f"{folder}/caf\\xe9.txt"
@@ -316,10 +316,7 @@ def test_ingest_names_the_files_a_folder_walk_passes_by(tmp_path: Path, jobs: st
     for name in ("report.pdf", "sub/memo.docx", "sub/scan.png", "README"):
         (folder / name).write_bytes(b"not an article")
     (folder / ".notes.txt").write_text("hidden: never read, never named\n", encoding="utf-8")
-    env = {**os.environ, "TIMELINE_DB": str(tmp_path / "w.db")}
-    subprocess.run([sys.executable, "-m", "timeline", "init"], check=True, capture_output=True, env=env)
-    result = subprocess.run([sys.executable, "-m", "timeline", "ingest", str(folder), "--published", "2021-10-29",
-                             "--jobs", jobs], capture_output=True, text=True, env=env)
+    result = _ingest_into_new_db(tmp_path, folder, "2021-10-29", jobs)
     assert result.returncode == 0, result.stderr
     assert "1 stored" in result.stdout
     assert result.stderr.splitlines() == [

@@ -663,9 +663,9 @@ def iter_documents(
     Directories are walked recursively in sorted order (hidden entries and unknown file types
     skipped; with `skipped`, each unknown file is appended to it as (folder given, file), so that
     the caller can say so; with `unlisted`, each file the manifest has no row for); an explicitly
-    named file of unknown type is rejected. `published`
-    applies to documents with no date of their own. Yields nothing for no paths. Raises
-    ConfigError only when the manifest itself cannot be used (see read_manifest).
+    named file of unknown type is rejected. `published` applies to documents with no date of their
+    own. Yields nothing for no paths. Raises ConfigError only when the manifest itself cannot be
+    used (see read_manifest).
     """
     units = iter_units(paths, published=published, manifest=manifest, max_bytes=max_bytes, skipped=skipped,
                        unlisted=unlisted)

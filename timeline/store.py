@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import itemgetter
@@ -318,7 +318,8 @@ def save_document(
     document_id = cur.insert("insert_document", row)
     if document_id is None:
         existing_id, uri, published = cur.run("find_document", {"sha256": document.sha256}).fetchone()
-        return SaveResult(document_id=existing_id, stored=False, note=_unapplied_date(document, existing_id, uri, cur.read_date(published)))
+        note = _unapplied_date(document, existing_id, uri, cur.read_date(published))
+        return SaveResult(document_id=existing_id, stored=False, note=note)
     earlier = cur.run("find_earlier_text", {"uri": document.uri, "id": document_id}).fetchone()[0]
     note = None if earlier is None else (
         f"an earlier text of this input is stored as document {earlier}; both are kept, and an event"
@@ -328,16 +329,26 @@ def save_document(
 
     actor_ids = _actor_ids(cur, [ref for c in candidates for ref in c.actors], known, pending)
     created = merged = 0
-    local: list[StoredEvent] = []  # events this document created, for merges within it
+    local: dict[int, StoredEvent] = {}  # events this document created, for merges within it
     source_rows: list[dict[str, Any]] = []
     actor_rows: dict[tuple[int, int, str], dict[str, Any]] = {}
     assigned: list[int] = []  # each candidate's event, in order
     groups = _same_event_groups(candidates)
     met: dict[int, StoredEvent] = {}  # every event this document's candidates were offered or made
+
+    def amend(event_id: int, change: Callable[[StoredEvent], StoredEvent]) -> None:
+        # What this document changed in an event, for the candidates after it: in the row they were
+        # offered, and in the event as made here when it was.
+        met[event_id] = change(met[event_id])
+        if event_id in local:
+            local[event_id] = change(local[event_id])
+
     for index, candidate in enumerate(candidates):
         neighbours = _stored_neighbours(cur, candidate, [actor_ids[a.name] for a in candidate.actors])
         seen = {event.event_id for event in neighbours}
-        options = neighbours + [e for e in local if e.event_type == candidate.event_type and e.event_id not in seen]
+        options = neighbours + [
+            e for e in local.values() if e.event_type == candidate.event_type and e.event_id not in seen
+        ]
         match = find_match(candidate, options)
         met.update((e.event_id, e) for e in options)
         named_before = next((assigned[other] for other in groups.get(index, ()) if other < index), None)
@@ -347,8 +358,7 @@ def save_document(
             match = (named_before, f"same type {candidate.event_type}, the same event named again in this document")
         if match is None:
             event_id = _insert_event(cur, candidate, _place_id(cur, candidate.place, known, pending), stamp)
-            local.append(_as_stored(event_id, candidate))
-            met[event_id] = local[-1]
+            local[event_id] = met[event_id] = _as_stored(event_id, candidate)
             reason = None
             created += 1
         else:
@@ -357,18 +367,15 @@ def save_document(
             refined = _refine_dates(cur, matched, candidate, document_id, now)
             if refined is not None:
                 reason = f"{reason}; {refined}"
-                local = [_with_dates(e, candidate) if e.event_id == event_id else e for e in local]
-                met[event_id] = _with_dates(matched, candidate)
+                amend(event_id, lambda e: _with_dates(e, candidate))
             placed = _place_unplaced(cur, matched, candidate, known, pending, now)
             if placed is not None:
                 reason = f"{reason}; {placed}"
-                local = [_with_place(e, candidate) if e.event_id == event_id else e for e in local]
-                met[event_id] = _with_place(met[event_id], candidate)
+                amend(event_id, lambda e: _with_place(e, candidate))
             held = _took_place(cur, matched, candidate, now)
             if held is not None:
                 reason = f"{reason}; {held}"
-                local = [e._replace(status="past") if e.event_id == event_id else e for e in local]
-                met[event_id] = met[event_id]._replace(status="past")
+                amend(event_id, lambda e: e._replace(status="past"))
             merged += 1
         assigned.append(event_id)
         source_rows.append(_source_row(cur, event_id, document_id, candidate, reason))

@@ -13,6 +13,7 @@ from typing import TypeVar
 from timeline.extract.dates import (
     CLAUSE_BREAK,
     PUBLISHED_REASON,
+    REACTION_STEMS,
     STATEMENT_NOUNS,
     clause_mention,
     date_from_sentence,
@@ -37,7 +38,7 @@ from timeline.extract.triggers import (
 from timeline.lexicon import Lexicon, load_lexicon
 from timeline.records import ActorRef, Document, EventCandidate, PlaceRef, TimeMention
 
-__all__ = ["PLANNED_MARK", "PUBLISHED_REASON", "extract", "planned_title"]
+__all__ = ["PUBLISHED_REASON", "extract"]
 
 _T = TypeVar("_T")
 
@@ -56,12 +57,11 @@ _TOPIC = re.compile(r"\b(?:counter-?terrorism|anti-terrorism)\b", re.IGNORECASE)
 _NUMBERED_RESOLUTION = re.compile(r"[Rr]esolution\s+(\d{3,4})")
 _NO_PLACE_TYPES = frozenset({"statement", "resolution", "designation", "sanction"})
 _GROUP_TYPES = frozenset({"meeting", "statement", "agreement", "visit", "aid"})
-_REACTING = re.compile(r"\b(?:condemn|denounc|deplor|slam|mourn|criticis|criticiz|protest|decr[iy]|blam|welcom|hail|prais"
-                       r"|investigat|probe)\w*",
-                       re.IGNORECASE)
+# Reacting to an attack, blaming someone for it or asking for it to be investigated.
+_REACTING = re.compile(rf"\b(?:{REACTION_STEMS}|slam|decr[iy]|blam|investigat|probe)\w*", re.IGNORECASE)
 # "ECOWAS condemned the takeover on Tuesday": the takeover happened before, Tuesday is the condemning.
 _REACTION_TO = re.compile(
-    r"\b(?:condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|blam|protest)\w*\s+"
+    rf"\b(?:{REACTION_STEMS}|blam)\w*\s+"
     r"(?:[\w’'-]+\s+){0,3}?(?:the|this|that|a|an|last\s+\w+['’]s|\w+['’]s)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -503,7 +503,7 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None, same_as:
     if draft.status == "planned":
         # "The ministers said they would meet again next month": v_timeline and the briefings show
         # no status column (DESIGN's contract), and a plan must not read as something that happened.
-        title = planned_title(title)
+        title += " (planned)"
     return EventCandidate(
         event_type=draft.event_type,
         title=title,
@@ -528,14 +528,6 @@ def _candidate(draft: _Draft, lexicon: Lexicon, published: date | None, same_as:
         number=draft.number if draft.event_type == "resolution" else None,
         same_as=same_as,
     )
-
-
-PLANNED_MARK = " (planned)"
-
-
-def planned_title(title: str) -> str:
-    """The title of a planned event: the event's title marked as a plan."""
-    return title + PLANNED_MARK
 
 
 def _confidence(draft: _Draft) -> float:

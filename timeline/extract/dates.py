@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date, timedelta
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from timeline.extract.triggers import TriggerMatch, resolution_number
@@ -132,8 +132,9 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|thes
 def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
     """Whether `mention` can date the speaking of a reported statement ("X said ..."): before the
     verb in its clause or at the sentence's start ("On Monday, X said"), right after it across
-    only the words of an occasion, or naming the occasion ("during the talks here on 26 October"). A date inside what was said dates what was said, not the saying;
-    one after a determiner names a thing ("condemned the 2019 Pulwama attack")."""
+    only the words of an occasion, or naming the occasion ("during the talks here on 26 October").
+    A date inside what was said dates what was said, not the saying; one after a determiner names
+    a thing ("condemned the 2019 Pulwama attack")."""
     trigger = draft.trigger
     if mention.end <= trigger.start:
         gap = text[mention.end:trigger.start]
@@ -147,8 +148,11 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
     return _tells_when_said(text, trigger.end, mention)
 
 
-PARTICIPLE = re.compile(r"\b(?:\w+ed|held|made|signed|struck|won|begun|done|seen|taken)\b", re.IGNORECASE)
-_REACTION_VERB = re.compile(r"(?:condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|protest)\w*", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\b(?:\w+ed|held|made|signed|struck|won|begun|done|seen|taken)\b", re.IGNORECASE)
+# The stems of verbs of reacting to an event, for extract/__init__ too (who reacts to an attack is
+# not its agent; what is reacted to happened before the reaction).
+REACTION_STEMS = "condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|protest"
+_REACTION_VERB = re.compile(rf"(?:{REACTION_STEMS})\w*", re.IGNORECASE)
 # The object of a reaction, with where it happened: "the terror attack in Pulwama", "the takeover".
 _WHAT_IS_REACTED_TO = re.compile(
     r"\s+(?:the|this|that|its|their)\s+(?:(?!(?:was|were|is|are|had|has|have|that|which|who)\b)[\w’'-]+\s+){0,3}?"
@@ -179,7 +183,7 @@ def _names_a_thing(text: str, mention: TimeMention) -> bool:
     the 2002 Bali bombings" is no visit of 2002)."""
     return (_BARE_YEAR.fullmatch(mention.text) is not None
             and _DETERMINER_BEFORE.search(text, max(0, mention.start - 8), mention.start) is not None
-            and text[mention.end:mention.end + 2][:1] == " " and text[mention.end + 1:mention.end + 2].isalpha()
+            and text[mention.end:mention.end + 1] == " " and text[mention.end + 1:mention.end + 2].isalpha()
             and _DURING_BEFORE.search(text, max(0, mention.start - 16), mention.start) is None)
 
 
@@ -205,11 +209,10 @@ def date_from_sentence(
     """
     trigger = draft.trigger
     if is_reported_speech(draft):
-        times = [m for m in times if says_when_spoken(text, draft, m)]
         all_times = [m for m in all_times if says_when_spoken(text, draft, m)]
-    if any(_names_a_thing(text, m) for m in all_times):
-        times = [m for m in times if not _names_a_thing(text, m) or _in_its_name(text, m, draft)]
-        all_times = [m for m in all_times if not _names_a_thing(text, m) or _in_its_name(text, m, draft)]
+    all_times = [m for m in all_times if not _names_a_thing(text, m) or _in_its_name(text, m, draft)]
+    kept = {id(m) for m in all_times}  # `times` is a part of `all_times`: each mention is judged once
+    times = [m for m in times if id(m) in kept]
     if draft.event_type == "resolution" and resolution_number(trigger.text):
         # Only the year right after the number dates a cited resolution; a meeting's date does not.
         times = all_times = [m for m in all_times if 0 <= m.start - trigger.end <= 3]
@@ -242,7 +245,7 @@ def date_from_sentence(
     ):
         draft.approximate = True
         draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
-    elif draft.reacted_to and not (mention.start >= trigger.end and PARTICIPLE.search(text, trigger.end, mention.start)):
+    elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)):
         # "ECOWAS condemned the takeover on Tuesday": it happened by the day of the reaction; but
         # "welcoming the agreement reached last week" gives the agreement's own date.
         draft.approximate = True

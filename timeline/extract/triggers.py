@@ -222,6 +222,10 @@ def resolution_number(trigger: str) -> str | None:
     return found.group() if found else None
 
 
+# "holds talks on X", "carries out strike against X", "takes over X", "designates X".
+_OBJECT_LINKS = {"meeting": " on ", "statement": " on ", "strike": " against ", "attack": " against "}
+
+
 def write_title(
     event_type: str,
     subjects: Sequence[str],
@@ -248,9 +252,7 @@ def write_title(
             verb = f"{first}s {rest}" if len(subjects) == 1 else f"{first} {rest}"
         title = f"{_join(subjects)} {verb}"
         if objects:
-            # "holds talks on X", "carries out strike against X", "takes over X", "designates X".
-            link = {"meeting": " on ", "statement": " on ", "strike": " against ", "attack": " against "}.get(event_type, " ")
-            title += f"{link}{_join(objects)}"
+            title += f"{_OBJECT_LINKS.get(event_type, ' ')}{_join(objects)}"
     else:
         title = noun
         if objects:

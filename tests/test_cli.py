@@ -378,3 +378,24 @@ def test_ingest_leaves_the_orm_and_the_postgresql_dialect_unloaded(tmp_path: Pat
                                ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "timeline.models"))
     assert out[-1] == "[]"
     assert out[0].startswith("1 stored")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ingest_uses_the_lexicon_folders_of_the_settings_file(
+    runner: CliRunner, db_url: str, tmp_path: Path, jobs: str
+) -> None:
+    # The settings' `lexicon` was checked and then ignored by ingest: the users' words never reached extraction.
+    words = tmp_path / "words"
+    words.mkdir()
+    (words / "actors.toml").write_text(
+        '[[actor]]\nname = "Taliban"\nkind = "armed_group"\naliases = ["Islamic Emirate"]\n', encoding="utf-8")
+    (words / "triggers.toml").write_text('[types.meeting]\ntriggers = ["huddled"]\n', encoding="utf-8")
+    settings = tmp_path / "timeline.toml"
+    settings.write_text('lexicon = ["words"]\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("The Islamic Emirate huddled with Pakistan on Monday.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", str(article), "--published", "2021-09-09", "--jobs", jobs,
+                                 "--db", db_url, "--config", str(settings)])
+    assert result.exit_code == 0, result.output
+    rows = query_rows(db_url, "SELECT event_type, date_start, actors FROM v_timeline")
+    assert [(t, str(d), a) for t, d, a in rows] == [("meeting", "2021-09-06", "Pakistan; Taliban")]

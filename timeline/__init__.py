@@ -63,8 +63,12 @@ def ingest(
     jobs: int = 1,
     today: date | None = None,
     progress: Any = None,
+    lexicon_dirs: Sequence[Path] = (),
 ) -> Any:
-    """Read, extract and store `paths`; returns an IngestSummary, raises InputRejected after storing the good ones."""
+    """Read, extract and store `paths`; returns an IngestSummary, raises InputRejected after storing the good ones.
+
+    `lexicon_dirs`: the users' lexicon folders (actors, triggers, places), read after the shipped ones.
+    """
     from timeline import pipeline
     from timeline.config import DEFAULT_MAX_BYTES
 
@@ -77,6 +81,7 @@ def ingest(
         jobs=jobs,
         today=today,
         progress=progress,
+        lexicon_dirs=lexicon_dirs,
     )
 
 

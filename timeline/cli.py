@@ -200,6 +200,7 @@ def ingest(paths: tuple[Path, ...], published: date | None, manifest: Path | Non
             jobs=jobs,
             today=datetime.now(UTC).date(),
             progress=(lambda _name: bar.update(1)) if bar is not None else None,
+            lexicon_dirs=settings.lexicon_dirs,
         )
     finally:
         if bar is not None:
@@ -313,7 +314,8 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
     timeline.init_db(settings.db_url)
     engine = timeline.open_db(settings.db_url)
     try:
-        summary = timeline.ingest(engine, inputs, manifest=manifest, today=datetime.now(UTC).date())
+        summary = timeline.ingest(engine, inputs, manifest=manifest, today=datetime.now(UTC).date(),
+                                  lexicon_dirs=settings.lexicon_dirs)
         echo_warnings(summary)
         click.echo(f"{redact_url(settings.db_url)}: {summary.line()}")
         built = write_default_briefings(engine, settings, out_dir)

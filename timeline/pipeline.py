@@ -114,10 +114,11 @@ class _Extracted:
     error: str | None = None
 
 
-def extract_safely(document: Document) -> _Extracted:
-    """Run extraction on one document; a failure rejects that document only (reason kept)."""
+def extract_safely(document: Document, lexicon_dirs: tuple[Path, ...] = ()) -> _Extracted:
+    """Run extraction on one document (with the users' lexicon folders); a failure rejects that
+    document only (reason kept)."""
     try:
-        return _Extracted(document, tuple(extract(document)))
+        return _Extracted(document, tuple(extract(document, lexicon_dirs)))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
         return _Extracted(document, error=f"extraction failed: {type(exc).__name__}: {exc}")
 
@@ -133,14 +134,17 @@ def ingest(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
     batch_size: int | None = None,
+    lexicon_dirs: Sequence[Path] = (),
 ) -> IngestSummary:
     """Store every readable input; raises InputRejected (with the summary) if any were rejected.
 
     `today` bounds publication dates (a date in the future is rejected); the caller passes it
     so that this module never reads the clock on its own. Documents are written in batches,
     one transaction per batch, each document whole or absent. With `jobs` > 1, worker processes
-    decode and extract while this process reads ahead and writes, in input order.
+    decode and extract while this process reads ahead and writes, in input order. `lexicon_dirs`
+    are the users' lexicon folders (settings key `lexicon`), read after the shipped lexicon.
     """
+    lexicon = tuple(Path(d).resolve() for d in lexicon_dirs)
     summary = IngestSummary()
     limit = (today or datetime.now(UTC).date()) + FUTURE_SLACK
     default_batch = BATCH_SQLITE if engine.dialect.name == "sqlite" else BATCH_POSTGRESQL
@@ -149,7 +153,7 @@ def ingest(
     unlisted: list[Path] = []
     if jobs <= 1:
         results: Iterable[_Extracted | Rejection] = (
-            item if isinstance(item, Rejection) else extract_safely(item)
+            item if isinstance(item, Rejection) else extract_safely(item, lexicon)
             for item in iter_documents(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
                                        skipped=skipped, unlisted=unlisted)
         )
@@ -157,7 +161,7 @@ def ingest(
     else:
         units = sources.iter_units(list(paths), published=published, manifest=manifest, max_bytes=max_bytes,
                                    skipped=skipped, unlisted=unlisted)
-        with _Extractors(jobs, engine) as extractors:
+        with _Extractors(jobs, engine, lexicon) as extractors:
             _consume(extractors.run(units), writer, summary, limit, progress)
     summary.warnings.extend(_skipped_notes(skipped))
     if manifest is not None and unlisted:
@@ -222,24 +226,25 @@ def _unit_size(unit: _Unit) -> int:
     return CHUNK_BYTES // 8
 
 
-def _work(chunk: list[_Unit]) -> list[_Result]:
+def _work(chunk: list[_Unit], lexicon_dirs: tuple[Path, ...]) -> list[_Result]:
     """In a worker: read and extract a chunk of units; results in input order."""
     results: list[_Result] = []
     for unit in chunk:
         try:
             for item in sources.read_unit(unit):
-                results.append(item if isinstance(item, Rejection) else extract_safely(item))
+                results.append(item if isinstance(item, Rejection) else extract_safely(item, lexicon_dirs))
         except Exception as exc:  # noqa: BLE001 - a reader bug rejects this input, not the run
             results.append(Rejection(unit.name, f"not read: {type(exc).__name__}: {exc}"))
     return results
 
 
-def _warm_up() -> None:
+def _warm_up(lexicon_dirs: tuple[Path, ...]) -> None:
     # Lexicon, gazetteer and matchers load on first use (~1 s): pay it once per process.
-    extract_safely(_WARM_UP)
+    extract_safely(_WARM_UP, lexicon_dirs)
 
 
-def _serve(chunks: Connection, results: Connection, warm_up: bool, inherited: list[Connection]) -> None:
+def _serve(chunks: Connection, results: Connection, warm_up: bool, inherited: list[Connection],
+           lexicon_dirs: tuple[Path, ...]) -> None:
     """A worker process: extract each chunk that arrives and send back (number, results), until
     an empty message or the end of the pipe."""
     # Ctrl-C reaches the whole process group; the writer's process stops its workers itself.
@@ -249,11 +254,11 @@ def _serve(chunks: Connection, results: Connection, warm_up: bool, inherited: li
     for conn in inherited:
         conn.close()
     if warm_up:
-        _warm_up()
+        _warm_up(lexicon_dirs)
     try:
         while message := chunks.recv_bytes():
             number, chunk = pickle.loads(message)
-            results.send_bytes(pickle.dumps((number, _work(chunk)), pickle.HIGHEST_PROTOCOL))
+            results.send_bytes(pickle.dumps((number, _work(chunk, lexicon_dirs)), pickle.HIGHEST_PROTOCOL))
     except (EOFError, BrokenPipeError):
         return  # the writer's process has gone
 
@@ -295,10 +300,10 @@ class _Worker:
     """One worker process, its two pipes, and the two mover threads of the writer's process."""
 
     def __init__(self, context: ForkContext | SpawnContext, done: SimpleQueue[tuple[_Worker, _Message]],
-                 inherited: list[Connection], warm_up: bool):
+                 inherited: list[Connection], warm_up: bool, lexicon_dirs: tuple[Path, ...]):
         chunks_in, self.chunks = context.Pipe(duplex=False)
         self.results, results_out = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(chunks_in, results_out, warm_up, inherited),
+        self.process = context.Process(target=_serve, args=(chunks_in, results_out, warm_up, inherited, lexicon_dirs),
                                        name="timeline-extract", daemon=True)
         self.process.start()
         # NOTE: this process's copies of the worker's ends close at once: the result pipe ends
@@ -366,9 +371,10 @@ class _Extractors:
     way they are all joined, and their threads with them, before it ends.
     """
 
-    def __init__(self, jobs: int, engine: Engine):
+    def __init__(self, jobs: int, engine: Engine, lexicon_dirs: tuple[Path, ...] = ()):
         self.jobs = jobs
         self.engine = engine
+        self.lexicon_dirs = lexicon_dirs
         self.fork = sys.platform == "linux" and engine.url.database not in (None, "", ":memory:")
         self.context = multiprocessing.get_context("fork") if self.fork else multiprocessing.get_context("spawn")
         self.done: SimpleQueue[tuple[_Worker, _Message]] = SimpleQueue()
@@ -386,7 +392,7 @@ class _Extractors:
             # nothing to write until the first chunk is extracted) and jobs × ~0.5 s of CPU.
             # Frozen, they are never traversed by a worker's garbage collector, so their pages
             # stay shared.
-            _warm_up()
+            _warm_up(self.lexicon_dirs)
             gc.freeze()
         try:
             for _ in range(self.jobs):
@@ -408,12 +414,12 @@ class _Extractors:
 
     def _start(self) -> _Worker:
         if not self.fork:
-            return _Worker(self.context, self.done, [], warm_up=True)
+            return _Worker(self.context, self.done, [], warm_up=True, lexicon_dirs=self.lexicon_dirs)
         # Forked workers inherit what _warm_up loaded here; spawned ones load it themselves.
         self.engine.dispose()  # the writer may have reopened connections since the first fork
         everyone = self.workers + ([self.spare] if self.spare is not None else [])
         return _Worker(self.context, self.done, [c for w in everyone for c in (w.chunks, w.results)],
-                       warm_up=False)
+                       warm_up=False, lexicon_dirs=self.lexicon_dirs)
 
     def run(self, units: Iterator[_Unit | Rejection]) -> Iterator[_Result]:
         """Results of every unit, in order, with at most jobs × CHUNKS_PER_WORKER chunks in flight."""

@@ -122,6 +122,23 @@ def query_count(url: str, sql: str) -> int:
     return int(value)
 
 
+def write_user_lexicon(folder: Path, actors: str | None = None) -> Path:
+    """A settings file in `folder` naming a lexicon folder of its own: "Islamic Emirate" is the Taliban and
+    "huddled" a meeting (or `actors` as actors.toml); the settings file's path."""
+    words = folder / "words"
+    words.mkdir()
+    (words / "actors.toml").write_text(
+        actors if actors is not None
+        else '[[actor]]\nname = "Taliban"\nkind = "armed_group"\naliases = ["Islamic Emirate"]\n', encoding="utf-8")
+    (words / "triggers.toml").write_text('[types.meeting]\ntriggers = ["huddled"]\n', encoding="utf-8")
+    settings = folder / "timeline.toml"
+    settings.write_text('lexicon = ["words"]\n', encoding="utf-8")
+    return settings
+
+
+HUDDLE = "The Islamic Emirate huddled with Pakistan on Monday.\n"  # a meeting only with write_user_lexicon's words
+
+
 def ingest_seeds(url: str) -> None:
     engine = timeline.open_db(url)
     try:

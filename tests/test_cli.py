@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, query_rows
+from conftest import HUDDLE, SEEDS, query_rows, write_user_lexicon
 from timeline.cli import cli
 
 SEED_DATES = {
@@ -385,15 +385,9 @@ def test_ingest_uses_the_lexicon_folders_of_the_settings_file(
     runner: CliRunner, db_url: str, tmp_path: Path, jobs: str
 ) -> None:
     # The settings' `lexicon` was checked and then ignored by ingest: the users' words never reached extraction.
-    words = tmp_path / "words"
-    words.mkdir()
-    (words / "actors.toml").write_text(
-        '[[actor]]\nname = "Taliban"\nkind = "armed_group"\naliases = ["Islamic Emirate"]\n', encoding="utf-8")
-    (words / "triggers.toml").write_text('[types.meeting]\ntriggers = ["huddled"]\n', encoding="utf-8")
-    settings = tmp_path / "timeline.toml"
-    settings.write_text('lexicon = ["words"]\n', encoding="utf-8")
+    settings = write_user_lexicon(tmp_path)
     article = tmp_path / "a.txt"
-    article.write_text("The Islamic Emirate huddled with Pakistan on Monday.\n", encoding="utf-8")
+    article.write_text(HUDDLE, encoding="utf-8")
     result = runner.invoke(cli, ["ingest", str(article), "--published", "2021-09-09", "--jobs", jobs,
                                  "--db", db_url, "--config", str(settings)])
     assert result.exit_code == 0, result.output

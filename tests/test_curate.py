@@ -61,14 +61,16 @@ def write(url: str, action: Any) -> Any:
         engine.dispose()
 
 
-def ingest_text(url: str, folder: Path, body: str, published: date) -> None:
-    path = folder / "later.txt"
+def ingest_text(url: str, folder: Path, body: str, published: date, name: str = "later.txt") -> int:
+    """Ingest `body` as the file `name` in `folder`; its document id."""
+    path = folder / name
     path.write_text(body, encoding="utf-8")
     engine = timeline.open_db(url)
     try:
         timeline.ingest(engine, [path], published=published, today=TODAY)
     finally:
         engine.dispose()
+    return int(one(url, "SELECT id FROM documents WHERE uri LIKE :u", {"u": f"%{name}"}))
 
 
 def sources_of(url: str, event_id: int) -> list[tuple[Any, ...]]:

@@ -58,6 +58,15 @@ def _iso_date(_ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param=param) from None
 
 
+def progress_bar(wanted: bool | None, desc: str) -> Any:
+    """A tqdm bar of documents on stderr when `wanted` (None: when stderr is a terminal), else None."""
+    if not (sys.stderr.isatty() if wanted is None else wanted):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", file=sys.stderr, desc=desc, dynamic_ncols=True)
+
+
 def db_option(func: F) -> F:
     """--db and --config, on every command."""
     func = click.option(
@@ -184,12 +193,7 @@ def ingest(paths: tuple[Path, ...], published: date | None, manifest: Path | Non
     """Read articles (files, folders, JSONL), extract their events and store them."""
     settings = _settings(db_value, config_path)
     engine = timeline.open_db(settings.db_url)
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = None
-    if show:
-        from tqdm import tqdm
-
-        bar = tqdm(unit="doc", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+    bar = progress_bar(progress, "ingest")
     try:
         summary = timeline.ingest(
             engine,
@@ -327,6 +331,7 @@ def quickstart(seeds_dir: Path, out_dir: Path, db_value: str | None, config_path
 
 # NOTE: imported last: these modules add their commands to `cli` defined above.
 import timeline.cli_curate  # noqa: E402,F401  (event show, correct, merge, split, delete)
+import timeline.cli_documents  # noqa: E402,F401  (document list, show, reextract, delete)
 import timeline.cli_reports  # noqa: E402,F401  (report, reports, build, export, datasette-metadata)
 
 

@@ -324,9 +324,36 @@ def save_document(
     note = None if earlier is None else (
         f"an earlier text of this input is stored as document {earlier}; both are kept, and an event"
         " reported in both counts them as two sources")
-    if not candidates:
-        return SaveResult(document_id=document_id, stored=True, note=note)
+    created, merged = _save_events(cur, document_id, candidates, now, known, pending)
+    return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged, note=note)
 
+
+def save_events(
+    conn: Connection,
+    document_id: int,
+    candidates: Sequence[EventCandidate],
+    *,
+    now: datetime,
+    known: IdCache | None = None,
+    pending: IdCache | None = None,
+) -> tuple[int, int]:
+    """Store the candidates of stored document `document_id` as save_document does; (created, merged).
+
+    For extracting a stored document again (timeline.documents): the caller has removed the events
+    it replaces. Raises as save_document does.
+    """
+    cur = _Cursor(conn)
+    return _save_events(cur, document_id, candidates, now,
+                        known if known is not None else IdCache(), pending if pending is not None else IdCache())
+
+
+def _save_events(
+    cur: _Cursor, document_id: int, candidates: Sequence[EventCandidate], now: datetime, known: IdCache,
+    pending: IdCache,
+) -> tuple[int, int]:
+    if not candidates:
+        return 0, 0
+    stamp = cur.timestamp(now)
     actor_ids = _actor_ids(cur, [ref for c in candidates for ref in c.actors], known, pending)
     created = merged = 0
     local: dict[int, StoredEvent] = {}  # events this document created, for merges within it
@@ -385,7 +412,7 @@ def save_document(
     cur.run_many("insert_sources", source_rows)
     if actor_rows:
         cur.run_many("insert_event_actors", list(actor_rows.values()))
-    return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged, note=note)
+    return created, merged
 
 
 def _unapplied_date(document: Document, document_id: int, uri: str, published: date | None) -> str | None:

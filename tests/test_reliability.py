@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from conftest import query_rows
 from timeline import db
 from timeline.cli import cli
 
@@ -126,7 +127,11 @@ def test_a_manifest_date_for_a_document_stored_before_is_named_as_not_applied(
     assert again.exit_code == 0, again.output
     assert "0 stored, 1 unchanged" in again.stdout
     assert again.stderr == (f"timeline: warning: {article}: already stored as document 1 ({article}) with no"
-                            " publication date; the text is unchanged, so the manifest's 2021-10-29 is not applied\n")
+                            " publication date; the text is unchanged, so the manifest's 2021-10-29 is not applied"
+                            " (`timeline document reextract 1 --published 2021-10-29` applies it)\n")
+    # What the warning says to run applies the date, and "on Monday" is now 25 October 2021.
+    assert runner.invoke(cli, ["document", "reextract", "1", "--published", "2021-10-29", "--db", db_url]).exit_code == 0
+    assert [str(d) for d, in query_rows(db_url, "SELECT date_start FROM events")] == ["2021-10-25"]
     # The same date again, or no manifest: nothing to say.
     manifest.write_text("path,published\na.txt,\n", encoding="utf-8")
     assert runner.invoke(cli, ["ingest", str(article), "--manifest", str(manifest), "--db", db_url]).stderr == ""
@@ -144,7 +149,11 @@ def test_an_updated_text_of_an_input_stored_before_is_named(runner: CliRunner, d
     assert again.exit_code == 0, again.output
     assert "1 stored" in again.stdout
     assert again.stderr == (f"timeline: warning: {article}: an earlier text of this input is stored as document 1;"
-                            " both are kept, and an event reported in both counts them as two sources\n")
+                            " both are kept, and an event reported in both counts them as two sources"
+                            " (`timeline document delete 1` removes the earlier)\n")
+    assert runner.invoke(cli, ["document", "delete", "1", "--db", db_url]).exit_code == 0
+    assert query_rows(db_url, "SELECT DISTINCT document_id FROM event_sources") == [(2,)]
+    assert query_rows(db_url, "SELECT source_count FROM events WHERE date_start = '2023-08-01'") == [(1,)]
 
 
 def test_an_unusable_manifest_is_a_usage_error(runner: CliRunner, sqlite_url: str, tmp_path: Path) -> None:

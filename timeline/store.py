@@ -323,7 +323,7 @@ def save_document(
     earlier = cur.run("find_earlier_text", {"uri": document.uri, "id": document_id}).fetchone()[0]
     note = None if earlier is None else (
         f"an earlier text of this input is stored as document {earlier}; both are kept, and an event"
-        " reported in both counts them as two sources")
+        f" reported in both counts them as two sources (`timeline document delete {earlier}` removes the earlier)")
     created, merged = _save_events(cur, document_id, candidates, now, known, pending)
     return SaveResult(document_id=document_id, stored=True, events_created=created, events_merged=merged, note=note)
 
@@ -419,14 +419,16 @@ def _unapplied_date(document: Document, document_id: int, uri: str, published: d
     """The warning when a manifest dates a document already stored with another date, else None.
 
     The stored document is unchanged (same text): its date, and the events resolved against it,
-    stay as they are; re-dating would mean extracting its events again.
+    stay as they are; `timeline document reextract ID --published D` re-dates it (timeline.documents).
     """
     if document.published_source != "manifest" or document.published == published:
         return None
     assert document.published is not None
     was = published.isoformat() if published else "no publication date"
+    wanted = document.published.isoformat()
     return (f"already stored as document {document_id} ({uri}) with {was}; the text is unchanged, so the"
-            f" manifest's {document.published.isoformat()} is not applied")
+            f" manifest's {wanted} is not applied (`timeline document reextract {document_id} --published {wanted}`"
+            " applies it)")
 
 
 def _same_event_groups(candidates: Sequence[EventCandidate]) -> dict[int, list[int]]:

@@ -45,10 +45,10 @@ def test_a_failure_inside_extraction_rejects_only_that_document(
     paths = _articles(tmp_path, 4)
     real_extract = pipeline.extract
 
-    def failing_extract(document):  # type: ignore[no-untyped-def]
+    def failing_extract(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
         if document.uri.endswith("a002.txt"):
             raise RuntimeError("injected failure")
-        return real_extract(document)
+        return real_extract(document, lexicon_dirs)
 
     monkeypatch.setattr(pipeline, "extract", failing_extract)
     caught = _ingest_rejecting(db_url, paths)
@@ -64,8 +64,8 @@ def test_a_document_that_cannot_be_stored_whole_is_absent(
     paths = _articles(tmp_path, 3)
     real_extract = pipeline.extract
 
-    def broken_candidates(document):  # type: ignore[no-untyped-def]
-        candidates = real_extract(document)
+    def broken_candidates(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
+        candidates = real_extract(document, lexicon_dirs)
         if document.uri.endswith("a001.txt"):
             # A candidate the CHECK constraints refuse: the document's row must roll back too.
             base = candidates[0] if candidates else None
@@ -89,8 +89,8 @@ def test_a_value_the_driver_cannot_send_rejects_only_that_document(
     paths = _articles(tmp_path, 3)
     real_extract = pipeline.extract
 
-    def unsendable(document):  # type: ignore[no-untyped-def]
-        candidates = real_extract(document)
+    def unsendable(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
+        candidates = real_extract(document, lexicon_dirs)
         if document.uri.endswith("a001.txt"):
             return [replace(candidates[0], title="Talks \udce9")]
         return candidates

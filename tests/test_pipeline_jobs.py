@@ -145,10 +145,10 @@ def test_with_jobs_an_extraction_failure_rejects_only_that_document(
     paths = _many_articles(tmp_path)
     real_extract = pipeline.extract
 
-    def failing_extract(document):  # type: ignore[no-untyped-def]
+    def failing_extract(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
         if document.uri.endswith("#77"):
             raise RuntimeError("injected failure")
-        return real_extract(document)
+        return real_extract(document, lexicon_dirs)
 
     monkeypatch.setattr(pipeline, "extract", failing_extract)
     with pytest.raises(InputRejected) as caught:
@@ -166,10 +166,10 @@ def test_a_worker_that_dies_costs_only_its_own_document(
     paths = _many_articles(tmp_path)
     real_extract = pipeline.extract
 
-    def dying_extract(document):  # type: ignore[no-untyped-def]
+    def dying_extract(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
         if document.uri.endswith("#40"):
             os._exit(9)  # as if killed: no exception, no result
-        return real_extract(document)
+        return real_extract(document, lexicon_dirs)
 
     monkeypatch.setattr(pipeline, "extract", dying_extract)
     with pytest.raises(InputRejected) as caught:
@@ -232,9 +232,9 @@ def test_forked_workers_share_what_the_writer_loaded_and_collection_resumes_afte
     pids.mkdir()
     real_extract = pipeline.extract
 
-    def tracing_extract(document):  # type: ignore[no-untyped-def]
+    def tracing_extract(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
         (pids / str(os.getpid())).touch()
-        return real_extract(document)
+        return real_extract(document, lexicon_dirs)
 
     def extracted_in() -> set[int]:
         return {int(p.name) for p in pids.iterdir()}
@@ -272,9 +272,9 @@ def _slow_extraction(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """Workers (forked, so they inherit this) take `seconds` per document: work is still in flight."""
     real_extract = pipeline.extract
 
-    def slow_extract(document):  # type: ignore[no-untyped-def]
+    def slow_extract(document, lexicon_dirs=()):  # type: ignore[no-untyped-def]
         time.sleep(seconds)
-        return real_extract(document)
+        return real_extract(document, lexicon_dirs)
 
     monkeypatch.setattr(pipeline, "extract", slow_extract)
     monkeypatch.setattr(pipeline, "CHUNK_UNITS", 8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,40 @@ def test_a_single_five_megabyte_line_is_stored(runner: CliRunner, sqlite_url: st
     finally:
         engine.dispose()
     assert length == len(line)
+
+
+def test_a_writer_holding_the_lock_stops_ingest_at_once_with_a_clear_error_and_nothing_half_stored(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "database is locked" is no document's fault: each document used to be retried alone, waiting out
+    # the busy timeout once per document, and then rejected one by one.
+    import sqlite3
+
+    import timeline
+    from timeline.errors import DatabaseBusy
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(f"India and France held talks in Paris on {i + 1} March 2021.\n",
+                                         encoding="utf-8")
+    engine = timeline.open_db(sqlite_url)  # opened before the other writer takes the lock
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseBusy, match="0 document.s. stored before, 3 not stored") as caught:
+            timeline.ingest(engine, [folder], published=date(2021, 3, 10), today=date(2026, 11, 22))
+        assert caught.value.summary.rejected == []  # type: ignore[attr-defined]
+        # Opened while the lock is held: the same clear message, from the CLI.
+        again = runner.invoke(cli, ["document", "reextract", "--all", "--db", sqlite_url])
+        assert again.exit_code == 2, again.output
+        assert "database is busy: another writer has held its write lock for more than 0 s" in again.stderr
+        assert "nothing was changed" in again.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()
+    assert query_rows(sqlite_url, "SELECT count(*) FROM documents") == [(0,)]
+    result = runner.invoke(cli, ["ingest", str(folder), "--published", "2021-03-10", "--db", sqlite_url])
+    assert result.exit_code == 0 and "3 stored" in result.stdout, result.output

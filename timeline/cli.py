@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import OperationalError
 
 import timeline
 from timeline import db
@@ -39,8 +40,17 @@ class _Group(click.Group):
                 click.echo(exc.summary.line())  # type: ignore[attr-defined]
             ctx.exit(exc.exit_code)
         except TimelineError as exc:
+            summary = getattr(exc, "summary", None)
+            echo_warnings(summary)
+            for rejection in getattr(summary, "rejected", ()):
+                click.echo(f"timeline: rejected {rejection.name}: {rejection.reason}", err=True)
             click.echo(f"timeline: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OperationalError as exc:
+            if not db.is_busy(exc):
+                raise
+            click.echo(f"timeline: {db.busy_message()}; nothing was changed, try again", err=True)
+            ctx.exit(2)
 
 
 def echo_warnings(summary: object) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from timeline.config import redact_url
-from timeline.errors import ConfigError, SchemaOutOfDate
+from timeline.errors import ConfigError, DatabaseBusy, SchemaOutOfDate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -26,6 +26,7 @@ HEAD_REVISION = "0012"
 VERSION_TABLE = "alembic_version"
 
 BUSY_TIMEOUT_MS = 60_000
+_SQLITE_BUSY = 5  # sqlite3's primary result code for "database is locked"
 # Page cache of a writing connection. SQLite's default (2 MiB) is smaller than the indexes ingest
 # updates, which it then read back from the file on every batch: 356,000 reads for Reuters-21578,
 # 26,000 with 32 MiB (the cache grows only as pages are used).
@@ -234,6 +235,8 @@ def check_schema(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseBusy(f"database {where}: {busy_message()}; nothing was changed, try again") from exc
         raise ConfigError(f"database {where}: cannot open: {exc.orig}") from exc
     except SQLAlchemyError as exc:
         raise ConfigError(f"database {where}: {exc}") from exc
@@ -266,3 +269,17 @@ def connect_checked(url: str, *, read_only: bool = False) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when `exc` (SQLAlchemy's or the driver's) is SQLite's "database is locked": another writer
+    held the write lock past the busy timeout. Not any one document's fault."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == _SQLITE_BUSY) or "database is locked" in str(orig)
+
+
+def busy_message() -> str:
+    """The start of the message for is_busy errors."""
+    return (f"database is busy: another writer has held its write lock for more than {BUSY_TIMEOUT_MS // 1000} s"
+            " (a long `timeline document reextract`, or a write transaction left open in sqlite3)")

@@ -43,3 +43,16 @@ class ReadOnlyQuery(TimelineError):
     """`timeline sql` was asked to write."""
 
     exit_code = 2
+
+
+class DatabaseBusy(TimelineError):
+    """Another writer held the database past the busy timeout (SQLite); nothing of the write was stored (exit 2).
+
+    `summary` is what an interrupted ingest stored before, when there is one.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, summary: object = None):
+        self.summary = summary
+        super().__init__(message)

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from timeline import sources, store
+from timeline import db, sources, store
 from timeline.config import DEFAULT_MAX_BYTES
-from timeline.errors import InputRejected
+from timeline.errors import DatabaseBusy, InputRejected
 from timeline.extract import extract
 from timeline.records import Document, EventCandidate, Rejection
 from timeline.sources import iter_documents
@@ -526,6 +526,7 @@ class _Writer:
         try:
             results = self._write(batch)
         except _DOCUMENT_ERRORS as exc:
+            self._stop_if_busy(exc, batch)
             if len(batch) == 1:
                 self.summary.rejected.append(Rejection(batch[0].document.uri, _not_stored(exc)))
                 return
@@ -533,11 +534,21 @@ class _Writer:
                 try:
                     self._count([item], self._write([item]))
                 except _DOCUMENT_ERRORS as one:
+                    self._stop_if_busy(one, batch[batch.index(item):])
                     self.summary.rejected.append(Rejection(item.document.uri, _not_stored(one)))
             return
         self._count(batch, results)
         if self.analyzes:
             self._analyze()
+
+    def _stop_if_busy(self, exc: Exception, unwritten: list[_Extracted]) -> None:
+        """Stop the ingest when another writer kept the lock: no document is at fault, and trying each
+        one alone would wait out the busy timeout once per document."""
+        if db.is_busy(exc):
+            raise DatabaseBusy(
+                f"{db.busy_message()}; the ingest stopped: {self.summary.stored} document(s) stored before,"
+                f" {len(unwritten)} not stored (ingesting the same inputs again stores the rest)",
+                summary=self.summary) from exc
 
     def _analyze(self) -> None:
         """Refresh the planner's statistics of tables that grew, after the batch committed.

@@ -373,6 +373,34 @@ def test_a_later_mention_of_a_dated_event_takes_its_date_with_the_reason() -> No
     assert all(c.place is not None and c.place.name == "Phnom Penh" for c in meetings)
 
 
+def strikes(text: str) -> list[tuple[str, date | None]]:
+    return [(c.trigger, c.date_start) for c in events(text, published=date(2023, 2, 3)) if c.event_type == "strike"]
+
+
+def test_a_bare_strike_is_a_military_one_after_a_drone_strike_or_beside_killing() -> None:
+    text = ("A US drone strike killed an AQAP commander in Yemen, officials said."
+            " The strike took place on Jan. 31 in Shabwa province.")
+    assert ("strike", date(2023, 1, 31)) in strikes(text)
+    assert strikes("The strike killed three militants on Monday.") == [("strike", date(2023, 1, 30))]
+    assert strikes("Reagan launched a retaliatory strike against Iran on Sunday.") == [("strike", date(2023, 1, 29))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dock workers' strike entered its third day on Monday in Rotterdam.",
+        "The strike began on Monday.",
+        "A US drone strike killed an AQAP commander. The strike by dock workers began on Monday.",
+        "The strike, called by leftist unions, followed an earthquake that killed 300 people.",
+        "Teachers went on strike on Monday after a missile hit the school.",
+        "Marines stood near the strike-bound ships on Monday, days after the drone strike.",
+    ],
+    ids=["dockers", "no-military-word", "drone-document-but-dockers", "unions", "went-on-strike", "strike-bound"],
+)
+def test_a_bare_strike_of_labour_is_no_military_strike(text: str) -> None:
+    assert "strike" not in [trigger for trigger, _ in strikes(text)]
+
+
 def test_boilerplate_lines_are_never_sources() -> None:
     text = "Kirby said the Taliban were advancing.\nREAD: The US pledged humanitarian aid on Monday"
     start = text.index("READ")

@@ -27,11 +27,14 @@ from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.timex import find_time_mentions
 from timeline.extract.triggers import (
+    BARE_STRIKE,
     REPORTING_VERBS,
     TriggerMatch,
     assess,
     cameo_code,
     get_matcher,
+    military_strike,
+    names_military_strike,
     resolution_number,
     write_title,
 )
@@ -191,6 +194,7 @@ def _drafts(
     actor_starts = [m.start for m in entities.actors]
     place_starts = [p.start for p in entities.places]
     mention_starts = [m.start for m in mentions]
+    military_document = names_military_strike(triggers)
     drafts: list[_Draft] = []
     last_speaker: list[ActorMention] = []
     for index, sentence_triggers in sorted(by_sentence.items()):
@@ -205,6 +209,8 @@ def _drafts(
                 continue
             if trigger.event_type == "resolution" and "resolution" not in sentence.text.lower():
                 continue  # "adopted" names a resolution only next to the word
+            if trigger.text.lower() == BARE_STRIKE and not military_strike(sentence.text, military_document):
+                continue  # "the dock workers' strike"
             current = chosen.get(trigger.event_type)
             if current is None or (clause_mention(text, trigger, times) and not clause_mention(text, current[0], times)):
                 chosen[trigger.event_type] = (trigger, status)

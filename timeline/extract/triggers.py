@@ -149,6 +149,36 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+# "strike" alone: in wire copy mostly a labour strike ("a strike by 55,000 oil industry employees",
+# "the strike-bound ships"); a military one only in a document that names a drone, air or missile
+# strike, or in a sentence about killing, bombing or missiles, and never beside a word of labour.
+BARE_STRIKE = "strike"
+_LABOUR = re.compile(
+    r"\b(?:\w*workers?|\w*workers'|unions?|union's|dock\w*|seamen|miners|employees|staff|strikers|striking|pay"
+    r"|wages?|walk-?outs?|stoppages?|pickets?|picketing|lock-?outs?|bargaining|contracts?|labou?r|general\s+strike"
+    r"|hunger\s+strike|strike-?bound|strike\s+(?:action|ballot|vote|fund|price|call|leaders?|committee|pay)"
+    r"|(?:go|goes|going|went|gone|on)\s+strike)\b",
+    re.IGNORECASE,
+)
+_MILITARY = re.compile(
+    r"\b(?:kill(?:ed|ing|s)?|targeted|militants|drones?|missiles?|bomb(?:ed|ing|s)?|warplanes?|fighter\s+jets"
+    r"|rockets?|retaliatory|air\s+force)\b",
+    re.IGNORECASE,
+)
+
+
+def military_strike(sentence: str, military_document: bool) -> bool:
+    """Whether a bare "strike" in `sentence` is a military one: the document names a drone, air or
+    missile strike, or the sentence is about killing, bombing or missiles; never with words of labour."""
+    return _LABOUR.search(sentence) is None and (military_document or _MILITARY.search(sentence) is not None)
+
+
+def names_military_strike(triggers: Sequence[TriggerMatch]) -> bool:
+    """Whether the triggers hold a strike named as military ("drone strike", "airstrike")."""
+    return any(t.event_type == "strike" and t.text.lower().endswith("strike") and t.text.lower() != BARE_STRIKE
+               for t in triggers)
+
+
 def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon) -> str | None:
     """"past", "planned", or None when the trigger reports no event (negated, hypothetical, generic)."""
     before = text[max(sentence_start, match.start - 90) : match.start]

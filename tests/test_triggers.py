@@ -401,6 +401,32 @@ def test_a_bare_strike_of_labour_is_no_military_strike(text: str) -> None:
     assert "strike" not in [trigger for trigger, _ in strikes(text)]
 
 
+def test_two_events_of_a_type_each_named_with_its_year_are_two() -> None:
+    found = [(c.trigger, c.date_start, c.place and c.place.name) for c in events(
+        "He recalled the 2019 Pulwama attack and the 2008 Mumbai attacks.") if c.event_type == "attack"]
+    assert found == [("attack", date(2019, 1, 1), "Pulwama"), ("attacks", date(2008, 1, 1), "Mumbai")]
+    # A year in its name is its own date, even in a reaction to it.
+    attacks = [c for c in events("India condemned the 2019 Pulwama attack and the 2008 Mumbai attacks.")
+               if c.event_type == "attack"]
+    assert [(c.date_start, c.date_approximate) for c in attacks] == [(date(2019, 1, 1), False), (date(2008, 1, 1), False)]
+    three = [c.date_start for c in events("They discussed the 2008 Mumbai attack, the 2016 Uri attack and the"
+                                          " 2019 Pulwama attack.") if c.event_type == "attack"]
+    assert three == [date(2008, 1, 1), date(2016, 1, 1), date(2019, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack and the blast on Monday killed five people in Kabul.",  # one date, shared
+        "The 2008 attack was followed by an attack on a hotel in 2009.",  # not joined as names
+        "The attacks on shipping continued on Monday.",  # a plural without its year names no event
+    ],
+    ids=["shared-date", "not-two-names", "plural-without-year"],
+)
+def test_one_sentence_otherwise_gives_at_most_one_event_of_a_type(text: str) -> None:
+    assert [c.event_type for c in events(text)].count("attack") <= 1
+
+
 def test_boilerplate_lines_are_never_sources() -> None:
     text = "Kirby said the Taliban were advancing.\nREAD: The US pledged humanitarian aid on Monday"
     start = text.index("READ")

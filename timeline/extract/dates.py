@@ -192,6 +192,33 @@ def _in_its_name(text: str, mention: TimeMention, draft: _Draft) -> bool:
     return mention.end <= draft.trigger.start and _NAME_WORDS.fullmatch(text, mention.end, draft.trigger.start) is not None
 
 
+def named_with_its_date(text: str, trigger: TriggerMatch, times: Sequence[TimeMention]) -> TimeMention | None:
+    """The dated mention in the trigger's own name ("the 2008 Mumbai attacks"); None when there is none."""
+    for mention in times:
+        if (mention.date_start is not None and mention.end <= trigger.start
+                and _DETERMINER_BEFORE.search(text, max(0, mention.start - 8), mention.start) is not None
+                and _NAME_WORDS.fullmatch(text, mention.end, trigger.start) is not None):
+            return mention
+    return None
+
+
+_JOINED = re.compile(r",?\s+and\s+|,\s+")
+
+
+def second_named_event(text: str, first: TriggerMatch, second: TriggerMatch, times: Sequence[TimeMention]) -> int | None:
+    """Where the phrase of `second` starts when it names an event of its own after `first`: each
+    named with a date of its own ("the 2019 Pulwama attack and the 2008 Mumbai attacks"), the two
+    phrases joined by "and" or a comma; None otherwise (one event per type and sentence)."""
+    own_first = named_with_its_date(text, first, times)
+    own_second = named_with_its_date(text, second, times)
+    if own_first is None or own_second is None or own_first is own_second:
+        return None
+    determiner = _DETERMINER_BEFORE.search(text, max(first.end, own_second.start - 8), own_second.start)
+    if determiner is None or _JOINED.fullmatch(text, first.end, determiner.start()) is None:
+        return None
+    return determiner.start()
+
+
 def is_reported_speech(draft: _Draft) -> bool:
     """A statement reported by its verb ("said", "told", "condemned"), not named by a noun ("a joint statement")."""
     return draft.event_type == "statement" and draft.trigger.text.lower() not in STATEMENT_NOUNS
@@ -245,9 +272,11 @@ def date_from_sentence(
     ):
         draft.approximate = True
         draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
-    elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)):
+    elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)) \
+            and not (_names_a_thing(text, mention) and _in_its_name(text, mention, draft)):
         # "ECOWAS condemned the takeover on Tuesday": it happened by the day of the reaction; but
-        # "welcoming the agreement reached last week" gives the agreement's own date.
+        # "welcoming the agreement reached last week" gives the agreement's own date, and so does
+        # the year in its name ("condemned the 2019 Pulwama attack").
         draft.approximate = True
         draft.reason = f"the day of a reaction to it ({mention.text!r}), not a date of its own"
 

@@ -23,6 +23,10 @@ _DETERMINERS = frozenset("the a an this that last its their his her".split())
 # Event types whose nouns name one specific occurrence only with a determiner or a name
 # ("the 26/11 Mumbai attack", "a drone strike"), not as a generic plural ("plan terror attacks").
 _SPECIFIC_ONLY = frozenset({"attack", "strike"})
+# Plurals that name one event only with its year: "the 2008 Mumbai attacks", "the 2002 Bali bombings"
+# ("plan terror attacks" names none).
+_NAMED_PLURALS = frozenset({"attacks", "bombings"})
+_NAMED_BY_YEAR = re.compile(r"\b(?:the|a|an|its|their|this|that|these|those)\s+\d{4}\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 _CLAUSE_CHARS = ",;:()“”\"—–"
 # Everything up to the last clause character: its end is where the trigger's clause starts.
 _UP_TO_CLAUSE = re.compile("(?s:.*)[" + re.escape(_CLAUSE_CHARS) + "]")
@@ -198,6 +202,8 @@ def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon
     if previous == "to" and not trigger.startswith(("the ", "a ")):
         # "to attack any country", "to meet": purpose or intent, an event only when planned.
         return "planned" if planned else None
+    if trigger in _NAMED_PLURALS and not _NAMED_BY_YEAR.search(text, max(sentence_start, match.start - 60), match.start):
+        return None
     if match.event_type in _SPECIFIC_ONLY and not trigger.startswith(("drone", "air", "missile", "killing", "targeted")):
         near = text[max(sentence_start, match.start - 40) : match.start].split()[-3:]
         if not any(w.lower() in _DETERMINERS or w[:1].isupper() or w[:1].isdigit() for w in near):

@@ -427,6 +427,52 @@ def test_one_sentence_otherwise_gives_at_most_one_event_of_a_type(text: str) -> 
     assert [c.event_type for c in events(text)].count("attack") <= 1
 
 
+@pytest.mark.parametrize(
+    "text, speaker, start",
+    [
+        ("The Taliban denied the report on Wednesday.", "Taliban", date(2021, 10, 27)),
+        ("India denies the claims.", "India", date(2021, 10, 29)),
+        ("Pakistan welcomed the resolution on Monday.", "Pakistan", date(2021, 10, 25)),
+        ("Japan welcomes President Reagan's firm action.", "Japan", date(2021, 10, 29)),
+        ("Finance Minister Dilson Funaro flatly rejected a U.K. suggestion that Brazil seek IMF help.",
+         "Dilson Funaro", date(2021, 10, 29)),
+    ],
+)
+def test_denying_welcoming_and_rejecting_what_was_said_are_statements(text: str, speaker: str, start: date) -> None:
+    (found,) = [c for c in events(text) if c.event_type == "statement"]
+    assert speaker in [a.name for a in found.actors if a.role == "speaker"]
+    assert found.date_start == start
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister welcomed the delegation to Kabul on Monday.",  # a host
+        "Biden welcomed Modi at the White House on Friday.",
+        "Pakistan welcomed the visiting Chinese premier in Islamabad.",
+        "Iraq rejected its OPEC quota of 1.466 mln bpd.",  # an act, not something said
+        "The proposal was unanimously rejected by union bargainers.",
+        "India's proposal was welcomed by Pakistan.",
+        "Officials welcomed the move.",
+    ],
+    ids=["delegation", "a-name", "visiting", "quota", "passive", "welcomed-by", "officials"],
+)
+def test_hosting_acting_and_passive_uses_of_those_verbs_are_no_statements(text: str) -> None:
+    assert "statement" not in types(text)
+
+
+def test_a_welcome_gives_way_to_what_a_named_speaker_said_in_the_sentence() -> None:
+    (said,) = events("Local Hong Kong houses also welcomed the move, but a spokesman for Shun Loong Co said"
+                     " investors would be more interested.")
+    assert (said.trigger, [a.name for a in said.actors if a.role == "speaker"]) == ("said", ["Shun Loong Co"])
+    (denied,) = events("Iran denied the report, a spokesman said.")
+    assert (denied.trigger, [a.name for a in denied.actors if a.role == "speaker"]) == ("denied", ["Iran"])
+    # A date the welcome cannot take stays with what it names.
+    found = events('Economics Minister Martin Bangemann welcomed the February "Louvre Agreement" of six nations.')
+    assert [(c.event_type, c.date_start) for c in found] == [
+        ("statement", date(2021, 10, 29)), ("agreement", date(2021, 2, 1))]
+
+
 def test_boilerplate_lines_are_never_sources() -> None:
     text = "Kirby said the Taliban were advancing.\nREAD: The US pledged humanitarian aid on Monday"
     start = text.index("READ")

@@ -28,6 +28,7 @@ from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.timex import find_time_mentions
 from timeline.extract.triggers import (
+    ANSWERING_VERBS,
     BARE_STRIKE,
     REPORTING_VERBS,
     TriggerMatch,
@@ -226,7 +227,7 @@ def _drafts(
             split = second_named_event(text, before, trigger, times) if before is not None else None
             if before is not None and split is not None:
                 named_after.append((trigger, status, before, split))  # "... attack and the 2008 Mumbai attacks"
-            elif current is None or (clause_mention(text, trigger, times) and not clause_mention(text, current[0], times)):
+            elif current is None or _displaces(text, trigger, current[0], times, actors):
                 chosen[trigger.event_type] = (trigger, status)
             else:
                 continue
@@ -253,6 +254,24 @@ def _drafts(
         _assign_places(text, sentence_drafts, places, entities.dateline)
         drafts.extend(sentence_drafts)
     return drafts
+
+
+def _displaces(
+    text: str, trigger: TriggerMatch, current: TriggerMatch, times: list[TimeMention], actors: list[ActorMention]
+) -> bool:
+    """Whether `trigger` is the one to keep for its type in the sentence rather than `current`.
+
+    The one with a date in its own clause, except that a verb of answering gives way to a later
+    statement in a clause of its own with its own named speaker: "Hong Kong houses also welcomed the
+    move, but a spokesman for Shun Loong Co said ..." reports what the company said, as it did before
+    "welcomed" was a trigger; "Iran denied the report, a spokesman said" keeps the denial.
+    """
+    if trigger.event_type == "statement" and current.text.lower() in ANSWERING_VERBS \
+            and trigger.text.lower() not in ANSWERING_VERBS:
+        clause = _UP_TO_CLAUSE_BREAK.match(text, current.end, trigger.start)
+        if clause and any(clause.end() <= m.start and m.end <= trigger.start for m in actors):
+            return True
+    return clause_mention(text, trigger, times) is not None and clause_mention(text, current, times) is None
 
 
 def _add_named_after(drafts: list[_Draft], named_after: list[tuple[TriggerMatch, str, TriggerMatch, int]]) -> None:

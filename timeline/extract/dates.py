@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from timeline.extract.triggers import TriggerMatch, resolution_number
+from timeline.extract.triggers import ANSWERING_VERBS, TriggerMatch, resolution_number
 from timeline.records import TimeMention
 
 if TYPE_CHECKING:
@@ -86,6 +86,10 @@ def _breaks_clause(text: str, low: int, high: int) -> bool:
     return CLAUSE_BREAK.search(_BRACKETED_YEAR.sub(" ", text[low:high])) is not None
 
 
+# A date right after a verb and a determiner names what the verb is about: "welcomed the February ...".
+_OBJECT_DATE = re.compile(r"\s+(?:the|a|an|its|their|his|her|this|that)\s+", re.IGNORECASE)
+
+
 def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:
     """Mentions that belong to one trigger of the sentence: its clause's date, a resolution's year."""
     reserved: dict[int, _Draft] = {}
@@ -103,6 +107,8 @@ def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) 
         local = clause_mention(text, draft.trigger, times)
         if local is None or id(local) in reserved:
             continue
+        if draft.trigger.text.lower() in ANSWERING_VERBS and _OBJECT_DATE.fullmatch(text, draft.trigger.end, local.start):
+            continue  # "welcomed the February Louvre Agreement": the agreement's month, free for it
         distance = abs(local.start - draft.trigger.start)
         if id(local) not in best or distance < best[id(local)][0]:
             best[id(local)] = (distance, draft)
@@ -144,7 +150,7 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
     if _AT_AN_OCCASION.search(text, max(trigger.end, mention.start - 80), mention.start) is not None:
         return True
     if _REACTION_VERB.fullmatch(trigger.text) and _WHAT_IS_REACTED_TO.fullmatch(text, trigger.end, mention.start):
-        return True  # "condemned the terror attack in Pulwama on Thursday": the condemning's day
+        return True  # "condemned the terror attack in Pulwama on Thursday", "denied the report on Wednesday"
     return _tells_when_said(text, trigger.end, mention)
 
 
@@ -152,7 +158,8 @@ _PARTICIPLE = re.compile(r"\b(?:\w+ed|held|made|signed|struck|won|begun|done|see
 # The stems of verbs of reacting to an event, for extract/__init__ too (who reacts to an attack is
 # not its agent; what is reacted to happened before the reaction).
 REACTION_STEMS = "condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|protest"
-_REACTION_VERB = re.compile(rf"(?:{REACTION_STEMS})\w*", re.IGNORECASE)
+# ... and of answering it, which dates the same way ("denied the report on Wednesday").
+_REACTION_VERB = re.compile(rf"(?:{REACTION_STEMS}|deni|reject)\w*", re.IGNORECASE)
 # The object of a reaction, with where it happened: "the terror attack in Pulwama", "the takeover".
 _WHAT_IS_REACTED_TO = re.compile(
     r"\s+(?:the|this|that|its|their)\s+(?:(?!(?:was|were|is|are|had|has|have|that|which|who)\b)[\w’'-]+\s+){0,3}?"

@@ -12,8 +12,21 @@ from timeline.lexicon import Lexicon
 
 # Reporting verbs whose subject must be a real speaker ("sources said" reports no statement).
 REPORTING_VERBS = frozenset(
-    "added announced demanded denied maintained reiterated restated said say saying says stated stressed "
-    "told tweeted urged warned warn".split()
+    "added announced demanded denied denies maintained reiterated rejected rejects restated said say saying says "
+    "stated stressed told tweeted urged warned warn welcomed welcomes".split()
+)
+# Verbs of answering something, statements only in the active voice ("the bid was rejected by the
+# board" names the board after the verb, "was denied entry" is no statement); "welcomed" only when
+# what is welcomed is no guest ("the minister welcomed the delegation to Kabul" hosts a visit).
+ANSWERING_VERBS = frozenset("denied denies rejected rejects welcomed welcomes".split())
+_PASSIVE_BEFORE = frozenset("was were is are be been being get gets got".split())
+_BY_AFTER = re.compile(r"\s+by\b", re.IGNORECASE)
+# "rejected" says something only of something said ("rejected a U.K. suggestion", "rejected the
+# report"); "Iraq rejected its OPEC quota", "rejected the offer" are acts, not statements.
+_SAID_THING_AFTER = re.compile(
+    r"\s+(?:[\w’'.-]+\s+){0,3}?(?:reports?|claims?|allegations?|charges?|accusations?|suggestions?|arguments?"
+    r"|criticism|calls|speculation|rumou?rs?|remarks|comments|statements?|assertions?|views|demands?)\b",
+    re.IGNORECASE,
 )
 # Adverbs and auxiliaries between a subject and its verb ("Sources further said", "had demanded").
 _SKIPPED_BEFORE_VERB = frozenset(
@@ -210,6 +223,8 @@ def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon
             return None
     if trigger in REPORTING_VERBS and _is_generic_speaker(words, lexicon):
         return None
+    if trigger in ANSWERING_VERBS and not _answers_as_speaker(text, match, words):
+        return None
     if trigger == "added" and _ADDED_SOMETHING.match(text, match.end):
         return None  # "added a Somali businessman to its sanctions list": no words were said
     return "planned" if planned else "past"
@@ -239,11 +254,49 @@ def _cues(lexicon: Lexicon) -> _Cues:
 
 
 def _is_generic_speaker(words: list[str], lexicon: Lexicon) -> bool:
-    for word in reversed(words):
-        if word in _SKIPPED_BEFORE_VERB:
-            continue
-        return word in lexicon.generic_speakers
-    return False
+    return _last_verb_word(words) in lexicon.generic_speakers
+
+
+def _answers_as_speaker(text: str, match: TriggerMatch, words: list[str]) -> bool:
+    """Whether a verb of answering ("denied", "welcomed") has its subject speak: active voice, and
+    what is welcomed is no guest, what is rejected something said."""
+    if _PASSIVE_BEFORE & set(words[-2:]) or _BY_AFTER.match(text, match.end):
+        return False  # "was unanimously rejected by union bargainers", "presented to and welcomed by"
+    verb = match.text.lower()
+    if verb.startswith("welcom"):
+        return not _welcomes_a_guest(text, match.end)
+    if verb.startswith("reject"):
+        return _SAID_THING_AFTER.match(text, match.end) is not None
+    return True
+
+
+def _last_verb_word(words: list[str]) -> str:
+    """The last word before a verb but adverbs ("also", "later"): its subject or auxiliary; "" if none."""
+    return next((word for word in reversed(words) if word not in _SKIPPED_BEFORE_VERB), "")
+
+
+# What is welcomed, up to where the clause or its noun phrase ends ("welcomed the delegation to Kabul",
+# "welcomed the decision by the president"); "U.S." ends neither.
+_WELCOMED_OBJECT = re.compile(
+    r"(?:[^,;:.()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){0,60}?(?=\s+(?:to|at|in|on|into|with|and|as|for|by|of|from|that)\b"
+    r"|[,;:()“”\"]|(?<!\b[A-Z])\.(?!\S)|$)"
+)
+_GUEST_WORDS = re.compile(
+    r"\b(?:delegations?|visitors?|guests?|visiting|counterparts?|envoys?|ambassadors?|ministers?|president|premier"
+    r"|chancellor|king|queen|prince|pope|leaders?|team|troops|him|her|them|back|home)\b",
+    re.IGNORECASE,
+)
+
+
+def _welcomes_a_guest(text: str, verb_end: int) -> bool:
+    """Whether the object of "welcomed" ending at `verb_end` is a person or a party: a visitor word
+    ("the delegation", "him") or a name alone ("welcomed Modi"), not something of theirs ("welcomed
+    President Reagan's firm action", "the minister's statement")."""
+    found = _WELCOMED_OBJECT.match(text, verb_end)
+    words = (found.group() if found else "").split()
+    if not words or any(w.endswith(("'s", "’s", "s'")) for w in words):
+        return False
+    return _GUEST_WORDS.search(" ".join(words)) is not None or all(w[:1].isupper() for w in words)
 
 
 def cameo_code(event_type: str, lexicon: Lexicon) -> str | None:

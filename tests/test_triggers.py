@@ -373,6 +373,106 @@ def test_a_later_mention_of_a_dated_event_takes_its_date_with_the_reason() -> No
     assert all(c.place is not None and c.place.name == "Phnom Penh" for c in meetings)
 
 
+def strikes(text: str) -> list[tuple[str, date | None]]:
+    return [(c.trigger, c.date_start) for c in events(text, published=date(2023, 2, 3)) if c.event_type == "strike"]
+
+
+def test_a_bare_strike_is_a_military_one_after_a_drone_strike_or_beside_killing() -> None:
+    text = ("A US drone strike killed an AQAP commander in Yemen, officials said."
+            " The strike took place on Jan. 31 in Shabwa province.")
+    assert ("strike", date(2023, 1, 31)) in strikes(text)
+    assert strikes("The strike killed three militants on Monday.") == [("strike", date(2023, 1, 30))]
+    assert strikes("Reagan launched a retaliatory strike against Iran on Sunday.") == [("strike", date(2023, 1, 29))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dock workers' strike entered its third day on Monday in Rotterdam.",
+        "The strike began on Monday.",
+        "A US drone strike killed an AQAP commander. The strike by dock workers began on Monday.",
+        "The strike, called by leftist unions, followed an earthquake that killed 300 people.",
+        "Teachers went on strike on Monday after a missile hit the school.",
+        "Marines stood near the strike-bound ships on Monday, days after the drone strike.",
+    ],
+    ids=["dockers", "no-military-word", "drone-document-but-dockers", "unions", "went-on-strike", "strike-bound"],
+)
+def test_a_bare_strike_of_labour_is_no_military_strike(text: str) -> None:
+    assert "strike" not in [trigger for trigger, _ in strikes(text)]
+
+
+def test_two_events_of_a_type_each_named_with_its_year_are_two() -> None:
+    found = [(c.trigger, c.date_start, c.place and c.place.name) for c in events(
+        "He recalled the 2019 Pulwama attack and the 2008 Mumbai attacks.") if c.event_type == "attack"]
+    assert found == [("attack", date(2019, 1, 1), "Pulwama"), ("attacks", date(2008, 1, 1), "Mumbai")]
+    # A year in its name is its own date, even in a reaction to it.
+    attacks = [c for c in events("India condemned the 2019 Pulwama attack and the 2008 Mumbai attacks.")
+               if c.event_type == "attack"]
+    assert [(c.date_start, c.date_approximate) for c in attacks] == [(date(2019, 1, 1), False), (date(2008, 1, 1), False)]
+    three = [c.date_start for c in events("They discussed the 2008 Mumbai attack, the 2016 Uri attack and the"
+                                          " 2019 Pulwama attack.") if c.event_type == "attack"]
+    assert three == [date(2008, 1, 1), date(2016, 1, 1), date(2019, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack and the blast on Monday killed five people in Kabul.",  # one date, shared
+        "The 2008 attack was followed by an attack on a hotel in 2009.",  # not joined as names
+        "The attacks on shipping continued on Monday.",  # a plural without its year names no event
+    ],
+    ids=["shared-date", "not-two-names", "plural-without-year"],
+)
+def test_one_sentence_otherwise_gives_at_most_one_event_of_a_type(text: str) -> None:
+    assert [c.event_type for c in events(text)].count("attack") <= 1
+
+
+@pytest.mark.parametrize(
+    "text, speaker, start",
+    [
+        ("The Taliban denied the report on Wednesday.", "Taliban", date(2021, 10, 27)),
+        ("India denies the claims.", "India", date(2021, 10, 29)),
+        ("Pakistan welcomed the resolution on Monday.", "Pakistan", date(2021, 10, 25)),
+        ("Japan welcomes President Reagan's firm action.", "Japan", date(2021, 10, 29)),
+        ("Finance Minister Dilson Funaro flatly rejected a U.K. suggestion that Brazil seek IMF help.",
+         "Dilson Funaro", date(2021, 10, 29)),
+    ],
+)
+def test_denying_welcoming_and_rejecting_what_was_said_are_statements(text: str, speaker: str, start: date) -> None:
+    (found,) = [c for c in events(text) if c.event_type == "statement"]
+    assert speaker in [a.name for a in found.actors if a.role == "speaker"]
+    assert found.date_start == start
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister welcomed the delegation to Kabul on Monday.",  # a host
+        "Biden welcomed Modi at the White House on Friday.",
+        "Pakistan welcomed the visiting Chinese premier in Islamabad.",
+        "Iraq rejected its OPEC quota of 1.466 mln bpd.",  # an act, not something said
+        "The proposal was unanimously rejected by union bargainers.",
+        "India's proposal was welcomed by Pakistan.",
+        "Officials welcomed the move.",
+    ],
+    ids=["delegation", "a-name", "visiting", "quota", "passive", "welcomed-by", "officials"],
+)
+def test_hosting_acting_and_passive_uses_of_those_verbs_are_no_statements(text: str) -> None:
+    assert "statement" not in types(text)
+
+
+def test_a_welcome_gives_way_to_what_a_named_speaker_said_in_the_sentence() -> None:
+    (said,) = events("Local Hong Kong houses also welcomed the move, but a spokesman for Shun Loong Co said"
+                     " investors would be more interested.")
+    assert (said.trigger, [a.name for a in said.actors if a.role == "speaker"]) == ("said", ["Shun Loong Co"])
+    (denied,) = events("Iran denied the report, a spokesman said.")
+    assert (denied.trigger, [a.name for a in denied.actors if a.role == "speaker"]) == ("denied", ["Iran"])
+    # A date the welcome cannot take stays with what it names.
+    found = events('Economics Minister Martin Bangemann welcomed the February "Louvre Agreement" of six nations.')
+    assert [(c.event_type, c.date_start) for c in found] == [
+        ("statement", date(2021, 10, 29)), ("agreement", date(2021, 2, 1))]
+
+
 def test_boilerplate_lines_are_never_sources() -> None:
     text = "Kirby said the Taliban were advancing.\nREAD: The US pledged humanitarian aid on Monday"
     start = text.index("READ")

@@ -22,16 +22,21 @@ from timeline.extract.dates import (
     names_a_maturity,
     reserve_mentions,
     resolve_relative_dates,
+    second_named_event,
 )
 from timeline.extract.entities import ActorMention, Entities, PlaceMention, get_finder
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.timex import find_time_mentions
 from timeline.extract.triggers import (
+    ANSWERING_VERBS,
+    BARE_STRIKE,
     REPORTING_VERBS,
     TriggerMatch,
     assess,
     cameo_code,
     get_matcher,
+    military_strike,
+    names_military_strike,
     resolution_number,
     write_title,
 )
@@ -102,6 +107,13 @@ class _Draft:
     definite: bool = False  # "the meeting", "this attack": an event named before
     reacted_to: bool = False  # "condemned the takeover", "condemned a suicide attack": what someone reacts to
     clause_start: int = -1  # where the trigger's clause starts; -1 until _clause_start computes it
+    # Its own phrase's part of the sentence, when another event of its type has the rest ("the 2019
+    # Pulwama attack and the 2008 Mumbai attacks"): its actors and place are found there only.
+    span: tuple[int, int] | None = None
+
+    def holds(self, position: int) -> bool:
+        """Whether `position` lies in the part of the sentence that is this event's."""
+        return self.span is None or self.span[0] <= position < self.span[1]
 
 
 def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[EventCandidate]:
@@ -191,6 +203,7 @@ def _drafts(
     actor_starts = [m.start for m in entities.actors]
     place_starts = [p.start for p in entities.places]
     mention_starts = [m.start for m in mentions]
+    military_document = names_military_strike(triggers)
     drafts: list[_Draft] = []
     last_speaker: list[ActorMention] = []
     for index, sentence_triggers in sorted(by_sentence.items()):
@@ -199,20 +212,32 @@ def _drafts(
         places = _within(entities.places, place_starts, sentence)
         times = _within(mentions, mention_starts, sentence)
         chosen: dict[str, tuple[TriggerMatch, str]] = {}
+        latest: dict[str, TriggerMatch] = {}  # per type, the trigger of the last event kept
+        named_after: list[tuple[TriggerMatch, str, TriggerMatch, int]] = []  # trigger, status, the one before, split
         for trigger in sentence_triggers:
             status = assess(text, sentence.start, trigger, lexicon)
             if status is None:
                 continue
             if trigger.event_type == "resolution" and "resolution" not in sentence.text.lower():
                 continue  # "adopted" names a resolution only next to the word
+            if trigger.text.lower() == BARE_STRIKE and not military_strike(sentence.text, military_document):
+                continue  # "the dock workers' strike"
             current = chosen.get(trigger.event_type)
-            if current is None or (clause_mention(text, trigger, times) and not clause_mention(text, current[0], times)):
+            before = latest.get(trigger.event_type)
+            split = second_named_event(text, before, trigger, times) if before is not None else None
+            if before is not None and split is not None:
+                named_after.append((trigger, status, before, split))  # "... attack and the 2008 Mumbai attacks"
+            elif current is None or _displaces(text, trigger, current[0], times, actors):
                 chosen[trigger.event_type] = (trigger, status)
+            else:
+                continue
+            latest[trigger.event_type] = trigger
         if not chosen:
             continue
         sentence_drafts = [
             _Draft(event_type, trigger, sentence, status) for event_type, (trigger, status) in chosen.items()
         ]
+        _add_named_after(sentence_drafts, named_after)
         sentence_drafts.sort(key=lambda d: d.trigger.start)
         for draft in sentence_drafts:
             draft.definite = _DEFINITE_BEFORE.search(text, max(0, draft.trigger.start - 12), draft.trigger.start) is not None
@@ -229,6 +254,39 @@ def _drafts(
         _assign_places(text, sentence_drafts, places, entities.dateline)
         drafts.extend(sentence_drafts)
     return drafts
+
+
+def _displaces(
+    text: str, trigger: TriggerMatch, current: TriggerMatch, times: list[TimeMention], actors: list[ActorMention]
+) -> bool:
+    """Whether `trigger` is the one to keep for its type in the sentence rather than `current`.
+
+    The one with a date in its own clause, except that a verb of answering gives way to a later
+    statement in a clause of its own with its own named speaker: "Hong Kong houses also welcomed the
+    move, but a spokesman for Shun Loong Co said ..." reports what the company said, as it did before
+    "welcomed" was a trigger; "Iran denied the report, a spokesman said" keeps the denial.
+    """
+    if trigger.event_type == "statement" and current.text.lower() in ANSWERING_VERBS \
+            and trigger.text.lower() not in ANSWERING_VERBS:
+        clause = _UP_TO_CLAUSE_BREAK.match(text, current.end, trigger.start)
+        if clause and any(clause.end() <= m.start and m.end <= trigger.start for m in actors):
+            return True
+    return clause_mention(text, trigger, times) is not None and clause_mention(text, current, times) is None
+
+
+def _add_named_after(drafts: list[_Draft], named_after: list[tuple[TriggerMatch, str, TriggerMatch, int]]) -> None:
+    """Add the events named, with a date of their own, after another of their type in the sentence;
+    each of the two gets its part of the sentence, split where the second one's phrase starts."""
+    by_trigger = {draft.trigger: draft for draft in drafts}
+    for trigger, status, before, split in named_after:
+        first = by_trigger.get(before)
+        if first is None:
+            continue
+        sentence = first.sentence
+        first.span = ((first.span or (sentence.start, sentence.end))[0], split)
+        draft = _Draft(trigger.event_type, trigger, sentence, status, span=(split, sentence.end))
+        by_trigger[trigger] = draft
+        drafts.append(draft)
 
 
 def _within(items: Sequence[_T], starts: list[int], sentence: Sentence) -> list[_T]:
@@ -280,7 +338,7 @@ def _assign_actors(
         by = _BY_AGENT.search(text, draft.trigger.end, _clause_end(text, draft))
         agents = (by.end(), _clause_end(text, draft, by.end())) if by else (-1, -1)
         for position, mention in enumerate(actors):
-            if draft.trigger.end <= mention.start < stop and position not in claimed:
+            if draft.trigger.end <= mention.start < stop and position not in claimed and draft.holds(mention.start):
                 agent = agents[0] <= mention.start < agents[1]
                 claimed[position] = (draft, "agent" if agent else "target")
     for draft in drafts:
@@ -314,6 +372,8 @@ def _assign_actors(
         refs: dict[str, ActorRef] = {}
         skip = excluded.get(id(draft), set())
         for position, mention in enumerate(actors):
+            if not draft.holds(mention.start):
+                continue
             owner = claimed.get(position)
             if (owner is not None and owner[0] is not draft) or (owner is None and position in skip):
                 continue
@@ -422,7 +482,7 @@ def _assign_places(
         if draft.event_type in TARGETED_TYPES:
             stop = _clause_end(text, draft)
             for position, place in enumerate(places):
-                if draft.trigger.end <= place.start < stop:
+                if draft.trigger.end <= place.start < stop and draft.holds(place.start):
                     claimed.add(position)
     for draft in drafts:
         if draft.event_type in _NO_PLACE_TYPES:
@@ -432,7 +492,7 @@ def _assign_places(
             allowed = allowed | {"modifier"}  # "the Mumbai attack"
         best: tuple[int, PlaceRef] | None = None
         for position, place in enumerate(places):
-            if place.preposition not in allowed:
+            if place.preposition not in allowed or not draft.holds(place.start):
                 continue
             if draft.event_type == "agreement" and place.place.kind == "country":
                 continue  # agreements are reached in a city; "events in Afghanistan" is their subject

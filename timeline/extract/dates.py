@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from timeline.extract.triggers import TriggerMatch, resolution_number
+from timeline.extract.triggers import ANSWERING_VERBS, TriggerMatch, resolution_number
 from timeline.records import TimeMention
 
 if TYPE_CHECKING:
@@ -86,6 +86,10 @@ def _breaks_clause(text: str, low: int, high: int) -> bool:
     return CLAUSE_BREAK.search(_BRACKETED_YEAR.sub(" ", text[low:high])) is not None
 
 
+# A date right after a verb and a determiner names what the verb is about: "welcomed the February ...".
+_OBJECT_DATE = re.compile(r"\s+(?:the|a|an|its|their|his|her|this|that)\s+", re.IGNORECASE)
+
+
 def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) -> dict[int, _Draft]:
     """Mentions that belong to one trigger of the sentence: its clause's date, a resolution's year."""
     reserved: dict[int, _Draft] = {}
@@ -103,6 +107,8 @@ def reserve_mentions(text: str, drafts: list[_Draft], times: list[TimeMention]) 
         local = clause_mention(text, draft.trigger, times)
         if local is None or id(local) in reserved:
             continue
+        if draft.trigger.text.lower() in ANSWERING_VERBS and _OBJECT_DATE.fullmatch(text, draft.trigger.end, local.start):
+            continue  # "welcomed the February Louvre Agreement": the agreement's month, free for it
         distance = abs(local.start - draft.trigger.start)
         if id(local) not in best or distance < best[id(local)][0]:
             best[id(local)] = (distance, draft)
@@ -144,7 +150,7 @@ def says_when_spoken(text: str, draft: _Draft, mention: TimeMention) -> bool:
     if _AT_AN_OCCASION.search(text, max(trigger.end, mention.start - 80), mention.start) is not None:
         return True
     if _REACTION_VERB.fullmatch(trigger.text) and _WHAT_IS_REACTED_TO.fullmatch(text, trigger.end, mention.start):
-        return True  # "condemned the terror attack in Pulwama on Thursday": the condemning's day
+        return True  # "condemned the terror attack in Pulwama on Thursday", "denied the report on Wednesday"
     return _tells_when_said(text, trigger.end, mention)
 
 
@@ -152,7 +158,8 @@ _PARTICIPLE = re.compile(r"\b(?:\w+ed|held|made|signed|struck|won|begun|done|see
 # The stems of verbs of reacting to an event, for extract/__init__ too (who reacts to an attack is
 # not its agent; what is reacted to happened before the reaction).
 REACTION_STEMS = "condemn|denounc|deplor|mourn|criticis|criticiz|welcom|hail|prais|protest"
-_REACTION_VERB = re.compile(rf"(?:{REACTION_STEMS})\w*", re.IGNORECASE)
+# ... and of answering it, which dates the same way ("denied the report on Wednesday").
+_REACTION_VERB = re.compile(rf"(?:{REACTION_STEMS}|deni|reject)\w*", re.IGNORECASE)
 # The object of a reaction, with where it happened: "the terror attack in Pulwama", "the takeover".
 _WHAT_IS_REACTED_TO = re.compile(
     r"\s+(?:the|this|that|its|their)\s+(?:(?!(?:was|were|is|are|had|has|have|that|which|who)\b)[\w’'-]+\s+){0,3}?"
@@ -190,6 +197,33 @@ def _names_a_thing(text: str, mention: TimeMention) -> bool:
 def _in_its_name(text: str, mention: TimeMention, draft: _Draft) -> bool:
     """Whether the draft's trigger is the noun the year names ("the 2008 Mumbai attacks", "a 1986 bilateral pact")."""
     return mention.end <= draft.trigger.start and _NAME_WORDS.fullmatch(text, mention.end, draft.trigger.start) is not None
+
+
+def named_with_its_date(text: str, trigger: TriggerMatch, times: Sequence[TimeMention]) -> TimeMention | None:
+    """The dated mention in the trigger's own name ("the 2008 Mumbai attacks"); None when there is none."""
+    for mention in times:
+        if (mention.date_start is not None and mention.end <= trigger.start
+                and _DETERMINER_BEFORE.search(text, max(0, mention.start - 8), mention.start) is not None
+                and _NAME_WORDS.fullmatch(text, mention.end, trigger.start) is not None):
+            return mention
+    return None
+
+
+_JOINED = re.compile(r",?\s+and\s+|,\s+")
+
+
+def second_named_event(text: str, first: TriggerMatch, second: TriggerMatch, times: Sequence[TimeMention]) -> int | None:
+    """Where the phrase of `second` starts when it names an event of its own after `first`: each
+    named with a date of its own ("the 2019 Pulwama attack and the 2008 Mumbai attacks"), the two
+    phrases joined by "and" or a comma; None otherwise (one event per type and sentence)."""
+    own_first = named_with_its_date(text, first, times)
+    own_second = named_with_its_date(text, second, times)
+    if own_first is None or own_second is None or own_first is own_second:
+        return None
+    determiner = _DETERMINER_BEFORE.search(text, max(first.end, own_second.start - 8), own_second.start)
+    if determiner is None or _JOINED.fullmatch(text, first.end, determiner.start()) is None:
+        return None
+    return determiner.start()
 
 
 def is_reported_speech(draft: _Draft) -> bool:
@@ -245,9 +279,11 @@ def date_from_sentence(
     ):
         draft.approximate = True
         draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
-    elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)):
+    elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)) \
+            and not (_names_a_thing(text, mention) and _in_its_name(text, mention, draft)):
         # "ECOWAS condemned the takeover on Tuesday": it happened by the day of the reaction; but
-        # "welcoming the agreement reached last week" gives the agreement's own date.
+        # "welcoming the agreement reached last week" gives the agreement's own date, and so does
+        # the year in its name ("condemned the 2019 Pulwama attack").
         draft.approximate = True
         draft.reason = f"the day of a reaction to it ({mention.text!r}), not a date of its own"
 

@@ -12,8 +12,21 @@ from timeline.lexicon import Lexicon
 
 # Reporting verbs whose subject must be a real speaker ("sources said" reports no statement).
 REPORTING_VERBS = frozenset(
-    "added announced demanded denied maintained reiterated restated said say saying says stated stressed "
-    "told tweeted urged warned warn".split()
+    "added announced demanded denied denies maintained reiterated rejected rejects restated said say saying says "
+    "stated stressed told tweeted urged warned warn welcomed welcomes".split()
+)
+# Verbs of answering something, statements only in the active voice ("the bid was rejected by the
+# board" names the board after the verb, "was denied entry" is no statement); "welcomed" only when
+# what is welcomed is no guest ("the minister welcomed the delegation to Kabul" hosts a visit).
+ANSWERING_VERBS = frozenset("denied denies rejected rejects welcomed welcomes".split())
+_PASSIVE_BEFORE = frozenset("was were is are be been being get gets got".split())
+_BY_AFTER = re.compile(r"\s+by\b", re.IGNORECASE)
+# "rejected" says something only of something said ("rejected a U.K. suggestion", "rejected the
+# report"); "Iraq rejected its OPEC quota", "rejected the offer" are acts, not statements.
+_SAID_THING_AFTER = re.compile(
+    r"\s+(?:[\w’'.-]+\s+){0,3}?(?:reports?|claims?|allegations?|charges?|accusations?|suggestions?|arguments?"
+    r"|criticism|calls|speculation|rumou?rs?|remarks|comments|statements?|assertions?|views|demands?)\b",
+    re.IGNORECASE,
 )
 # Adverbs and auxiliaries between a subject and its verb ("Sources further said", "had demanded").
 _SKIPPED_BEFORE_VERB = frozenset(
@@ -23,6 +36,10 @@ _DETERMINERS = frozenset("the a an this that last its their his her".split())
 # Event types whose nouns name one specific occurrence only with a determiner or a name
 # ("the 26/11 Mumbai attack", "a drone strike"), not as a generic plural ("plan terror attacks").
 _SPECIFIC_ONLY = frozenset({"attack", "strike"})
+# Plurals that name one event only with its year: "the 2008 Mumbai attacks", "the 2002 Bali bombings"
+# ("plan terror attacks" names none).
+_NAMED_PLURALS = frozenset({"attacks", "bombings"})
+_NAMED_BY_YEAR = re.compile(r"\b(?:the|a|an|its|their|this|that|these|those)\s+\d{4}\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 _CLAUSE_CHARS = ",;:()“”\"—–"
 # Everything up to the last clause character: its end is where the trigger's clause starts.
 _UP_TO_CLAUSE = re.compile("(?s:.*)[" + re.escape(_CLAUSE_CHARS) + "]")
@@ -149,6 +166,36 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+# "strike" alone: in wire copy mostly a labour strike ("a strike by 55,000 oil industry employees",
+# "the strike-bound ships"); a military one only in a document that names a drone, air or missile
+# strike, or in a sentence about killing, bombing or missiles, and never beside a word of labour.
+BARE_STRIKE = "strike"
+_LABOUR = re.compile(
+    r"\b(?:\w*workers?|\w*workers'|unions?|union's|dock\w*|seamen|miners|employees|staff|strikers|striking|pay"
+    r"|wages?|walk-?outs?|stoppages?|pickets?|picketing|lock-?outs?|bargaining|contracts?|labou?r|general\s+strike"
+    r"|hunger\s+strike|strike-?bound|strike\s+(?:action|ballot|vote|fund|price|call|leaders?|committee|pay)"
+    r"|(?:go|goes|going|went|gone|on)\s+strike)\b",
+    re.IGNORECASE,
+)
+_MILITARY = re.compile(
+    r"\b(?:kill(?:ed|ing|s)?|targeted|militants|drones?|missiles?|bomb(?:ed|ing|s)?|warplanes?|fighter\s+jets"
+    r"|rockets?|retaliatory|air\s+force)\b",
+    re.IGNORECASE,
+)
+
+
+def military_strike(sentence: str, military_document: bool) -> bool:
+    """Whether a bare "strike" in `sentence` is a military one: the document names a drone, air or
+    missile strike, or the sentence is about killing, bombing or missiles; never with words of labour."""
+    return _LABOUR.search(sentence) is None and (military_document or _MILITARY.search(sentence) is not None)
+
+
+def names_military_strike(triggers: Sequence[TriggerMatch]) -> bool:
+    """Whether the triggers hold a strike named as military ("drone strike", "airstrike")."""
+    return any(t.event_type == "strike" and t.text.lower().endswith("strike") and t.text.lower() != BARE_STRIKE
+               for t in triggers)
+
+
 def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon) -> str | None:
     """"past", "planned", or None when the trigger reports no event (negated, hypothetical, generic)."""
     before = text[max(sentence_start, match.start - 90) : match.start]
@@ -168,11 +215,15 @@ def assess(text: str, sentence_start: int, match: TriggerMatch, lexicon: Lexicon
     if previous == "to" and not trigger.startswith(("the ", "a ")):
         # "to attack any country", "to meet": purpose or intent, an event only when planned.
         return "planned" if planned else None
+    if trigger in _NAMED_PLURALS and not _NAMED_BY_YEAR.search(text, max(sentence_start, match.start - 60), match.start):
+        return None
     if match.event_type in _SPECIFIC_ONLY and not trigger.startswith(("drone", "air", "missile", "killing", "targeted")):
         near = text[max(sentence_start, match.start - 40) : match.start].split()[-3:]
         if not any(w.lower() in _DETERMINERS or w[:1].isupper() or w[:1].isdigit() for w in near):
             return None
     if trigger in REPORTING_VERBS and _is_generic_speaker(words, lexicon):
+        return None
+    if trigger in ANSWERING_VERBS and not _answers_as_speaker(text, match, words):
         return None
     if trigger == "added" and _ADDED_SOMETHING.match(text, match.end):
         return None  # "added a Somali businessman to its sanctions list": no words were said
@@ -203,11 +254,49 @@ def _cues(lexicon: Lexicon) -> _Cues:
 
 
 def _is_generic_speaker(words: list[str], lexicon: Lexicon) -> bool:
-    for word in reversed(words):
-        if word in _SKIPPED_BEFORE_VERB:
-            continue
-        return word in lexicon.generic_speakers
-    return False
+    return _last_verb_word(words) in lexicon.generic_speakers
+
+
+def _answers_as_speaker(text: str, match: TriggerMatch, words: list[str]) -> bool:
+    """Whether a verb of answering ("denied", "welcomed") has its subject speak: active voice, and
+    what is welcomed is no guest, what is rejected something said."""
+    if _PASSIVE_BEFORE & set(words[-2:]) or _BY_AFTER.match(text, match.end):
+        return False  # "was unanimously rejected by union bargainers", "presented to and welcomed by"
+    verb = match.text.lower()
+    if verb.startswith("welcom"):
+        return not _welcomes_a_guest(text, match.end)
+    if verb.startswith("reject"):
+        return _SAID_THING_AFTER.match(text, match.end) is not None
+    return True
+
+
+def _last_verb_word(words: list[str]) -> str:
+    """The last word before a verb but adverbs ("also", "later"): its subject or auxiliary; "" if none."""
+    return next((word for word in reversed(words) if word not in _SKIPPED_BEFORE_VERB), "")
+
+
+# What is welcomed, up to where the clause or its noun phrase ends ("welcomed the delegation to Kabul",
+# "welcomed the decision by the president"); "U.S." ends neither.
+_WELCOMED_OBJECT = re.compile(
+    r"(?:[^,;:.()“”\"]|\.(?=\S)|(?<=\b[A-Z])\.){0,60}?(?=\s+(?:to|at|in|on|into|with|and|as|for|by|of|from|that)\b"
+    r"|[,;:()“”\"]|(?<!\b[A-Z])\.(?!\S)|$)"
+)
+_GUEST_WORDS = re.compile(
+    r"\b(?:delegations?|visitors?|guests?|visiting|counterparts?|envoys?|ambassadors?|ministers?|president|premier"
+    r"|chancellor|king|queen|prince|pope|leaders?|team|troops|him|her|them|back|home)\b",
+    re.IGNORECASE,
+)
+
+
+def _welcomes_a_guest(text: str, verb_end: int) -> bool:
+    """Whether the object of "welcomed" ending at `verb_end` is a person or a party: a visitor word
+    ("the delegation", "him") or a name alone ("welcomed Modi"), not something of theirs ("welcomed
+    President Reagan's firm action", "the minister's statement")."""
+    found = _WELCOMED_OBJECT.match(text, verb_end)
+    words = (found.group() if found else "").split()
+    if not words or any(w.endswith(("'s", "’s", "s'")) for w in words):
+        return False
+    return _GUEST_WORDS.search(" ".join(words)) is not None or all(w[:1].isupper() for w in words)
 
 
 def cameo_code(event_type: str, lexicon: Lexicon) -> str | None:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -36,7 +36,7 @@ READ_MMAP_BYTES = 256 * 1024 * 1024  # read-only connections map up to this much
 # pages again each time; 8,192 pages (32 MiB of WAL at most) cut the writer's CPU by ~7 %.
 WAL_CHECKPOINT_PAGES = 8192
 # str.casefold as an SQL function on every SQLite connection timeline opens: SQLite's lower() folds
-# ASCII letters only, so filters.py compares a non-ASCII filter value ("Öcalan") through this.
+# ASCII letters only, so a non-ASCII value ("Öcalan") is compared through this (spell_caseless).
 CASEFOLD_FUNCTION = "timeline_casefold"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -97,6 +97,40 @@ def open_engine(url: str, *, read_only: bool = False) -> Engine:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
     return engine
+
+
+class Caseless(NamedTuple):
+    """How SQL compares stored text with a value in any case: `function`(stored) = `value`,
+    or = `function`(`value`) when `fold_value` (spell_caseless)."""
+
+    function: str
+    value: str
+    fold_value: bool
+
+    def stored(self, column: str) -> str:
+        """The SQL folding the stored text of `column`."""
+        return f"{self.function}({column})"
+
+    def bound(self, param: str) -> str:
+        """The SQL of the bound parameter `param` (holding `value`)."""
+        return f"{self.function}(:{param})" if self.fold_value else f":{param}"
+
+
+def spell_caseless(value: str, dialect: str | None) -> Caseless:
+    """How to match `value` against stored text in any case, in the SQL of `dialect`.
+
+    An ASCII value is lowered here and the stored text by lower(): SQLite's lower() folds ASCII
+    letters only, which is enough, as a non-ASCII letter folds to an ASCII one only rarely
+    (Turkish İ to i and a combining dot), and it keeps the SQL the plain SQL it always was. A
+    non-ASCII value goes through one function on both sides, so that "öcalan" finds "ÖCALAN": on
+    SQLite str.casefold (CASEFOLD_FUNCTION, which only engines from open_engine have), elsewhere
+    the database's own lower() (PostgreSQL's: Unicode in a UTF-8 locale).
+    """
+    if value.isascii():
+        return Caseless("lower", value.lower(), False)
+    if dialect == "sqlite":
+        return Caseless(CASEFOLD_FUNCTION, value.casefold(), False)
+    return Caseless("lower", value, True)
 
 
 def _casefold(value: Any) -> Any:

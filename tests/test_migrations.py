@@ -114,15 +114,37 @@ def test_database_behind_the_code_asks_for_init(db_url: str) -> None:
         timeline.open_db(db_url)
 
 
-def test_database_from_a_newer_timeline_is_not_used(db_url: str) -> None:
-    engine = db.open_engine(db_url)
+def _mark_newer(url: str) -> None:
+    """Set the database's revision to one this code does not have, as a newer timeline would."""
+    engine = db.open_engine(url)
     try:
         with engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     finally:
         engine.dispose()
+
+
+def test_database_from_a_newer_timeline_is_not_used(db_url: str) -> None:
+    _mark_newer(db_url)
     with pytest.raises(SchemaOutOfDate, match="newer than this timeline"):
         timeline.open_db(db_url)
+
+
+def test_init_on_a_database_from_a_newer_timeline_says_so_and_changes_nothing(db_url: str) -> None:
+    # Alembic cannot find the revision to upgrade from; that was a traceback.
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    _mark_newer(db_url)
+    result = CliRunner().invoke(cli, ["init", "--db", db_url])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "is at revision ffffffffffff, newer than this timeline" in result.output
+    assert "upgrade timeline" in result.output
+    with pytest.raises(SchemaOutOfDate, match="newer than this timeline"):
+        timeline.init_db(db_url)
+    assert query_rows(db_url, "SELECT version_num FROM alembic_version") == [("ffffffffffff",)]
 
 
 def test_check_constraints_reject_reversed_dates_and_unknown_vocabularies(db_url: str) -> None:

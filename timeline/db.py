@@ -197,6 +197,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     try:
         with _migrating(engine) as conn:
             before = MigrationContext.configure(conn).get_current_revision()
+            if before is not None and not _is_known(before):
+                raise SchemaOutOfDate(_newer_message(engine, before))
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             after = MigrationContext.configure(conn).get_current_revision()
@@ -276,19 +278,26 @@ def check_schema(engine: Engine) -> None:
         return
     if current is None:
         raise SchemaOutOfDate(f"database {where} has no timeline schema; run `timeline init`")
+    if not _is_known(current):
+        raise SchemaOutOfDate(_newer_message(engine, current))
+    raise SchemaOutOfDate(f"database {where} is at revision {current}, behind {head}; run `timeline init`")
+
+
+def _is_known(revision: str) -> bool:
+    """True when `revision` is one of this code's migrations."""
     from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
-        known = script.get_revision(current) is not None
+        return script.get_revision(revision) is not None
     except CommandError:
-        known = False
-    if not known:
-        raise SchemaOutOfDate(
-            f"database {where} is at revision {current}, newer than this timeline ({head}); upgrade timeline"
-        )
-    raise SchemaOutOfDate(f"database {where} is at revision {current}, behind {head}; run `timeline init`")
+        return False
+
+
+def _newer_message(engine: Engine, revision: str) -> str:
+    where = redact_url(engine.url.render_as_string(hide_password=False))
+    return f"database {where} is at revision {revision}, newer than this timeline ({HEAD_REVISION}); upgrade timeline"
 
 
 @contextmanager

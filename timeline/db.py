@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from timeline.config import redact_url
 from timeline.errors import ConfigError, SchemaOutOfDate
@@ -66,15 +67,16 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def open_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An Engine for `url`; raises ConfigError for an unknown driver or a missing read-only file."""
+def open_engine(url: str, *, read_only: bool = False, create: bool = True) -> Engine:
+    """An Engine for `url`; raises ConfigError for an unknown driver, SchemaOutOfDate for a SQLite
+    file that does not exist when it is opened read-only or without `create`."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"database URL {redact_url(url)!r} is malformed: {exc}") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _open_sqlite(url, read_only=read_only)
+            return _open_sqlite(url, read_only=read_only, create=create)
         engine = create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise ConfigError(
@@ -133,17 +135,30 @@ def spell_caseless(value: str, dialect: str | None) -> Caseless:
     return Caseless("lower", value, True)
 
 
+def open_failure(engine: Engine, exc: DBAPIError) -> ConfigError:
+    """The error to raise when `engine` cannot connect: the database (password masked) and the driver's reason."""
+    where = redact_url(engine.url.render_as_string(hide_password=False))
+    reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
+    hint = ""
+    if engine.dialect.name == "postgresql" and re.search(r'database "[^"]*" does not exist', reason):
+        hint = (f"\ncreate it first (createdb, or CREATE DATABASE {engine.url.database}), "
+                "then run `timeline init`")
+    return ConfigError(f"database {where}: cannot open: {reason}{hint}")
+
+
 def _casefold(value: Any) -> Any:
     # NULL stays NULL, as it does through lower(); numbers and blobs are never folded.
     return value.casefold() if isinstance(value, str) else value
 
 
-def _open_sqlite(url: str, *, read_only: bool) -> Engine:
+def _open_sqlite(url: str, *, read_only: bool, create: bool) -> Engine:
     parsed = make_url(url)
     database = parsed.database or ""
+    in_memory = database in ("", ":memory:")
+    if (read_only and in_memory) or ((read_only or not create) and not in_memory and not Path(database).is_file()):
+        # Without this, a writer (ingest, event correct) would leave an empty file behind a mistyped path.
+        raise SchemaOutOfDate(f"database {database or ':memory:'}: no such file; run `timeline init` first")
     if read_only:
-        if database in ("", ":memory:") or not Path(database).is_file():
-            raise ConfigError(f"database {database or ':memory:'}: no such file; run `timeline init` first")
         uri = Path(database).resolve().as_uri() + "?mode=ro"
         engine = create_engine(
             "sqlite://",
@@ -203,7 +218,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             command.upgrade(config, revision)
             after = MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
-        raise ConfigError(f"database {redact_url(str(engine.url))}: {exc.orig}") from exc
+        raise open_failure(engine, exc) from exc
     return before, after
 
 
@@ -270,7 +285,7 @@ def check_schema(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise ConfigError(f"database {where}: cannot open: {exc.orig}") from exc
+        raise open_failure(engine, exc) from exc
     except SQLAlchemyError as exc:
         raise ConfigError(f"database {where}: {exc}") from exc
     head = HEAD_REVISION
@@ -303,7 +318,7 @@ def _newer_message(engine: Engine, revision: str) -> str:
 @contextmanager
 def connect_checked(url: str, *, read_only: bool = False) -> Iterator[Engine]:
     """An engine whose schema is known to be current; disposed on exit."""
-    engine = open_engine(url, read_only=read_only)
+    engine = open_engine(url, read_only=read_only, create=False)
     try:
         check_schema(engine)
         yield engine

@@ -79,9 +79,7 @@ def open_engine(url: str, *, read_only: bool = False, create: bool = True) -> En
             return _open_sqlite(url, read_only=read_only, create=create)
         engine = create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise ConfigError(
-            f"database {redact_url(url)}: no driver ({exc}); for PostgreSQL install timeline[postgres]"
-        ) from exc
+        raise ConfigError(f"database {redact_url(url)}: no driver ({exc}); {_driver_advice(parsed.drivername)}") from exc
     if read_only:
 
         @event.listens_for(engine, "connect")
@@ -133,6 +131,18 @@ def spell_caseless(value: str, dialect: str | None) -> Caseless:
     if dialect == "sqlite":
         return Caseless(CASEFOLD_FUNCTION, value.casefold(), False)
     return Caseless("lower", value, True)
+
+
+def _driver_advice(drivername: str) -> str:
+    """What to do about a URL whose driver SQLAlchemy cannot load (`drivername`: "postgres", "postgresql+psycopg2", ...)."""
+    backend, _, driver = drivername.partition("+")
+    if backend == "postgresql" and driver in ("", "psycopg"):
+        return "for PostgreSQL install timeline[postgres]"
+    # "postgres://" is an old alias SQLAlchemy no longer reads; timeline[postgres] installs psycopg (3), not psycopg2.
+    if backend in ("postgresql", "postgres"):
+        return "timeline[postgres] installs psycopg: write the URL as postgresql+psycopg://USER@HOST:PORT/DATABASE"
+    return ("timeline runs on SQLite (a file path, or sqlite:///PATH) and on PostgreSQL "
+            "(postgresql+psycopg://USER@HOST:PORT/DATABASE)")
 
 
 def open_failure(engine: Engine, exc: DBAPIError) -> ConfigError:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 HEAD_REVISION = "0012"
 VERSION_TABLE = "alembic_version"
 
+# PostgreSQL's SQLSTATE for "permission denied".
+_PG_INSUFFICIENT_PRIVILEGE = "42501"
 BUSY_TIMEOUT_MS = 60_000
 # Page cache of a writing connection. SQLite's default (2 MiB) is smaller than the indexes ingest
 # updates, which it then read back from the file on every batch: 356,000 reads for Reuters-21578,
@@ -148,12 +150,17 @@ def _driver_advice(drivername: str) -> str:
 def open_failure(engine: Engine, exc: DBAPIError) -> ConfigError:
     """The error to raise when `engine` cannot connect: the database (password masked) and the driver's reason."""
     where = redact_url(engine.url.render_as_string(hide_password=False))
-    reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
+    reason = _reason(exc)
     hint = ""
     if engine.dialect.name == "postgresql" and re.search(r'database "[^"]*" does not exist', reason):
         hint = (f"\ncreate it first (createdb, or CREATE DATABASE {engine.url.database}), "
                 "then run `timeline init`")
     return ConfigError(f"database {where}: cannot open: {reason}{hint}")
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's own message, without SQLAlchemy's statement and background link."""
+    return str(exc.orig).strip() if exc.orig is not None else str(exc)
 
 
 def _casefold(value: Any) -> Any:
@@ -220,6 +227,10 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     try:
+        engine.connect().close()  # the pool keeps it for the migration
+    except DBAPIError as exc:
+        raise open_failure(engine, exc) from exc
+    try:
         with _migrating(engine) as conn:
             before = MigrationContext.configure(conn).get_current_revision()
             if before is not None and not _is_known(before):
@@ -227,8 +238,15 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             after = MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
-        raise open_failure(engine, exc) from exc
+    except DBAPIError as exc:
+        # Nothing was changed: the migrations run in one transaction.
+        where = redact_url(engine.url.render_as_string(hide_password=False))
+        hint = ""
+        if getattr(exc.orig, "sqlstate", None) == _PG_INSUFFICIENT_PRIVILEGE:
+            hint = ("\n`timeline init` needs a role that may create tables there: the database's owner, "
+                    "or one granted CREATE on its schema")
+        # The first line: PostgreSQL goes on to quote the statement of the migration.
+        raise ConfigError(f"database {where}: cannot migrate: {_reason(exc).splitlines()[0]}{hint}") from exc
     return before, after
 
 
@@ -296,6 +314,8 @@ def check_schema(engine: Engine) -> None:
         current = current_revision(engine)
     except OperationalError as exc:
         raise open_failure(engine, exc) from exc
+    except DBAPIError as exc:  # e.g. a role that may not read timeline's tables
+        raise ConfigError(f"database {where}: {_reason(exc)}") from exc
     except SQLAlchemyError as exc:
         raise ConfigError(f"database {where}: {exc}") from exc
     head = HEAD_REVISION

@@ -147,6 +147,22 @@ def test_init_on_a_database_from_a_newer_timeline_says_so_and_changes_nothing(db
     assert query_rows(db_url, "SELECT version_num FROM alembic_version") == [("ffffffffffff",)]
 
 
+def test_several_inits_at_once_on_a_new_database_all_succeed_and_one_creates_it(empty_db_url: str) -> None:
+    # Two cron jobs on a new server: on PostgreSQL all but one failed on a duplicate key.
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "timeline", "init", "--db", empty_db_url]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+    assert [code for code, _, _ in results] == [0, 0, 0, 0], results
+    said = sorted(out.split(": ", 1)[1].strip() for _, out, _ in results)
+    head = db.HEAD_REVISION
+    assert said == [f"created at revision {head}"] + [f"up to date at revision {head}"] * 3
+    assert query_rows(empty_db_url, "SELECT version_num FROM alembic_version") == [(head,)]
+
+
 def test_check_constraints_reject_reversed_dates_and_unknown_vocabularies(db_url: str) -> None:
     from datetime import UTC, date, datetime
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 HEAD_REVISION = "0012"
 VERSION_TABLE = "alembic_version"
 
+# Serialises `timeline init` on PostgreSQL (a key of its own: store.PG_WRITER_LOCK is the writers').
+PG_MIGRATION_LOCK = 0x7131_0E12
 # PostgreSQL's SQLSTATE for "permission denied".
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 BUSY_TIMEOUT_MS = 60_000
@@ -272,6 +274,11 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    # NOTE: before Alembic reads the revision. Two `timeline init` at once (two cron
+                    # jobs on a new server) both created the tables and one failed on a duplicate;
+                    # now the second waits and finds the first's revision. (SQLite: BEGIN IMMEDIATE.)
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})")
                 yield conn
             return
         raw = conn.connection.driver_connection

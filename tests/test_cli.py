@@ -119,6 +119,38 @@ def test_ingest_before_init_asks_for_init(runner: CliRunner, tmp_path: Path) -> 
     assert "run `timeline init`" in result.output
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def missing_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """A database that does not exist on each backend: (--db value, what messages call it)."""
+    if request.param == "sqlite":
+        path = str(tmp_path / "typo.db")
+        return path, path
+    from sqlalchemy.engine import make_url
+
+    url = make_url(request.getfixturevalue("pg_url")).set(database="tl_no_such_database")
+    return url.render_as_string(hide_password=False), url.render_as_string(hide_password=True)
+
+
+@pytest.mark.parametrize("command", [
+    ["sql", "SELECT 1"], ["events"], ["ingest", str(SEEDS)], ["event", "correct", "1", "--title", "x"],
+    ["report", "briefing"], ["export", "--format", "csv"],
+], ids=lambda command: " ".join(command[:2]))
+def test_a_database_that_does_not_exist_is_named_with_the_reason_and_not_made(
+    runner: CliRunner, missing_db: tuple[str, str], command: list[str]
+) -> None:
+    given, shown = missing_db
+    result = runner.invoke(cli, [*command, "--db", given])
+    assert result.exit_code == 2, result.output
+    assert f"timeline: database {shown}: " in result.output
+    if given.startswith("postgresql"):
+        assert 'database "tl_no_such_database" does not exist' in result.output
+        assert "create it first (createdb, or CREATE DATABASE tl_no_such_database), then run `timeline init`" \
+            in result.output
+    else:
+        assert "no such file; run `timeline init` first" in result.output
+        assert not list(Path(given).parent.iterdir())  # not even an empty file behind the mistyped path
+
+
 def test_usage_errors_exit_2(runner: CliRunner, sqlite_url: str) -> None:
     assert runner.invoke(cli, ["ingest", "--db", sqlite_url]).exit_code == 2
     bad_date = runner.invoke(cli, ["ingest", str(SEEDS), "--published", "yesterday", "--db", sqlite_url])

@@ -120,6 +120,20 @@ def test_a_corrected_place_comes_from_the_gazetteer_and_the_message_names_what_w
     assert dated.output.strip() == f"event {event_id}: corrected date; curated"
 
 
+@pytest.mark.parametrize("again", ["Östra Camp", "östra camp", "ÖSTRA CAMP", "O\u0308stra Camp"])
+def test_a_corrected_place_not_in_the_gazetteer_is_found_again_in_any_case_in_any_alphabet(
+    seeded_db: str, runner: CliRunner, again: str
+) -> None:
+    # SQLite's lower() folds ASCII letters only; the same stored place on both backends.
+    first, second = [row[0] for row in query_rows(seeded_db, "SELECT event_id FROM v_timeline ORDER BY event_id")][:2]
+    made = runner.invoke(cli, ["event", "correct", str(first), "--place", "Östra Camp", "--db", seeded_db])
+    assert made.exit_code == 0, made.output
+    found = runner.invoke(cli, ["event", "correct", str(second), "--place", again, "--db", seeded_db])
+    assert found.exit_code == 0, found.output
+    assert event_row(seeded_db, second)["place_id"] == event_row(seeded_db, first)["place_id"]
+    assert query_rows(seeded_db, "SELECT name FROM places WHERE name LIKE '%stra Camp'") == [("Östra Camp",)]
+
+
 def test_correcting_the_date_sets_span_precision_and_reason(seeded_db: str, runner: CliRunner) -> None:
     event_id = one(seeded_db, JWG)
     result = runner.invoke(cli, ["event", "correct", str(event_id), "--date", "2021-10", "--approximate",

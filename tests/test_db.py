@@ -153,3 +153,17 @@ def test_a_missing_reports_or_lexicon_folder_in_the_settings_is_a_config_error(
 def test_a_missing_driver_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="no driver"):
         db.open_engine("mysql+nosuchdriver://u@h/d")
+
+
+@pytest.mark.parametrize("url, advice", [
+    ("postgresql+nosuchdriver://u@h/d", "timeline[postgres] installs psycopg: write the URL as postgresql+psycopg://"),
+    ("postgres://u@h/d", "timeline[postgres] installs psycopg: write the URL as postgresql+psycopg://"),
+    ("mysql+nosuchdriver://u@h/d", "timeline runs on SQLite (a file path, or sqlite:///PATH) and on PostgreSQL"),
+], ids=["other postgresql driver", "postgres alias", "other database"])
+def test_a_url_timeline_cannot_open_says_which_url_it_can(url: str, advice: str) -> None:
+    # "install timeline[postgres]" would not help any of these.
+    with pytest.raises(ConfigError) as caught:
+        db.open_engine(url)
+    assert str(caught.value).startswith(f"database {url}: no driver (")
+    assert advice in str(caught.value)
+    assert "install timeline[postgres]" not in str(caught.value)

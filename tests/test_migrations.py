@@ -114,15 +114,53 @@ def test_database_behind_the_code_asks_for_init(db_url: str) -> None:
         timeline.open_db(db_url)
 
 
-def test_database_from_a_newer_timeline_is_not_used(db_url: str) -> None:
-    engine = db.open_engine(db_url)
+def _mark_newer(url: str) -> None:
+    """Set the database's revision to one this code does not have, as a newer timeline would."""
+    engine = db.open_engine(url)
     try:
         with engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     finally:
         engine.dispose()
+
+
+def test_database_from_a_newer_timeline_is_not_used(db_url: str) -> None:
+    _mark_newer(db_url)
     with pytest.raises(SchemaOutOfDate, match="newer than this timeline"):
         timeline.open_db(db_url)
+
+
+def test_init_on_a_database_from_a_newer_timeline_says_so_and_changes_nothing(db_url: str) -> None:
+    # Alembic cannot find the revision to upgrade from; that was a traceback.
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    _mark_newer(db_url)
+    result = CliRunner().invoke(cli, ["init", "--db", db_url])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "is at revision ffffffffffff, newer than this timeline" in result.output
+    assert "upgrade timeline" in result.output
+    with pytest.raises(SchemaOutOfDate, match="newer than this timeline"):
+        timeline.init_db(db_url)
+    assert query_rows(db_url, "SELECT version_num FROM alembic_version") == [("ffffffffffff",)]
+
+
+def test_several_inits_at_once_on_a_new_database_all_succeed_and_one_creates_it(empty_db_url: str) -> None:
+    # Two cron jobs on a new server: on PostgreSQL all but one failed on a duplicate key.
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "timeline", "init", "--db", empty_db_url]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+    assert [code for code, _, _ in results] == [0, 0, 0, 0], results
+    said = sorted(out.split(": ", 1)[1].strip() for _, out, _ in results)
+    head = db.HEAD_REVISION
+    assert said == [f"created at revision {head}"] + [f"up to date at revision {head}"] * 3
+    assert query_rows(empty_db_url, "SELECT version_num FROM alembic_version") == [(head,)]
 
 
 def test_check_constraints_reject_reversed_dates_and_unknown_vocabularies(db_url: str) -> None:

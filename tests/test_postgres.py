@@ -270,3 +270,35 @@ def test_analyze_grown_tables_does_nothing_on_sqlite(tmp_path: Path) -> None:
             assert store.analyze_grown_tables(conn) == []
     finally:
         engine.dispose()
+
+
+def test_a_role_without_the_privileges_gets_the_reason_not_a_traceback(pg_url: str) -> None:
+    # PostgreSQL only: SQLite has no roles (a read-only file is an OperationalError, reported as such).
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    role = f"tl_role_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    try:
+        with pg_database(pg_url, "tl_roles") as empty, pg_database(pg_url, "tl_roles") as migrated:
+            timeline.init_db(migrated)
+            as_role = {name: make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+                       for name, url in (("empty", empty), ("migrated", migrated))}
+            runner = CliRunner()
+            init = runner.invoke(cli, ["init", "--db", as_role["empty"]])
+            assert init.exit_code == 2, init.output
+            assert init.output.startswith(f"timeline: database {as_role['empty']}: cannot migrate: "
+                                          "permission denied for schema public\n")
+            assert "needs a role that may create tables there" in init.output
+            events = runner.invoke(cli, ["events", "--db", as_role["migrated"]])
+            assert events.exit_code == 2, events.output
+            assert events.output == (f"timeline: database {as_role['migrated']}: "
+                                     "permission denied for table alembic_version\n")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from contextlib import closing
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +20,7 @@ from timeline import models
 from timeline.config import Settings
 from timeline.errors import ConfigError, ReportError
 from timeline.filters import make_filters
-from timeline.report import find_report, list_reports, render, render_report, write_default_briefings
+from timeline.report import find_report, list_reports, render, render_report, run_queries, write_default_briefings
 from timeline.templating import default_reports_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,6 +190,70 @@ def test_hostile_text_is_inert_in_html(hostile_db: str) -> None:
         assert "&lt;script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "{% if true %}yes{% endif %}" in html
+
+
+def _add_ocalan(url: str) -> None:
+    """Actor 9003, Abdullah Öcalan (alias Öcalan), in event 9002 beside the UN Security Council."""
+    engine = timeline.open_db(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(models.Actor.__table__), [{"id": 9003, "name": "Abdullah Öcalan", "kind": "person"}])
+            conn.execute(insert(models.ActorAlias.__table__), [{"id": 9003, "actor_id": 9003, "alias": "Öcalan"}])
+            conn.execute(insert(models.EventActor.__table__), [{"event_id": 9002, "actor_id": 9003, "role": "agent"}])
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("given", ["Abdullah Öcalan", "abdullah öcalan", "ABDULLAH ÖCALAN", "öcalan", "ÖCALAN",
+                                   "O\u0308CALAN", "un security council", "unsc"])
+def test_the_actor_report_finds_a_name_or_alias_in_any_case_in_any_alphabet(hostile_db: str, given: str) -> None:
+    # SQLite's lower() folds ASCII letters only; PostgreSQL's folds every letter: the same actor on both.
+    _add_ocalan(hostile_db)
+    engine = timeline.open_db(hostile_db, read_only=True)
+    try:
+        rows = run_queries(engine, find_report("actor"), make_filters(), {"actor": given, "title": ""})
+    finally:
+        engine.dispose()
+    wanted = 9002 if given.casefold() in ("un security council", "unsc") else 9003
+    assert [row["actor_id"] for row in rows["actors"]] == [wanted]
+    assert [row["event_id"] for row in rows["events"]] == ([9001, 9002] if wanted == 9002 else [9002])
+    assert {row["actor_id"] for row in rows["aliases"]} == {wanted}
+    assert {row["actor"] for row in rows["coactors"]} == \
+        ({"<i>Taliban</i> [x](javascript:y)", "Abdullah Öcalan"} if wanted == 9002 else {"UN Security Council"})
+
+
+def test_the_actor_report_finds_no_actor_for_a_name_that_only_folds_alike_in_part(hostile_db: str) -> None:
+    _add_ocalan(hostile_db)
+    engine = timeline.open_db(hostile_db, read_only=True)
+    try:
+        rows = run_queries(engine, find_report("actor"), make_filters(), {"actor": "öcala", "title": ""})
+    finally:
+        engine.dispose()
+    assert rows["actors"] == [] and rows["events"] == []
+
+
+def test_a_caseless_mark_spells_lower_for_tools_without_timelines_function(hostile_db: str, runner: CliRunner,
+                                                                        tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    from timeline.cli import cli
+
+    target = tmp_path / "metadata.json"
+    result = runner.invoke(cli, ["datasette-metadata", "--db", hostile_db, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    (database,) = json.loads(target.read_text(encoding="utf-8"))["databases"].values()
+    queries = database["queries"]
+    for name in ("actor", "actor_actors", "actor_aliases", "actor_coactors"):
+        assert "{caseless" not in queries[name]["sql"] and "timeline_casefold" not in queries[name]["sql"], name
+        assert "lower(a.name) = lower(:actor)" in queries[name]["sql"], name
+    if not hostile_db.startswith("sqlite"):
+        return
+    # Plain sqlite3, as Datasette runs it: ASCII letters in any case.
+    with closing(sqlite3.connect(hostile_db.split("///", 1)[1])) as conn:
+        params = {param: "" for param in queries["actor_actors"]["params"]}
+        params["actor"] = "un security COUNCIL"
+        assert [row[0] for row in conn.execute(queries["actor_actors"]["sql"], params)] == [9002]
 
 
 def test_hostile_text_is_inert_in_markdown(hostile_db: str) -> None:

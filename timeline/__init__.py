@@ -35,7 +35,7 @@ __all__ = [
 
 def open_db(url: str, *, read_only: bool = False) -> Engine:
     """An engine on a database whose schema is current; raises SchemaOutOfDate ("run `timeline init`")."""
-    engine = db.open_engine(url, read_only=read_only)
+    engine = db.open_engine(url, read_only=read_only, create=False)
     try:
         db.check_schema(engine)
     except TimelineError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -10,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from timeline import models
+from timeline.db import spell_caseless
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES, PRECISIONS, PlaceRef
 from timeline.store import IdCache, _Cursor, _place_id
@@ -139,12 +141,17 @@ def _place_by_name(conn: Connection, place: str | PlaceRef) -> int:
     """The id of a stored place named `place` (case-insensitive), else a new place of that name."""
     if isinstance(place, PlaceRef):
         return _place_id(_Cursor(conn), place, IdCache(), IdCache())  # type: ignore[return-value]
-    name = place.strip()
+    # NFC, as stored text is (README, Inputs): "Ö" typed as O + combining diaeresis is the same place.
+    name = unicodedata.normalize("NFC", place.strip())
     if not name:
         raise ConfigError("place: give a name (or no place at all)")
+    # Any case in any alphabet, as the filters match ("łódź" finds "Łódź" on SQLite too).
+    caseless = spell_caseless(name, conn.dialect.name)
+    fold = getattr(func, caseless.function)
+    wanted = fold(caseless.value) if caseless.fold_value else caseless.value
     found = conn.execute(
         select(places.c.id)
-        .where(func.lower(places.c.name) == name.lower())
+        .where(fold(places.c.name) == wanted)
         .order_by(places.c.country_code.is_(None), places.c.id)
     ).scalar()
     if found is not None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
 from timeline.config import redact_url
 from timeline.errors import ConfigError, DatabaseBusy, SchemaOutOfDate
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 HEAD_REVISION = "0012"
 VERSION_TABLE = "alembic_version"
 
+# Serialises `timeline init` on PostgreSQL (a key of its own: store.PG_WRITER_LOCK is the writers').
+PG_MIGRATION_LOCK = 0x7131_0E12
+# PostgreSQL's SQLSTATE for "permission denied".
+_PG_INSUFFICIENT_PRIVILEGE = "42501"
 BUSY_TIMEOUT_MS = 60_000
 _SQLITE_BUSY = 5  # sqlite3's primary result code for "database is locked"
 # Page cache of a writing connection. SQLite's default (2 MiB) is smaller than the indexes ingest
@@ -37,7 +42,7 @@ READ_MMAP_BYTES = 256 * 1024 * 1024  # read-only connections map up to this much
 # pages again each time; 8,192 pages (32 MiB of WAL at most) cut the writer's CPU by ~7 %.
 WAL_CHECKPOINT_PAGES = 8192
 # str.casefold as an SQL function on every SQLite connection timeline opens: SQLite's lower() folds
-# ASCII letters only, so filters.py compares a non-ASCII filter value ("Öcalan") through this.
+# ASCII letters only, so a non-ASCII value ("Öcalan") is compared through this (spell_caseless).
 CASEFOLD_FUNCTION = "timeline_casefold"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -67,20 +72,19 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def open_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An Engine for `url`; raises ConfigError for an unknown driver or a missing read-only file."""
+def open_engine(url: str, *, read_only: bool = False, create: bool = True) -> Engine:
+    """An Engine for `url`; raises ConfigError for an unknown driver, SchemaOutOfDate for a SQLite
+    file that does not exist when it is opened read-only or without `create`."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(f"database URL {redact_url(url)!r} is malformed: {exc}") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _open_sqlite(url, read_only=read_only)
+            return _open_sqlite(url, read_only=read_only, create=create)
         engine = create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise ConfigError(
-            f"database {redact_url(url)}: no driver ({exc}); for PostgreSQL install timeline[postgres]"
-        ) from exc
+        raise ConfigError(f"database {redact_url(url)}: no driver ({exc}); {_driver_advice(parsed.drivername)}") from exc
     if read_only:
 
         @event.listens_for(engine, "connect")
@@ -100,17 +104,81 @@ def open_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+class Caseless(NamedTuple):
+    """How SQL compares stored text with a value in any case: `function`(stored) = `value`,
+    or = `function`(`value`) when `fold_value` (spell_caseless)."""
+
+    function: str
+    value: str
+    fold_value: bool
+
+    def stored(self, column: str) -> str:
+        """The SQL folding the stored text of `column`."""
+        return f"{self.function}({column})"
+
+    def bound(self, param: str) -> str:
+        """The SQL of the bound parameter `param` (holding `value`)."""
+        return f"{self.function}(:{param})" if self.fold_value else f":{param}"
+
+
+def spell_caseless(value: str, dialect: str | None) -> Caseless:
+    """How to match `value` against stored text in any case, in the SQL of `dialect`.
+
+    An ASCII value is lowered here and the stored text by lower(): SQLite's lower() folds ASCII
+    letters only, which is enough, as a non-ASCII letter folds to an ASCII one only rarely
+    (Turkish İ to i and a combining dot), and it keeps the SQL the plain SQL it always was. A
+    non-ASCII value goes through one function on both sides, so that "öcalan" finds "ÖCALAN": on
+    SQLite str.casefold (CASEFOLD_FUNCTION, which only engines from open_engine have), elsewhere
+    the database's own lower() (PostgreSQL's: Unicode in a UTF-8 locale).
+    """
+    if value.isascii():
+        return Caseless("lower", value.lower(), False)
+    if dialect == "sqlite":
+        return Caseless(CASEFOLD_FUNCTION, value.casefold(), False)
+    return Caseless("lower", value, True)
+
+
+def _driver_advice(drivername: str) -> str:
+    """What to do about a URL whose driver SQLAlchemy cannot load (`drivername`: "postgres", "postgresql+psycopg2", ...)."""
+    backend, _, driver = drivername.partition("+")
+    if backend == "postgresql" and driver in ("", "psycopg"):
+        return "for PostgreSQL install timeline[postgres]"
+    # "postgres://" is an old alias SQLAlchemy no longer reads; timeline[postgres] installs psycopg (3), not psycopg2.
+    if backend in ("postgresql", "postgres"):
+        return "timeline[postgres] installs psycopg: write the URL as postgresql+psycopg://USER@HOST:PORT/DATABASE"
+    return ("timeline runs on SQLite (a file path, or sqlite:///PATH) and on PostgreSQL "
+            "(postgresql+psycopg://USER@HOST:PORT/DATABASE)")
+
+
+def open_failure(engine: Engine, exc: DBAPIError) -> ConfigError:
+    """The error to raise when `engine` cannot connect: the database (password masked) and the driver's reason."""
+    where = redact_url(engine.url.render_as_string(hide_password=False))
+    reason = _reason(exc)
+    hint = ""
+    if engine.dialect.name == "postgresql" and re.search(r'database "[^"]*" does not exist', reason):
+        hint = (f"\ncreate it first (createdb, or CREATE DATABASE {engine.url.database}), "
+                "then run `timeline init`")
+    return ConfigError(f"database {where}: cannot open: {reason}{hint}")
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's own message, without SQLAlchemy's statement and background link."""
+    return str(exc.orig).strip() if exc.orig is not None else str(exc)
+
+
 def _casefold(value: Any) -> Any:
     # NULL stays NULL, as it does through lower(); numbers and blobs are never folded.
     return value.casefold() if isinstance(value, str) else value
 
 
-def _open_sqlite(url: str, *, read_only: bool) -> Engine:
+def _open_sqlite(url: str, *, read_only: bool, create: bool) -> Engine:
     parsed = make_url(url)
     database = parsed.database or ""
+    in_memory = database in ("", ":memory:")
+    if (read_only and in_memory) or ((read_only or not create) and not in_memory and not Path(database).is_file()):
+        # Without this, a writer (ingest, event correct) would leave an empty file behind a mistyped path.
+        raise SchemaOutOfDate(f"database {database or ':memory:'}: no such file; run `timeline init` first")
     if read_only:
-        if database in ("", ":memory:") or not Path(database).is_file():
-            raise ConfigError(f"database {database or ':memory:'}: no such file; run `timeline init` first")
         uri = Path(database).resolve().as_uri() + "?mode=ro"
         engine = create_engine(
             "sqlite://",
@@ -162,13 +230,26 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     try:
+        engine.connect().close()  # the pool keeps it for the migration
+    except DBAPIError as exc:
+        raise open_failure(engine, exc) from exc
+    try:
         with _migrating(engine) as conn:
             before = MigrationContext.configure(conn).get_current_revision()
+            if before is not None and not _is_known(before):
+                raise SchemaOutOfDate(_newer_message(engine, before))
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             after = MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
-        raise ConfigError(f"database {redact_url(str(engine.url))}: {exc.orig}") from exc
+    except DBAPIError as exc:
+        # Nothing was changed: the migrations run in one transaction.
+        where = redact_url(engine.url.render_as_string(hide_password=False))
+        hint = ""
+        if getattr(exc.orig, "sqlstate", None) == _PG_INSUFFICIENT_PRIVILEGE:
+            hint = ("\n`timeline init` needs a role that may create tables there: the database's owner, "
+                    "or one granted CREATE on its schema")
+        # The first line: PostgreSQL goes on to quote the statement of the migration.
+        raise ConfigError(f"database {where}: cannot migrate: {_reason(exc).splitlines()[0]}{hint}") from exc
     return before, after
 
 
@@ -194,6 +275,11 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    # NOTE: before Alembic reads the revision. Two `timeline init` at once (two cron
+                    # jobs on a new server) both created the tables and one failed on a duplicate;
+                    # now the second waits and finds the first's revision. (SQLite: BEGIN IMMEDIATE.)
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})")
                 yield conn
             return
         raw = conn.connection.driver_connection
@@ -237,7 +323,9 @@ def check_schema(engine: Engine) -> None:
     except OperationalError as exc:
         if is_busy(exc):
             raise DatabaseBusy(f"database {where}: {busy_message()}; nothing was changed, try again") from exc
-        raise ConfigError(f"database {where}: cannot open: {exc.orig}") from exc
+        raise open_failure(engine, exc) from exc
+    except DBAPIError as exc:  # e.g. a role that may not read timeline's tables
+        raise ConfigError(f"database {where}: {_reason(exc)}") from exc
     except SQLAlchemyError as exc:
         raise ConfigError(f"database {where}: {exc}") from exc
     head = HEAD_REVISION
@@ -245,25 +333,32 @@ def check_schema(engine: Engine) -> None:
         return
     if current is None:
         raise SchemaOutOfDate(f"database {where} has no timeline schema; run `timeline init`")
+    if not _is_known(current):
+        raise SchemaOutOfDate(_newer_message(engine, current))
+    raise SchemaOutOfDate(f"database {where} is at revision {current}, behind {head}; run `timeline init`")
+
+
+def _is_known(revision: str) -> bool:
+    """True when `revision` is one of this code's migrations."""
     from alembic.script import ScriptDirectory
     from alembic.util.exc import CommandError
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     try:
-        known = script.get_revision(current) is not None
+        return script.get_revision(revision) is not None
     except CommandError:
-        known = False
-    if not known:
-        raise SchemaOutOfDate(
-            f"database {where} is at revision {current}, newer than this timeline ({head}); upgrade timeline"
-        )
-    raise SchemaOutOfDate(f"database {where} is at revision {current}, behind {head}; run `timeline init`")
+        return False
+
+
+def _newer_message(engine: Engine, revision: str) -> str:
+    where = redact_url(engine.url.render_as_string(hide_password=False))
+    return f"database {where} is at revision {revision}, newer than this timeline ({HEAD_REVISION}); upgrade timeline"
 
 
 @contextmanager
 def connect_checked(url: str, *, read_only: bool = False) -> Iterator[Engine]:
     """An engine whose schema is known to be current; disposed on exit."""
-    engine = open_engine(url, read_only=read_only)
+    engine = open_engine(url, read_only=read_only, create=False)
     try:
         check_schema(engine)
         yield engine

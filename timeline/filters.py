@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from timeline.db import CASEFOLD_FUNCTION
+from timeline.db import spell_caseless
 from timeline.errors import ConfigError
 from timeline.records import EVENT_TYPES
 
@@ -83,29 +83,13 @@ def _containing(value: str) -> str:
     return f"%{value}%"
 
 
-def _folding(value: str, dialect: str | None) -> tuple[str, str, str]:
-    """(SQL function folding the stored text, SQL around the parameter, the value to bind) for a caseless match.
-
-    An ASCII value is lowered here and the stored text by lower(), as before: SQLite's lower()
-    folds ASCII letters only, which is enough, as a non-ASCII letter folds to an ASCII one only
-    rarely (Turkish İ to i and a combining dot). A non-ASCII value goes through one function on
-    both sides, so that "öcalan" finds "ÖCALAN": on SQLite str.casefold (CASEFOLD_FUNCTION, which
-    db.py registers), elsewhere the database's own lower() (PostgreSQL's: Unicode in a UTF-8 locale).
-    """
-    if value.isascii():
-        return "lower", "{}", value.lower()
-    if dialect == "sqlite":
-        return CASEFOLD_FUNCTION, "{}", value.casefold()
-    return "lower", "lower({})", value
-
-
 def _contains_condition(columns: list[str], param: str, value: str, dialect: str | None,
                         params: dict[str, Any]) -> str:
     """Any of `columns` contains `value` in any case; binds the pattern as `param`."""
-    fold, bound, folded = _folding(value, dialect)
-    params[param] = _containing(folded)
-    like = _LIKE.format(bound.format(f":{param}"))
-    return "(" + " OR ".join(f"{fold}({column}) {like}" for column in columns) + ")"
+    caseless = spell_caseless(value, dialect)
+    params[param] = _containing(caseless.value)
+    like = _LIKE.format(caseless.bound(param))
+    return "(" + " OR ".join(f"{caseless.stored(column)} {like}" for column in columns) + ")"
 
 
 # SQLite: the events overlapping --from/--to found through ix_events_span_date_start (migration
@@ -155,11 +139,11 @@ _ACTOR_IDS = (
 
 def _actor_ids(actor: str, dialect: str | None, params: dict[str, Any]) -> str:
     """The SELECT of the ids of the actors `actor` names; binds f_actor_name and f_actor."""
-    fold, bound, folded = _folding(actor, dialect)
-    params["f_actor_name"] = folded
-    params["f_actor"] = _containing(folded)
-    return _ACTOR_IDS.format(fold=fold, name=bound.format(":f_actor_name"),
-                             like=_LIKE.format(bound.format(":f_actor")))
+    caseless = spell_caseless(actor, dialect)
+    params["f_actor_name"] = caseless.value
+    params["f_actor"] = _containing(caseless.value)
+    return _ACTOR_IDS.format(fold=caseless.function, name=caseless.bound("f_actor_name"),
+                             like=_LIKE.format(caseless.bound("f_actor")))
 
 
 def _actor_condition(filters: Filters, alias: str, dialect: str | None, actor_ids: str) -> str:
@@ -196,7 +180,7 @@ def where_clause(filters: Filters, alias: str = "t", dialect: str | None = None)
     window index answers, and "postgresql" one its period index answers, so that the cost follows
     the events in the period; with --actor the period is found per actor in event_actor_dates
     instead ("postgresql" spells that test for its planner; any other value: the portable
-    condition alone). "sqlite" also folds a non-ASCII value through CASEFOLD_FUNCTION, which only
+    condition alone). "sqlite" also folds a non-ASCII value through db.CASEFOLD_FUNCTION, which only
     connections from db.open_engine have; without it, SQLite's lower() folds ASCII letters only.
     """
     conditions: list[str] = []

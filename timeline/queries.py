@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from timeline.db import open_failure
 from timeline.errors import ReadOnlyQuery, TimelineError
 
 _FIRST_WORDS = {"select", "with", "values", "explain", "table", "show"}
@@ -138,7 +139,12 @@ def run_sql(
     if user:
         check_read_only(sql)
     try:
-        with engine.begin() as conn:
+        connection = engine.connect()
+    except DBAPIError as exc:
+        # Not the query's fault: name the database, as every other command does.
+        raise open_failure(engine, exc) from exc
+    try:
+        with connection as conn, conn.begin():
             result = conn.execute(text(sql), dict(params or {}))
             columns = list(result.keys())
             rows = [tuple(row) for row in result]

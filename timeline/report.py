@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from timeline.config import Settings, redact_url
+from timeline.db import spell_caseless
 from timeline.errors import ReportError
 from timeline.filters import Filters, where_clause
 from timeline.queries import unique_columns
@@ -36,6 +38,8 @@ RESERVED = {"report", "params", "filters", "filters_text", "generated", "databas
 WHERE_MARK = "{where}"
 # `{query.column}` in a query: the values of `column` in the rows of an earlier query (VALUES_MARK).
 VALUES_MARK = re.compile(r"\{([A-Za-z_]\w*)\.([A-Za-z_]\w*)\}")
+# `{caseless COLUMN = :param}`: the column's text is the parameter's in any case, in any alphabet.
+CASELESS_MARK = re.compile(r"\{caseless[ \t]+([A-Za-z_][\w.]*)[ \t]*=[ \t]*:([A-Za-z_]\w*)[ \t]*\}")
 DATE_FORMS = "a date YYYY-MM-DD, today, yesterday or N days|weeks|months|years ago"
 _RELATIVE = re.compile(r"^(\d+)\s+(day|week|month|year)s?\s+ago$")
 
@@ -310,6 +314,31 @@ def prepare_sql(source: str, condition: str) -> str:
     return _drop_comments(source).replace(WHERE_MARK, condition)
 
 
+def fill_caseless(sql: str, values: Mapping[str, Any], dialect: str | None) -> tuple[str, dict[str, Any]]:
+    """`sql` with each `{caseless column = :param}` spelt for `dialect`, and the parameters that binds.
+
+    A text value is compared as the filters compare it (db.spell_caseless: on SQLite through
+    db.CASEFOLD_FUNCTION when it is not ASCII), bound as `f_caseless_<param>`. Without a text value,
+    or without a dialect (SQL for tools that run it on their own, such as Datasette, which lack
+    timeline's function), the mark is `lower(column) = lower(:param)`: ASCII letters fold on SQLite,
+    every letter on PostgreSQL. Line numbers are kept.
+    """
+    extra: dict[str, Any] = {}
+
+    def spell(match: re.Match[str]) -> str:
+        column, param = match.group(1), match.group(2)
+        value = values.get(param)
+        if dialect is None or not isinstance(value, str):
+            return f"lower({column}) = lower(:{param})"
+        # NFC, as stored text is (README, Inputs), and as the filters take their values.
+        caseless = spell_caseless(unicodedata.normalize("NFC", value), dialect)
+        name = f"f_caseless_{param}"
+        extra[name] = caseless.value
+        return f"{caseless.stored(column)} = {caseless.bound(name)}"
+
+    return CASELESS_MARK.sub(spell, sql), extra
+
+
 @dataclass(frozen=True)
 class ValuesRef:
     """A `{query.column}` in a query's SQL: the bound parameter that carries the values."""
@@ -358,7 +387,7 @@ def inline_queries(definition: ReportDef, condition: str) -> dict[str, str]:
     for name, filename in definition.queries.items():
         source = definition.find_file(filename).read_text(encoding="utf-8")
         refs = find_values_refs(definition, name, filename, source)
-        inlined[name] = fill_values(prepare_sql(source, condition), refs, {
+        inlined[name] = fill_values(fill_caseless(prepare_sql(source, condition), {}, None)[0], refs, {
             ref.param: f"(SELECT v_{ref.query}.{ref.column} FROM ({inlined[ref.query]}) v_{ref.query})" for ref in refs})
     return inlined
 
@@ -512,7 +541,8 @@ def _run_queries(engine: Engine, definition: ReportDef, filters: Filters, params
     for name, filename in definition.queries.items():
         source = definition.find_file(filename).read_text(encoding="utf-8")
         refs = find_values_refs(definition, name, filename, source)
-        sql = prepare_sql(source, condition)
+        sql, caseless = fill_caseless(prepare_sql(source, condition), bound, dialect)
+        bound.update(caseless)
         check = fill_values(sql, refs, {ref.param: values_expansion("sqlite", ref.param) for ref in refs})
         missing = sorted(set(text(check).compile().params) - set(bound) - {ref.param for ref in refs})
         if missing:

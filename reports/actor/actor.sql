@@ -6,6 +6,6 @@ SELECT
     a.title,
     (SELECT COUNT(DISTINCT ea.event_id) FROM event_actors ea WHERE ea.actor_id = a.id) AS event_count
 FROM actors a
-WHERE lower(a.name) = lower(:actor)
-   OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE lower(al.alias) = lower(:actor))
+WHERE {caseless a.name = :actor}
+   OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE {caseless al.alias = :actor})
 ORDER BY a.name, a.id

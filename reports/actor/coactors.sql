@@ -1,8 +1,8 @@
 -- Actors that share events with the actor, most shared events first.
 WITH chosen AS (
     SELECT a.id FROM actors a
-    WHERE lower(a.name) = lower(:actor)
-       OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE lower(al.alias) = lower(:actor))
+    WHERE {caseless a.name = :actor}
+       OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE {caseless al.alias = :actor})
 ),
 shared AS (
     SELECT DISTINCT ea.event_id

@@ -1,8 +1,8 @@
 -- Events involving the actor (by name or alias) within the filters, with the actor's roles.
 WITH chosen AS (
     SELECT a.id FROM actors a
-    WHERE lower(a.name) = lower(:actor)
-       OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE lower(al.alias) = lower(:actor))
+    WHERE {caseless a.name = :actor}
+       OR a.id IN (SELECT al.actor_id FROM actor_aliases al WHERE {caseless al.alias = :actor})
 ),
 involved AS (
     SELECT ea.event_id, MIN(ea.role) AS role

@@ -189,3 +189,46 @@ def test_events_split_and_merged_by_hand_survive_extracting_again_and_nothing_is
     assert {event_id: sources_of(seeded_db, event_id) for event_id in (jwg, twin, lead)} == held
     assert one(seeded_db, "SELECT count(*) FROM events") == count
     assert assert_summaries_in_step(seeded_db) > 0
+
+
+TWO_ATTACKS = "India condemned the 2019 Pulwama attack and the 2008 Mumbai attacks, the ministry said.\n"
+MUMBAI = "Pakistan was blamed for the 2008 Mumbai attacks by India.\n"
+ATTACK_SOURCES = """SELECT e.event_type, e.title, e.curated, s.document_id, s.char_start FROM event_sources s
+JOIN events e ON e.id = s.event_id WHERE e.title LIKE 'Attack%' ORDER BY e.title, s.document_id"""
+
+
+@pytest.mark.parametrize("retyped", [False, True], ids=["uncurated", "curated-retyped"])
+def test_another_event_of_a_shared_sentence_is_not_made_again(
+    db_url: str, runner: CliRunner, tmp_path: Path, retyped: bool
+) -> None:
+    # One sentence of the first document reports two attacks; only Mumbai's is shared with the second.
+    ingest(db_url, tmp_path, "two.txt", TWO_ATTACKS, date(2021, 10, 29))
+    mumbai = ingest(db_url, tmp_path, "mumbai.txt", MUMBAI, date(2021, 10, 29))
+    pulwama = one(db_url, "SELECT id FROM events WHERE title = 'Attack in Pulwama'")
+    if retyped:
+        assert invoke(runner, db_url, "event", "correct", str(pulwama), "--type", "other").exit_code == 0
+    before = [row[:1] + row[2:] for row in query_rows(db_url, ATTACK_SOURCES)]
+    result = invoke(runner, db_url, "document", "reextract", str(mumbai))
+    assert result.exit_code == 0, result.output
+    assert "sentence(s) of other documents are no longer found" not in result.output
+    # Pulwama's attack stays one event (the curated one when a person re-typed it), with its one source.
+    assert [row[:1] + row[2:] for row in query_rows(db_url, ATTACK_SOURCES)] == before
+    assert assert_summaries_in_step(db_url) > 0
+    assert assert_actor_dates_in_step(db_url) >= 0
+
+
+def test_a_curated_event_of_a_sentence_keeps_its_own_candidate_not_the_first_of_its_type(
+    db_url: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    two = ingest(db_url, tmp_path, "two.txt", TWO_ATTACKS, date(2021, 10, 29))
+    ingest(db_url, tmp_path, "mumbai.txt", MUMBAI, date(2021, 10, 29))
+    pulwama = one(db_url, "SELECT id FROM events WHERE title = 'Attack in Pulwama'")
+    assert invoke(runner, db_url, "event", "correct", str(pulwama), "--date", "2019-02-14").exit_code == 0
+    before = [row[:1] + row[2:] for row in query_rows(db_url, ATTACK_SOURCES)]
+    result = invoke(runner, db_url, "document", "reextract", str(two))
+    assert result.exit_code == 0, result.output
+    # The 2008 attack is built again from both documents; the 2019 one stays the curated event alone.
+    assert [row[:1] + row[2:] for row in query_rows(db_url, ATTACK_SOURCES)] == before
+    assert query_rows(db_url, "SELECT date_start FROM events WHERE title = 'Attack in Pulwama'") in (
+        [(date(2019, 2, 14),)], [("2019-02-14",)])
+    assert assert_summaries_in_step(db_url) > 0

@@ -11,7 +11,7 @@ under the writers' lock: the database holds the old events or the new ones, neve
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -29,8 +29,19 @@ documents = cast(Table, models.Document.__table__)
 events = cast(Table, models.Event.__table__)
 event_sources = cast(Table, models.EventSource.__table__)
 
-# (document id, char_start, char_end) of a source; with the event's type where it matters.
+# (char_start, char_end) of a source's sentence.
 _Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Held:
+    """An event holding a sentence of a document extracted again: its type, the source's date text,
+    whether it is taken down and rebuilt, and whether a person curated it."""
+
+    event_type: str
+    date_text: str | None
+    rebuilt: bool
+    curated: bool
 
 
 class UnknownDocument(ConfigError):
@@ -123,37 +134,48 @@ def _rebuild(
 ) -> RedoSummary:
     summary = RedoSummary(documents=len(targets))
     target_set = set(targets)
-    # The targets' sources: (document, event, span, event type, curated), read once.
+    # The targets' sources: (document, event, span, date text, event type, curated), read once.
     query = (
         select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
-               event_sources.c.char_end, events.c.event_type, events.c.curated)
+               event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
         .join(events, events.c.id == event_sources.c.event_id)
     )
     if not every:
         query = query.where(event_sources.c.document_id.in_(bindparam("ids", expanding=True)))
     rows = conn.execute(query, {} if every else {"ids": targets}).all()
     taken_down = sorted({r.event_id for r in rows if not r.curated})
-    # Per document and sentence: the types of the curated events holding it, and of the others.
-    curated: dict[int, dict[_Span, tuple[list[str], list[str]]]] = defaultdict(dict)
-    for r in rows:
-        if r.curated:
-            curated[r.document_id].setdefault((r.char_start, r.char_end), ([], []))[0].append(r.event_type)
-    for r in rows:
-        if not r.curated and (r.char_start, r.char_end) in curated.get(r.document_id, {}):
-            curated[r.document_id][(r.char_start, r.char_end)][1].append(r.event_type)
+    down = set(taken_down)
     summary.curated_kept = sorted({r.event_id for r in rows if r.curated})
+    # Per document and sentence: what each event holding it was (see _Held).
+    held: dict[int, dict[_Span, list[_Held]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        held[r.document_id][(r.char_start, r.char_end)].append(
+            _Held(r.event_type, r.date_text, rebuilt=not r.curated, curated=bool(r.curated)))
     # Other documents' sentences in the events taken down: they are extracted again with them.
-    shared: dict[int, set[tuple[int, int, str]]] = defaultdict(set)
+    # Every event holding such a sentence is read: another candidate of the sentence may stay
+    # where it is ("the 2019 Pulwama attack and the 2008 Mumbai attacks", one of them shared).
+    shared: set[int] = set()
     if taken_down and not every:
+        spans = {
+            (s.document_id, s.char_start, s.char_end)
+            for s in conn.execute(
+                select(event_sources.c.document_id, event_sources.c.char_start, event_sources.c.char_end)
+                .where(event_sources.c.event_id.in_(bindparam("events", expanding=True)),
+                       event_sources.c.document_id.not_in(bindparam("ids", expanding=True))),
+                {"events": taken_down, "ids": targets},
+            )
+        }
+        shared = {document_id for document_id, _, _ in spans}
         for s in conn.execute(
-            select(event_sources.c.document_id, event_sources.c.char_start, event_sources.c.char_end,
-                   events.c.event_type)
+            select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
+                   event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
             .join(events, events.c.id == event_sources.c.event_id)
-            .where(event_sources.c.event_id.in_(bindparam("events", expanding=True)),
-                   event_sources.c.document_id.not_in(bindparam("ids", expanding=True))),
-            {"events": taken_down, "ids": targets},
+            .where(event_sources.c.document_id.in_(bindparam("docs", expanding=True))),
+            {"docs": sorted(shared)},
         ):
-            shared[s.document_id].add((s.char_start, s.char_end, s.event_type))
+            if (s.document_id, s.char_start, s.char_end) in spans:
+                held[s.document_id][(s.char_start, s.char_end)].append(
+                    _Held(s.event_type, s.date_text, rebuilt=s.event_id in down, curated=bool(s.curated)))
     if drop:
         summary.curated_emptied = _emptied(conn, summary.curated_kept, target_set)
     if every:
@@ -166,16 +188,12 @@ def _rebuild(
     known, pending = store.IdCache(), store.IdCache()
     # NOTE: in id order, the order they were ingested in: merges then go as they went at ingest.
     redo = [] if drop else targets
-    for document_id in sorted(set(redo) | set(shared)):
+    for document_id in sorted(set(redo) | shared):
         document = _load(conn, document_id)
-        candidates = extract(document, lexicon)
-        if document_id in target_set:
-            candidates = _without_curated(candidates, curated.get(document_id, {}))
-        else:
-            wanted = shared[document_id]
-            found = [c for c in candidates if (c.char_start, c.char_end, c.event_type) in wanted]
-            summary.sources_lost += len(wanted) - len(found)
-            candidates = _renumbered(candidates, found)
+        whole = document_id in target_set
+        candidates, lost = _to_rebuild(extract(document, lexicon), held.get(document_id, {}), whole=whole)
+        if not whole:
+            summary.sources_lost += lost
             summary.others += 1
         created, merged = store.save_events(conn, document_id, candidates, now=now, known=known, pending=pending)
         summary.events_created += created
@@ -208,36 +226,36 @@ def _load(conn: Connection, document_id: int) -> Document:
     )
 
 
-def _without_curated(
-    candidates: list[EventCandidate], curated: dict[_Span, tuple[list[str], list[str]]]
-) -> list[EventCandidate]:
-    """The candidates but those whose sentence a curated event already holds.
+def _to_rebuild(
+    candidates: list[EventCandidate], held: dict[_Span, list[_Held]], *, whole: bool
+) -> tuple[list[EventCandidate], int]:
+    """The candidates to store again, and the number of rebuilt sources no candidate was found for.
 
-    `curated` maps a sentence to the types of the curated events holding it and of the other
-    events that did. At a sentence, the candidates of the other events' types are left to be
-    built again; of the rest, a curated event takes the one of its type, and one a person
-    re-typed (or merged an event of another type into) takes one of any type, in order.
+    `held` maps a sentence to the events holding it. Each of those is given one candidate of the
+    sentence: first of its type and date text (two attacks in one sentence, told apart by their
+    dates), then of its type, then, for a curated event (a person may have re-typed it, or merged
+    an event of another type into it), of any type. The candidates given to events taken down are
+    stored again; those given to events that stay are not (their event holds them already); the
+    rest are stored again when the `whole` document is extracted again, else left out.
     """
-    if not curated:
-        return candidates
-    held: set[int] = set()  # id() of the candidates a curated event holds
-    for span, (curated_types, other_types) in curated.items():
+    given: dict[int, bool] = {}  # id() of a candidate → whether its event is rebuilt
+    lost = 0
+    for span, holders in held.items():
         here = [c for c in candidates if (c.char_start, c.char_end) == span]
-        rebuilt = Counter(other_types)
-        free = []
-        for c in here:
-            if rebuilt[c.event_type] > 0:
-                rebuilt[c.event_type] -= 1
-            else:
-                free.append(c)
-        remaining = Counter(curated_types)
-        for c in free:
-            if remaining[c.event_type] > 0:
-                remaining[c.event_type] -= 1
-                held.add(id(c))
-        retyped = [c for c in free if id(c) not in held]
-        held.update(id(c) for c in retyped[:sum(remaining.values())])
-    return _renumbered(candidates, [c for c in candidates if id(c) not in held])
+        open_holders = list(holders)
+        for fits in (
+            lambda c, h: c.event_type == h.event_type and c.date_text == h.date_text,
+            lambda c, h: c.event_type == h.event_type,
+            lambda c, h: h.curated,
+        ):
+            for holder in list(open_holders):
+                found = next((c for c in here if id(c) not in given and fits(c, holder)), None)
+                if found is not None:
+                    given[id(found)] = holder.rebuilt
+                    open_holders.remove(holder)
+        lost += sum(1 for holder in open_holders if holder.rebuilt)
+    kept = [c for c in candidates if given.get(id(c), whole)]
+    return _renumbered(candidates, kept), lost
 
 
 def _renumbered(candidates: list[EventCandidate], kept: Iterable[EventCandidate]) -> list[EventCandidate]:

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import timeline
+
 from conftest import HUDDLE, query_rows, write_user_lexicon
 from test_curate import JWG, ingest_text, one, sources_of
 from test_store import assert_actor_dates_in_step, assert_summaries_in_step
+from timeline.build import data_fingerprint
 from timeline.cli import cli
 
 MEETING = "India and France held talks in Paris on Tuesday, officials said.\n"
@@ -32,6 +35,15 @@ def timeline_rows(url: str) -> list[tuple[Any, ...]]:
     """v_timeline without its ids (rebuilt events get new ids on PostgreSQL), as text, sorted."""
     rows = query_rows(url, "SELECT * FROM v_timeline")  # event_id is the view's first column
     return sorted((tuple("" if v is None else str(v) for v in row[1:]) for row in rows))
+
+
+def fingerprint(url: str) -> str:
+    """What `timeline build` compares to decide whether the data changed."""
+    engine = timeline.open_db(url)
+    try:
+        return data_fingerprint(engine)
+    finally:
+        engine.dispose()
 
 
 def events_of(url: str) -> list[tuple[str, str, int]]:
@@ -231,4 +243,20 @@ def test_a_curated_event_of_a_sentence_keeps_its_own_candidate_not_the_first_of_
     assert [row[:1] + row[2:] for row in query_rows(db_url, ATTACK_SOURCES)] == before
     assert query_rows(db_url, "SELECT date_start FROM events WHERE title = 'Attack in Pulwama'") in (
         [(date(2019, 2, 14),)], [("2019-02-14",)])
+    assert assert_summaries_in_step(db_url) > 0
+
+
+def test_redating_a_document_whose_events_are_all_curated_makes_builds_stale(
+    db_url: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    only = ingest(db_url, tmp_path, "only.txt", "The Taliban took over Kabul on Sunday.\n", date(2021, 8, 16))
+    event_id = one(db_url, "SELECT id FROM events")
+    assert invoke(runner, db_url, "event", "correct", str(event_id), "--title", "Fall of Kabul").exit_code == 0
+    before = fingerprint(db_url)
+    result = invoke(runner, db_url, "document", "reextract", str(only), "--published", "2021-08-20")
+    assert result.exit_code == 0, result.output
+    # No event is rebuilt, but the event's first_published (and its source's published) moved.
+    assert query_rows(db_url, "SELECT title, CAST(first_published AS TEXT) FROM v_timeline") == [
+        ("Fall of Kabul", "2021-08-20")]
+    assert fingerprint(db_url) != before
     assert assert_summaries_in_step(db_url) > 0

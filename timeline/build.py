@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, literal_column, select
 
 from timeline import models
 from timeline.config import redact_url, require_folder
@@ -234,11 +234,22 @@ def data_fingerprint(engine: Engine) -> str:
                 columns.append(func.max(table.c.updated_at))
             if "ingested_at" in table.c:
                 columns.append(func.max(table.c.ingested_at))
+            if "published" in table.c:
+                columns.append(_published_checksum(conn, table))
             parts.append([str(value) for value in conn.execute(select(*columns)).one()])
         links = models.EventActor.__table__
         parts.append([str(value) for value in conn.execute(
             select(func.count(), func.max(links.c.event_id), func.sum(links.c.actor_id))).one()])
     return _digest(parts)
+
+
+def _published_checksum(conn: Connection, table: Any) -> Any:
+    """The documents' dates weighted by id, summed: `timeline document reextract ID --published D`
+    re-dates a document without adding a row or a timestamp, and when every event it supports is
+    curated no event is rebuilt either, yet its reports' `published` and `first_published` change."""
+    if conn.dialect.name == "sqlite":
+        return func.total(table.c.id * func.julianday(table.c.published))
+    return func.sum(table.c.id * literal_column("(published - DATE '2000-01-01')"))
 
 
 def _digest(value: Any) -> str:

@@ -37,6 +37,14 @@ def timeline_rows(url: str) -> list[tuple[Any, ...]]:
     return sorted((tuple("" if v is None else str(v) for v in row[1:]) for row in rows))
 
 
+def ingest_curated(url: str, runner: CliRunner, folder: Path, body: str) -> tuple[int, int]:
+    """Ingest a text of one event and correct that event's title by hand; (document id, event id)."""
+    document_id = ingest(url, folder, "only.txt", body, date(2021, 8, 16))
+    event_id = one(url, "SELECT id FROM events")
+    assert invoke(runner, url, "event", "correct", str(event_id), "--title", "Fall of Kabul").exit_code == 0
+    return document_id, event_id
+
+
 def fingerprint(url: str) -> str:
     """What `timeline build` compares to decide whether the data changed."""
     engine = timeline.open_db(url)
@@ -131,9 +139,7 @@ def test_deleting_a_document_keeps_the_events_other_documents_report(
 def test_deleting_the_only_document_of_a_curated_event_keeps_it_and_says_so(
     db_url: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    only = ingest(db_url, tmp_path, "only.txt", "The Taliban took over Kabul on 15 August 2021.\n", date(2021, 8, 16))
-    event_id = one(db_url, "SELECT id FROM events")
-    assert invoke(runner, db_url, "event", "correct", str(event_id), "--title", "Fall of Kabul").exit_code == 0
+    only, event_id = ingest_curated(db_url, runner, tmp_path, "The Taliban took over Kabul on 15 August 2021.\n")
     result = invoke(runner, db_url, "document", "delete", str(only))
     assert result.exit_code == 0, result.output
     assert f"curated event(s) {event_id} kept with no source left" in result.output
@@ -249,9 +255,7 @@ def test_a_curated_event_of_a_sentence_keeps_its_own_candidate_not_the_first_of_
 def test_redating_a_document_whose_events_are_all_curated_makes_builds_stale(
     db_url: str, runner: CliRunner, tmp_path: Path
 ) -> None:
-    only = ingest(db_url, tmp_path, "only.txt", "The Taliban took over Kabul on Sunday.\n", date(2021, 8, 16))
-    event_id = one(db_url, "SELECT id FROM events")
-    assert invoke(runner, db_url, "event", "correct", str(event_id), "--title", "Fall of Kabul").exit_code == 0
+    only, _event_id = ingest_curated(db_url, runner, tmp_path, "The Taliban took over Kabul on Sunday.\n")
     before = fingerprint(db_url)
     result = invoke(runner, db_url, "document", "reextract", str(only), "--published", "2021-08-20")
     assert result.exit_code == 0, result.output

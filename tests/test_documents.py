@@ -264,3 +264,15 @@ def test_redating_a_document_whose_events_are_all_curated_makes_builds_stale(
         ("Fall of Kabul", "2021-08-20")]
     assert fingerprint(db_url) != before
     assert assert_summaries_in_step(db_url) > 0
+
+
+def test_more_ids_than_a_statement_takes_parameters_are_named_not_a_traceback(
+    db_url: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    # psycopg sends at most 65,535 parameters a statement: `delete $(seq 2 70000)` must not be a traceback.
+    ingest(db_url, tmp_path, "first.txt", MEETING, date(2021, 10, 29))
+    result = invoke(runner, db_url, "document", "delete", *map(str, range(2, 70_001)))
+    assert result.exit_code == 2, result.output[-500:]
+    assert "no document with id 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ... (69999 in all)" in result.output
+    result = invoke(runner, db_url, "document", "reextract", *(["1"] * 70_000))
+    assert result.exit_code == 0 and "1 document(s) extracted again" in result.output, result.output[-500:]

@@ -18,7 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, update
+from sqlalchemy import (
+    JSON, ARRAY, ColumnElement, Connection, Engine, Integer, Table, any_, bindparam, delete, func, literal_column, select,
+    update,
+)
 
 from timeline import models, store
 from timeline.errors import ConfigError
@@ -88,7 +91,7 @@ def extract_again(
         targets = _require_documents(conn, document_ids)
         if published is not None:
             conn.execute(
-                update(documents).where(documents.c.id.in_(bindparam("ids", expanding=True)))
+                update(documents).where(_among(conn, documents.c.id, "ids"))
                 .values(published=published, published_source="option"),
                 {"ids": targets},
             )
@@ -110,15 +113,26 @@ def delete_documents(
         return _rebuild(conn, targets, every=False, drop=True, now=now, lexicon=lexicon, progress=None)
 
 
+def _among(conn: Connection, column: Any, name: str) -> ColumnElement[bool]:
+    """`column` is one of the ids bound as the list `name`, sent as one parameter: psycopg takes at
+    most 65,535 (`timeline document delete $(seq 100 70000)`), SQLite 250,000."""
+    if conn.dialect.name == "postgresql":
+        return cast(ColumnElement[bool], column == any_(bindparam(name, type_=ARRAY(Integer))))
+    listed: Any = select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=JSON)))
+    return cast(ColumnElement[bool], column.in_(listed.scalar_subquery()))
+
+
 def _require_documents(conn: Connection, document_ids: Sequence[int] | None) -> list[int]:
     if document_ids is None:
         return [row.id for row in conn.execute(select(documents.c.id).order_by(documents.c.id))]
     wanted = sorted(set(document_ids))
     found = {row.id for row in conn.execute(
-        select(documents.c.id).where(documents.c.id.in_(bindparam("ids", expanding=True))), {"ids": wanted})}
+        select(documents.c.id).where(_among(conn, documents.c.id, "ids")), {"ids": wanted})}
     missing = [str(i) for i in wanted if i not in found]
     if missing:
-        raise UnknownDocument(f"no document with id {', '.join(missing)} (see `timeline document list`)")
+        # A list from `seq` can name thousands: the first ten, and how many in all.
+        named = ", ".join(missing[:10]) + (f", ... ({len(missing)} in all)" if len(missing) > 10 else "")
+        raise UnknownDocument(f"no document with id {named} (see `timeline document list`)")
     return wanted
 
 
@@ -141,7 +155,7 @@ def _rebuild(
         .join(events, events.c.id == event_sources.c.event_id)
     )
     if not every:
-        query = query.where(event_sources.c.document_id.in_(bindparam("ids", expanding=True)))
+        query = query.where(_among(conn, event_sources.c.document_id, "ids"))
     rows = conn.execute(query, {} if every else {"ids": targets}).all()
     taken_down = sorted({r.event_id for r in rows if not r.curated})
     down = set(taken_down)
@@ -160,8 +174,8 @@ def _rebuild(
             (s.document_id, s.char_start, s.char_end)
             for s in conn.execute(
                 select(event_sources.c.document_id, event_sources.c.char_start, event_sources.c.char_end)
-                .where(event_sources.c.event_id.in_(bindparam("events", expanding=True)),
-                       event_sources.c.document_id.not_in(bindparam("ids", expanding=True))),
+                .where(_among(conn, event_sources.c.event_id, "events"),
+                       ~_among(conn, event_sources.c.document_id, "ids")),
                 {"events": taken_down, "ids": targets},
             )
         }
@@ -170,7 +184,7 @@ def _rebuild(
             select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
                    event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
             .join(events, events.c.id == event_sources.c.event_id)
-            .where(event_sources.c.document_id.in_(bindparam("docs", expanding=True))),
+            .where(_among(conn, event_sources.c.document_id, "docs")),
             {"docs": sorted(shared)},
         ):
             if (s.document_id, s.char_start, s.char_end) in spans:
@@ -182,9 +196,9 @@ def _rebuild(
         summary.events_removed = conn.execute(delete(events).where(events.c.curated.is_(False))).rowcount
     elif taken_down:
         summary.events_removed = conn.execute(
-            delete(events).where(events.c.id.in_(bindparam("ids", expanding=True))), {"ids": taken_down}).rowcount
+            delete(events).where(_among(conn, events.c.id, "ids")), {"ids": taken_down}).rowcount
     if drop:
-        conn.execute(delete(documents).where(documents.c.id.in_(bindparam("ids", expanding=True))), {"ids": targets})
+        conn.execute(delete(documents).where(_among(conn, documents.c.id, "ids")), {"ids": targets})
     known, pending = store.IdCache(), store.IdCache()
     # NOTE: in id order, the order they were ingested in: merges then go as they went at ingest.
     redo = [] if drop else targets
@@ -210,7 +224,7 @@ def _emptied(conn: Connection, curated_ids: list[int], targets: set[int]) -> lis
     holders: dict[int, set[int]] = defaultdict(set)
     for r in conn.execute(
         select(event_sources.c.event_id, event_sources.c.document_id)
-        .where(event_sources.c.event_id.in_(bindparam("ids", expanding=True))), {"ids": curated_ids}
+        .where(_among(conn, event_sources.c.event_id, "ids")), {"ids": curated_ids}
     ):
         holders[r.event_id].add(r.document_id)
     return sorted(event_id for event_id, docs in holders.items() if docs <= targets)

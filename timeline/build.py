@@ -234,9 +234,11 @@ def data_fingerprint(engine: Engine) -> str:
                 columns.append(func.max(table.c.updated_at))
             if "ingested_at" in table.c:
                 columns.append(func.max(table.c.ingested_at))
-            if "published" in table.c:
-                columns.append(_published_checksum(conn, table))
             parts.append([str(value) for value in conn.execute(select(*columns)).one()])
+            if "published" in table.c:
+                # NOTE: a statement of its own: alone it reads the covering index ix_documents_published;
+                # beside the others SQLite reads every row, texts and all (30 ms instead of 5 on Reuters).
+                parts.append(str(conn.execute(select(_published_checksum(conn, table))).scalar_one()))
         links = models.EventActor.__table__
         parts.append([str(value) for value in conn.execute(
             select(func.count(), func.max(links.c.event_id), func.sum(links.c.actor_id))).one()])

@@ -460,6 +460,18 @@ def test_delete_removes_the_event_its_sources_and_links_but_not_the_documents(
     assert again.exit_code == 2 and str(event_id) in again.output
 
 
+def test_delete_takes_several_ids_and_deletes_none_when_one_is_unknown(seeded_db: str, runner: CliRunner) -> None:
+    ids = [row[0] for row in query_rows(seeded_db, "SELECT id FROM events ORDER BY id LIMIT 2")]
+    count = one(seeded_db, "SELECT count(*) FROM events")
+    refused = runner.invoke(cli, ["event", "delete", str(ids[0]), "999999", "--db", seeded_db])
+    assert refused.exit_code == 2 and "999999" in refused.output
+    assert one(seeded_db, "SELECT count(*) FROM events") == count
+    result = runner.invoke(cli, ["event", "delete", *map(str, ids), str(ids[0]), "--db", seeded_db])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"event {i}: deleted" for i in ids]
+    assert one(seeded_db, "SELECT count(*) FROM events") == count - 2
+
+
 def test_show_prints_the_event_with_its_sources_and_merge_reasons(seeded_db: str, runner: CliRunner) -> None:
     import json
 

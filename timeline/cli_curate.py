@@ -221,11 +221,14 @@ def split(event_id: int, document_id: int | None, source_ids: tuple[int, ...], d
 
 
 @event.command()
-@click.argument("event_id", type=int)
+@click.argument("event_ids", type=int, nargs=-1, required=True)
 @db_option
-def delete(event_id: int, db_value: str | None, config_path: Path | None) -> None:
-    """Delete an event with its sources and actor links (its documents stay)."""
+def delete(event_ids: tuple[int, ...], db_value: str | None, config_path: Path | None) -> None:
+    """Delete events with their sources and actor links (their documents stay); all or, when one id is
+    unknown, none."""
     from timeline import curation
 
-    _write(db_value, config_path, lambda conn: curation.delete_event(conn, event_id))
-    click.echo(f"event {event_id}: deleted")
+    unique = list(dict.fromkeys(event_ids))
+    _write(db_value, config_path, lambda conn: [curation.delete_event(conn, event_id) for event_id in unique])
+    for event_id in unique:
+        click.echo(f"event {event_id}: deleted")

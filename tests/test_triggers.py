@@ -281,6 +281,41 @@ def test_an_event_reported_as_said_on_a_day_is_dated_that_day_approximately() ->
     assert (pact.date_start, pact.date_approximate) == (date(1986, 9, 22), False)
 
 
+def test_an_event_reported_at_the_end_of_its_sentence_is_dated_by_the_saying_only_approximately() -> None:
+    # "..., officials said on Friday": the strike happened by Friday, not on it.
+    found = events("A US drone strike killed a senior al-Qaeda commander in Yemen, US officials said on Friday.")
+    strike = next(c for c in found if c.event_type == "strike")
+    assert (strike.date_start, strike.date_approximate) == (date(2021, 10, 29), True)
+    # An agreement announced on a day was made public, and so made, that day.
+    (pact,) = [c for c in events("Under the agreement announced on Tuesday, Lincoln would be acquired by Unicorp.")
+               if c.event_type == "agreement"]
+    assert (pact.date_start, pact.date_approximate) == (date(2021, 10, 26), False)
+
+
+def test_an_event_dated_only_by_its_report_takes_the_date_of_the_same_event_named_right_after() -> None:
+    found = events("A US drone strike killed a senior al-Qaeda commander in Yemen, US officials said on Friday."
+                   " The strike took place on Jan. 31 in Shabwa province, the officials said.")
+    strikes = [c for c in found if c.event_type == "strike"]
+    assert [(c.date_start, c.date_approximate) for c in strikes] == [(date(2021, 1, 31), False)] * 2
+    assert strikes[0].same_as == found.index(strikes[1])  # one event
+    assert strikes[0].date_reason == "date of the same strike named again later: 'on Jan. 31'"
+    # Not a later event of the type that does not name it again ("a second strike").
+    found = events("A US drone strike killed a senior al-Qaeda commander in Yemen, US officials said on Friday."
+                   " A second strike hit Marib on Thursday.")
+    strikes = [c for c in found if c.event_type == "strike"]
+    assert [(c.date_start, c.date_approximate, c.same_as) for c in strikes] == [
+        (date(2021, 10, 29), True, None), (date(2021, 10, 28), False, None)]
+    # Nor one dated after the report's day: that is another strike.
+    found = events("A US drone strike killed a senior al-Qaeda commander in Yemen, US officials said on Wednesday."
+                   " The strike on Thursday hit Marib.")
+    strikes = [c for c in found if c.event_type == "strike"]
+    assert [(c.date_start, c.same_as) for c in strikes] == [(date(2021, 10, 27), None), (date(2021, 10, 28), None)]
+    # "that talks ... broke off in June": a conjunction, not a mention naming the talks again.
+    found = events("India and Pakistan held talks in Dubai, officials said on Friday. There were reports"
+                   " that talks had broken off in June.")
+    assert [(c.date_start, c.same_as) for c in found if c.event_type == "meeting"][0] == (date(2021, 10, 29), None)
+
+
 def test_a_committee_adding_someone_to_its_sanctions_list_designates_and_says_nothing() -> None:
     found = events("The Security Council's al-Shabaab sanctions committee on Friday added a Somali businessman"
                    " to its sanctions list.")

@@ -99,6 +99,7 @@ class _Draft:
     date_text: str | None = None
     reason: str | None = None
     own_date: bool = False
+    by_report: bool = False  # dated only by the day it was reported ("..., officials said on Friday")
     number: str | None = None  # a resolution's number
     relative: tuple[TimeMention, str] | None = None  # ("a few days", "after") the event of another trigger
     anchor: _Draft | None = None

@@ -274,10 +274,15 @@ def date_from_sentence(
     if mention.future and draft.status == "past":
         draft.status = "planned"
     if draft.event_type != "statement" and any(
-        verb.end <= mention.start and mention.end <= trigger.start and _tells_when_said(text, verb.end, mention)
+        verb.end <= mention.start and _tells_when_said(text, verb.end, mention)
+        and (mention.end <= trigger.start
+             or (trigger.end <= verb.start and verb.text.lower() in _SAYING_VERBS))
         for verb in speech
     ):
+        # "said on Monday that a drone strike had killed ...", and "A drone strike killed ..., officials
+        # said on Friday": the strike happened by that day.
         draft.approximate = True
+        draft.by_report = True
         draft.reason = f"the day it was reported ({mention.text!r}), not a date of its own"
     elif draft.reacted_to and not (mention.start >= trigger.end and _PARTICIPLE.search(text, trigger.end, mention.start)) \
             and not (_names_a_thing(text, mention) and _in_its_name(text, mention, draft)):
@@ -319,6 +324,7 @@ def inherit_from_same_event(drafts: list[_Draft]) -> None:
             draft.number = anchor.number
         if not draft.actors:
             draft.actors = list(anchor.actors)
+    _date_by_a_later_mention(drafts, members)
     # The place of a group of mentions of one event is where any of them says it was.
     for items in dated_by_type.values():
         for anchor in items:
@@ -364,6 +370,38 @@ def _by_sentence(drafts: list[_Draft]) -> dict[int, list[_Draft]]:
     for draft in drafts:
         grouped.setdefault(id(draft.sentence), []).append(draft)
     return grouped
+
+
+# Verbs that only report what was said: "A drone strike killed ..., officials said on Friday" dates the
+# strike by Friday at the latest. Not "announced" ("the agreement announced on March 5" was made public,
+# and so made, that day) nor "added" ("a pact to be added next week").
+_SAYING_VERBS = frozenset("said says say saying told stated tweeted".split())
+
+
+# "The strike took place", "this attack": a mention naming an event again ("that talks ... have resumed"
+# does not: "that" there is a conjunction).
+_NAMED_AGAIN = re.compile(r"\b(?:the|this)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+def _date_by_a_later_mention(drafts: list[_Draft], members: dict[int, list[_Draft]]) -> None:
+    """An event dated only by the day it was reported takes the date that the next mention of its type
+    gives, when that one names it again ("A US drone strike killed ..., officials said on Friday.
+    The strike took place on Jan. 31"): the definite mention right after it, with a date of its own
+    on or before the report's day. The two are one event (its anchor); so are the mentions that took
+    the report's day from it."""
+    last_by_type: dict[str, _Draft] = {}
+    for draft in drafts:
+        earlier = last_by_type.get(draft.event_type)
+        last_by_type[draft.event_type] = draft
+        if (earlier is None or not earlier.by_report or earlier.anchor is not None or draft.by_report
+                or not _NAMED_AGAIN.search(draft.sentence.text, 0, draft.trigger.start - draft.sentence.start)
+                or not draft.own_date or draft.date_end is None or earlier.date_end is None
+                or draft.date_end > earlier.date_end or draft.sentence.start == earlier.sentence.start):
+            continue
+        for member in [earlier, *members.get(id(earlier), [])]:
+            _copy_date(member, draft, f"the same {draft.event_type} named again later")
+        earlier.anchor = draft
+        earlier.by_report = False
 
 
 def _copy_date(draft: _Draft, source: _Draft, why: str) -> None:

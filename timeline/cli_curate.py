@@ -179,9 +179,10 @@ def correct(event_id: int, event_type: str | None, title: str | None, summary: s
 def _gazetteer_place(name: str, db_value: str | None, config_path: Path | None) -> Any:
     """The gazetteer's place for `name` (with its country and coordinates), else the name as given."""
     from timeline.extract.entities import get_finder
+    from timeline.lexicon import folders
 
     settings = _settings(db_value, config_path)
-    found = get_finder(tuple(Path(d).resolve() for d in settings.lexicon_dirs)).place_named(name)
+    found = get_finder(folders(settings.lexicon_dirs)).place_named(name)
     return found if found is not None else name
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from timeline import models, store
 from timeline.errors import ConfigError
 from timeline.extract import extract
+from timeline.lexicon import folders
 from timeline.records import Document, EventCandidate
 
 documents = cast(Table, models.Document.__table__)
@@ -85,7 +86,7 @@ def extract_again(
     `published` first re-dates the documents (their relative dates resolve against it). Raises
     UnknownDocument naming ids that do not exist; on any failure nothing changes.
     """
-    lexicon = tuple(Path(d).resolve() for d in lexicon_dirs)
+    lexicon = folders(lexicon_dirs)
     with engine.begin() as conn:
         store.lock_writers(conn)
         targets = _require_documents(conn, document_ids)
@@ -106,7 +107,7 @@ def delete_documents(
     from the other documents' sentences, or go. Raises UnknownDocument naming ids that do not exist."""
     if not document_ids:
         raise ConfigError("name at least one document id (see `timeline document list`)")
-    lexicon = tuple(Path(d).resolve() for d in lexicon_dirs)
+    lexicon = folders(lexicon_dirs)
     with engine.begin() as conn:
         store.lock_writers(conn)
         targets = _require_documents(conn, document_ids)
@@ -148,23 +149,19 @@ def _rebuild(
 ) -> RedoSummary:
     summary = RedoSummary(documents=len(targets))
     target_set = set(targets)
-    # The targets' sources: (document, event, span, date text, event type, curated), read once.
-    query = (
-        select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
-               event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
-        .join(events, events.c.id == event_sources.c.event_id)
-    )
-    if not every:
-        query = query.where(_among(conn, event_sources.c.document_id, "ids"))
-    rows = conn.execute(query, {} if every else {"ids": targets}).all()
+    rows = _sources_of(conn, None if every else targets)
     taken_down = sorted({r.event_id for r in rows if not r.curated})
     down = set(taken_down)
     summary.curated_kept = sorted({r.event_id for r in rows if r.curated})
     # Per document and sentence: what each event holding it was (see _Held).
     held: dict[int, dict[_Span, list[_Held]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
+
+    def hold(r: Any) -> None:
         held[r.document_id][(r.char_start, r.char_end)].append(
-            _Held(r.event_type, r.date_text, rebuilt=not r.curated, curated=bool(r.curated)))
+            _Held(r.event_type, r.date_text, rebuilt=r.event_id in down, curated=bool(r.curated)))
+
+    for r in rows:
+        hold(r)
     # Other documents' sentences in the events taken down: they are extracted again with them.
     # Every event holding such a sentence is read: another candidate of the sentence may stay
     # where it is ("the 2019 Pulwama attack and the 2008 Mumbai attacks", one of them shared).
@@ -180,16 +177,9 @@ def _rebuild(
             )
         }
         shared = {document_id for document_id, _, _ in spans}
-        for s in conn.execute(
-            select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
-                   event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
-            .join(events, events.c.id == event_sources.c.event_id)
-            .where(_among(conn, event_sources.c.document_id, "docs")),
-            {"docs": sorted(shared)},
-        ):
-            if (s.document_id, s.char_start, s.char_end) in spans:
-                held[s.document_id][(s.char_start, s.char_end)].append(
-                    _Held(s.event_type, s.date_text, rebuilt=s.event_id in down, curated=bool(s.curated)))
+        for r in _sources_of(conn, sorted(shared)):
+            if (r.document_id, r.char_start, r.char_end) in spans:
+                hold(r)
     if drop:
         summary.curated_emptied = _emptied(conn, summary.curated_kept, target_set)
     if every:
@@ -215,6 +205,18 @@ def _rebuild(
         if progress is not None:
             progress(document_id)
     return summary
+
+
+def _sources_of(conn: Connection, document_ids: list[int] | None) -> list[Any]:
+    """The sources of the documents (None: of all) with their event's type and curated flag."""
+    query = (
+        select(event_sources.c.document_id, event_sources.c.event_id, event_sources.c.char_start,
+               event_sources.c.char_end, event_sources.c.date_text, events.c.event_type, events.c.curated)
+        .join(events, events.c.id == event_sources.c.event_id)
+    )
+    if document_ids is None:
+        return list(conn.execute(query).all())
+    return list(conn.execute(query.where(_among(conn, event_sources.c.document_id, "ids")), {"ids": document_ids}))
 
 
 def _emptied(conn: Connection, curated_ids: list[int], targets: set[int]) -> list[int]:
@@ -287,8 +289,6 @@ def _renumbered(candidates: list[EventCandidate], kept: Iterable[EventCandidate]
 
 def document_rows(conn: Connection) -> list[dict[str, Any]]:
     """Every stored document with the number of events it supports, by id; [] when none."""
-    from sqlalchemy import func
-
     counted = (
         select(event_sources.c.document_id, func.count(func.distinct(event_sources.c.event_id)).label("events"))
         .group_by(event_sources.c.document_id).subquery()

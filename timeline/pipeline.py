@@ -25,6 +25,7 @@ from timeline import db, sources, store
 from timeline.config import DEFAULT_MAX_BYTES
 from timeline.errors import DatabaseBusy, InputRejected
 from timeline.extract import extract
+from timeline.lexicon import folders
 from timeline.records import Document, EventCandidate, Rejection
 from timeline.sources import iter_documents
 
@@ -144,7 +145,7 @@ def ingest(
     decode and extract while this process reads ahead and writes, in input order. `lexicon_dirs`
     are the users' lexicon folders (settings key `lexicon`), read after the shipped lexicon.
     """
-    lexicon = tuple(Path(d).resolve() for d in lexicon_dirs)
+    lexicon = folders(lexicon_dirs)
     summary = IngestSummary()
     limit = (today or datetime.now(UTC).date()) + FUTURE_SLACK
     default_batch = BATCH_SQLITE if engine.dialect.name == "sqlite" else BATCH_POSTGRESQL

@@ -40,7 +40,7 @@ from timeline.extract.triggers import (
     resolution_number,
     write_title,
 )
-from timeline.lexicon import Lexicon, load_lexicon
+from timeline.lexicon import Lexicon, folders, load_lexicon
 from timeline.records import ActorRef, Document, EventCandidate, PlaceRef, TimeMention
 
 __all__ = ["PUBLISHED_REASON", "extract"]
@@ -123,8 +123,9 @@ def extract(document: Document, lexicon_dirs: Sequence[Path] = ()) -> list[Event
     Pure: no database, no clock (relative dates resolve against `document.published`, or stay
     unresolved when it is None). Boilerplate lines are never sources. Returns [] when nothing is found.
     """
-    lexicon = load_lexicon(lexicon_dirs)
-    finder = get_finder(tuple(Path(d).resolve() for d in lexicon_dirs))
+    extra = folders(lexicon_dirs)
+    lexicon = load_lexicon(extra)
+    finder = get_finder(extra)
     text = document.text
     triggers = get_matcher(lexicon).find(text)
     if not triggers:

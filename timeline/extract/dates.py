@@ -394,7 +394,8 @@ def _date_by_a_later_mention(drafts: list[_Draft], members: dict[int, list[_Draf
         earlier = last_by_type.get(draft.event_type)
         last_by_type[draft.event_type] = draft
         if (earlier is None or not earlier.by_report or earlier.anchor is not None or draft.by_report
-                or not _NAMED_AGAIN.search(draft.sentence.text, 0, draft.trigger.start - draft.sentence.start)
+                or not _NAMED_AGAIN.search(draft.sentence.text, max(0, draft.trigger.start - draft.sentence.start - 40),
+                                           draft.trigger.start - draft.sentence.start)
                 or not draft.own_date or draft.date_end is None or earlier.date_end is None
                 or draft.date_end > earlier.date_end or draft.sentence.start == earlier.sentence.start):
             continue
